@@ -1,0 +1,86 @@
+"""rag: trustworthy question answering over news articles, with verified citations.
+
+>>> from rag import Engine, Settings
+>>> engine = Engine(Settings.load(backend="extractive"))          # doctest: +SKIP
+>>> engine.ingest(["seeds/"])                                    # doctest: +SKIP
+>>> answer = engine.ask("When did Luong Cuong meet Guterres?")     # doctest: +SKIP
+>>> answer.text, [c.quote for c in answer.citations]             # doctest: +SKIP
+
+Everything importable from here is the public API; modules are internal and may change.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Engine",
+    "StreamEvent",
+    "Settings",
+    "add_settings_arguments",
+    "settings_from_args",
+    "Answer",
+    "Citation",
+    "Passage",
+    "SentenceSupport",
+    "DocumentInfo",
+    "IngestReport",
+    "RagError",
+    "ConfigError",
+    "InputError",
+    "DocumentError",
+    "StoreError",
+    "IndexNotReadyError",
+    "StoreUnavailableError",
+    "BackendError",
+    "BackendUnavailableError",
+    "REFUSAL_TEXT",
+    "__version__",
+]
+
+# Light names are imported eagerly; the engine (chromadb, onnxruntime …) only when first used, so `rag --help`
+# and `import rag` stay fast.
+from .errors import (  # noqa: E402
+    BackendError,
+    BackendUnavailableError,
+    ConfigError,
+    DocumentError,
+    IndexNotReadyError,
+    InputError,
+    RagError,
+    StoreError,
+    StoreUnavailableError,
+)
+from .models import Answer, Citation, DocumentInfo, Passage, SentenceSupport  # noqa: E402
+
+_LAZY = {
+    "Engine": ("engine", "Engine"),
+    "StreamEvent": ("engine", "StreamEvent"),
+    "Settings": ("config", "Settings"),
+    "add_settings_arguments": ("config", "add_settings_arguments"),
+    "settings_from_args": ("config", "settings_from_args"),
+    "IngestReport": ("index", "IngestReport"),
+    "REFUSAL_TEXT": ("answer", "REFUSAL_TEXT"),
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .answer import REFUSAL_TEXT
+    from .config import Settings, add_settings_arguments, settings_from_args
+    from .engine import Engine, StreamEvent
+    from .index import IngestReport
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(f".{module}", __name__), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'rag' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

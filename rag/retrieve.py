@@ -1,0 +1,172 @@
+"""Hybrid retrieval: dense (Chroma) + BM25, weighted reciprocal-rank fusion, date boost, cross-encoder rerank,
+and per-article diversity. Also exposed as a LlamaIndex ``BaseRetriever`` (:func:`as_llamaindex_retriever`)."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import Settings
+from .dates import date_range_in_question
+from .index import NewsIndex
+from .models import Passage
+
+__all__ = ["Retriever", "RetrievalResult", "rrf_fuse", "diversify", "as_llamaindex_retriever"]
+
+
+@dataclass
+class RetrievalResult:
+    """Final context passages (best first), the wider candidate list, and timings."""
+
+    passages: list[Passage]
+    candidates: list[Passage] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    date_hint: tuple[int, int] | None = None
+
+    @property
+    def best_score(self) -> float | None:
+        return self.passages[0].score if self.passages else None
+
+
+def rrf_fuse(rankings: dict[str, list[str]], weights: dict[str, float], k: int = 60) -> dict[str, float]:
+    """Weighted reciprocal-rank fusion: ``sum_r w_r / (k + rank_r(d))`` with ranks starting at 1."""
+    fused: dict[str, float] = {}
+    for name, ids in rankings.items():
+        w = weights.get(name, 1.0)
+        for rank, item in enumerate(ids, start=1):
+            fused[item] = fused.get(item, 0.0) + w / (k + rank)
+    return fused
+
+
+def diversify(passages: list[Passage], k: int, max_per_doc: int) -> list[Passage]:
+    """Top ``k`` passages with at most ``max_per_doc`` from any one article (order kept).
+
+    Two articles about the same story then cannot crowd out the rest; when fewer than ``k`` passages pass the cap,
+    the best of the remaining ones fill up.
+    """
+    chosen: list[Passage] = []
+    per_doc: dict[str, int] = {}
+    rest: list[Passage] = []
+    for p in passages:
+        if per_doc.get(p.doc_id, 0) < max_per_doc:
+            chosen.append(p)
+            per_doc[p.doc_id] = per_doc.get(p.doc_id, 0) + 1
+        else:
+            rest.append(p)
+        if len(chosen) == k:
+            return chosen
+    return chosen + rest[: k - len(chosen)]
+
+
+class Retriever:
+    """Finds the passages that answer a (standalone) question."""
+
+    def __init__(self, index: NewsIndex, settings: Settings) -> None:
+        self.index = index
+        self.settings = settings
+
+    def retrieve(self, query: str, *, k: int | None = None, since: int | None = None, until: int | None = None,
+                 rerank: bool | None = None, doc_ids: set[str] | None = None) -> RetrievalResult:
+        """Retrieve the final context for ``query``; ``since``/``until`` are ``yyyymmdd`` publication-date bounds."""
+        s = self.settings
+        k = k or s.context_k
+        timings: dict[str, float] = {}
+        self.index.refresh()
+        t0 = time.perf_counter()
+        where = _date_where(since, until, doc_ids)
+        query_vec = self.index.embedder.embed_query(query)
+        timings["embed"] = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        dense_ids, dense_scores = self.index.store.query(query_vec, s.dense_k, where)
+        timings["dense"] = time.perf_counter() - t1
+        t2 = time.perf_counter()
+        lexical = self.index.lexical.search(query, s.lexical_k, since=since, until=until, doc_ids=doc_ids)
+        timings["lexical"] = time.perf_counter() - t2
+        fused = rrf_fuse({"dense": dense_ids, "lexical": [c for c, _ in lexical]},
+                         {"dense": s.dense_weight, "lexical": s.lexical_weight}, k=s.rrf_k)
+        date_hint = date_range_in_question(query, default_year=self._default_year())
+        if date_hint and since is None and until is None:
+            fused = self._boost_dates(fused, date_hint)
+        order = sorted(fused, key=fused.get, reverse=True)
+        do_rerank = s.rerank if rerank is None else rerank
+        pool = order[: max(s.rerank_k, k) if do_rerank else max(k * 3, k)]
+        passages = self.index.passages(pool)
+        dense_map = dict(zip(dense_ids, dense_scores))
+        lexical_map = dict(lexical)
+        candidates: list[Passage] = []
+        for cid in pool:
+            p = passages.get(cid)
+            if p is None:  # deleted meanwhile
+                continue
+            p.scores = {"fused": fused[cid]}
+            if cid in dense_map:
+                p.scores["dense"] = dense_map[cid]
+            if cid in lexical_map:
+                p.scores["lexical"] = lexical_map[cid]
+            p.score = fused[cid]
+            candidates.append(p)
+        if do_rerank and candidates:
+            t3 = time.perf_counter()
+            from .rerank import get_cross_encoder
+
+            logits = get_cross_encoder().score(query, [f"{p.title}. {p.text}" for p in candidates])
+            for p, logit in zip(candidates, logits):
+                p.scores["rerank"] = float(logit)
+                p.score = float(logit)
+            candidates.sort(key=lambda p: p.score, reverse=True)
+            timings["rerank"] = time.perf_counter() - t3
+        final = diversify(candidates, k, s.max_per_doc)
+        timings["retrieval"] = time.perf_counter() - t0
+        return RetrievalResult(passages=final, candidates=candidates, timings=timings, date_hint=date_hint)
+
+    def _default_year(self) -> int | None:
+        years = [int(r["date_num"]) // 10000 for r in self.index.records().values() if int(r.get("date_num") or 0)]
+        return max(years) if years else None
+
+    def _boost_dates(self, fused: dict[str, float], hint: tuple[int, int]) -> dict[str, float]:
+        """Nudge chunks of articles published in (or a few days after) the period the question names."""
+        since, until = hint
+        records = self.index.records()
+        bonus = 0.5 / (self.settings.rrf_k + 1)
+        out = dict(fused)
+        for cid in fused:
+            doc = cid.split("#", 1)[0]
+            num = int(records.get(doc, {}).get("date_num") or 0)
+            if num and since <= num <= until + 3:
+                out[cid] += bonus
+        return out
+
+
+def _date_where(since: int | None, until: int | None, doc_ids: set[str] | None) -> dict[str, Any] | None:
+    clauses: list[dict[str, Any]] = []
+    if since is not None:
+        clauses.append({"date_num": {"$gte": since}})
+    if until is not None:
+        clauses.append({"date_num": {"$lte": until}})
+        clauses.append({"date_num": {"$gt": 0}})
+    if doc_ids is not None:
+        clauses.append({"doc_id": {"$in": sorted(doc_ids)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def as_llamaindex_retriever(retriever: Retriever) -> Any:
+    """Wrap :class:`Retriever` as a LlamaIndex ``BaseRetriever`` returning ``NodeWithScore`` objects."""
+    from llama_index.core.retrievers import BaseRetriever
+    from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+    class HybridNewsRetriever(BaseRetriever):
+        def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+            result = retriever.retrieve(query_bundle.query_str)
+            return [
+                NodeWithScore(
+                    node=TextNode(id_=p.chunk_id, text=p.text, start_char_idx=p.start, end_char_idx=p.end,
+                                  metadata={"doc_id": p.doc_id, "title": p.title, "date": p.date or "",
+                                            "source_url": p.source_url or ""}),
+                    score=p.score,
+                )
+                for p in result.passages
+            ]
+
+    return HybridNewsRetriever()
