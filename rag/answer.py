@@ -91,6 +91,17 @@ class Composer:
             return top.scores["rerank"] >= self.relevance_threshold
         return True
 
+    def missing_names(self, question: str, passages: Sequence[Passage]) -> list[str]:
+        """Names the question asks about that none of the ``passages`` mention (as written in the question)."""
+        haystack = fold(" ".join(f"{p.title} {p.text}" for p in passages))
+        missing = []
+        for word in _question_names(question):
+            key = fold(word)
+            key = key[:-2] if key.endswith("'s") or key.endswith("’s") else key
+            if key and key not in haystack:
+                missing.append(word)
+        return missing
+
     def refusal(self, question: str, passages: Sequence[Passage], reason: str | None = None) -> Answer:
         text = REFUSAL_TEXT if reason is None else f"{REFUSAL_TEXT} {reason}"
         return Answer(question=question, text=text, refused=True, related=list(passages[:3]))
@@ -180,6 +191,18 @@ class Composer:
         reason = problems[0] if problems else "no passage supports this sentence"
         score = max((c.score for c in checks), default=0.0)
         return _Verified(sentence, [], [], False, score, "; ".join(x for x in (note, reason) if x))
+
+
+def _question_names(question: str) -> list[str]:
+    """Capitalised words of a question that are not its first word (names, places, organisations)."""
+    from .text import tokens
+
+    words = tokens(question)
+    return list(dict.fromkeys(w for i, w in enumerate(words) if i > 0 and w[:1].isupper() and len(w) > 1
+                              and fold(w) not in _NAME_SKIP))
+
+
+_NAME_SKIP = frozenset("i the a an in on at of and what who when where which how did does is was".split())
 
 
 def stream_text(pieces: Iterator[str]) -> Iterator[str]:

@@ -195,6 +195,10 @@ class Engine:
         elif not composer.has_evidence(passages):
             answer = composer.refusal(question, result.candidates or passages)
             used = backend
+        elif missing := composer.missing_names(question, result.candidates or passages):
+            answer = composer.refusal(question, result.candidates or passages,
+                                      f"They do not mention {', '.join(missing)}.")
+            used = backend
         elif backend == "extractive":
             answer = composer.extractive(standalone, passages)
             used = "extractive"
