@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     dense_weight: float = Field(1.0, ge=0)
     lexical_weight: float = Field(1.0, ge=0)
     rerank: bool = True
-    rerank_k: int = Field(20, ge=1, le=200, description="How many fused candidates the cross-encoder rescores.")
+    rerank_k: int = Field(10, ge=1, le=200, description="How many fused candidates the cross-encoder rescores.")
     context_k: int = Field(5, ge=1, le=50, description="Passages given to the answerer.")
     max_per_doc: int = Field(3, ge=1, description="Cap on passages from one article in the final context.")
     relevance_threshold: float = Field(-2.0, description="Refuse when no passage scores above this (reranker logit).")
