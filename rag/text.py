@@ -39,7 +39,8 @@ def nfc(text: str) -> str:
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case and strip diacritics: ``"Lương Cường" -> "luong cuong"``, ``"Đà Nẵng" -> "da nang"``."""
-    decomposed = unicodedata.normalize("NFD", text.lower().translate(_SPECIAL_FOLD))  # lower first: "Ð" -> "ð" -> "d"
+    # lower-case and decompose first, so "Ð" and "Ǿ" reach the table as "ð" and "ø" + accent
+    decomposed = unicodedata.normalize("NFD", text.lower()).translate(_SPECIAL_FOLD)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", stripped).lower()
 
