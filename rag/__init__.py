@@ -36,6 +36,7 @@ __all__ = [
     "BackendError",
     "BackendUnavailableError",
     "REFUSAL_TEXT",
+    "create_http_app",
     "__version__",
 ]
 
@@ -62,12 +63,14 @@ _LAZY = {
     "settings_from_args": ("config", "settings_from_args"),
     "IngestReport": ("index", "IngestReport"),
     "REFUSAL_TEXT": ("answer", "REFUSAL_TEXT"),
+    "create_http_app": ("http", "create_http_app"),
 }
 
 if TYPE_CHECKING:  # pragma: no cover
     from .answer import REFUSAL_TEXT
     from .config import Settings, add_settings_arguments, settings_from_args
     from .engine import Engine, StreamEvent
+    from .http import create_http_app
     from .index import IngestReport
 
 
