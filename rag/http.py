@@ -124,7 +124,7 @@ class _Scrubber:
     ]
 
     def __init__(self, settings: Settings) -> None:
-        secrets = [s.get_secret_value() for s in (settings.api_key, settings.llm_api_key) if s is not None]
+        secrets = [_secret(settings.api_key) or "", _secret(settings.llm_api_key) or ""]
         try:
             secrets.append(settings.chat_endpoint()[2] or "")
         except Exception:  # pragma: no cover - defensive
@@ -139,6 +139,14 @@ class _Scrubber:
         for pattern, repl in self._PATTERNS:
             text = pattern.sub(repl, text)
         return text
+
+
+def _secret(value: Any) -> str | None:
+    """The text of a SecretStr (or of a plain str set with ``model_copy``), None when unset or empty."""
+    if value is None:
+        return None
+    text = value.get_secret_value() if hasattr(value, "get_secret_value") else str(value)
+    return text or None
 
 
 def _error_body(code: str, message: str, hint: str | None) -> dict[str, Any]:
@@ -371,8 +379,11 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def _answer_dict(answer: Answer) -> dict[str, Any]:
-    return _finite(answer.to_dict())
+def _answer_dict(answer: Answer, scrub: Any = None) -> dict[str, Any]:
+    data = _finite(answer.to_dict())
+    if scrub is not None:
+        data["notice"] = scrub(data.get("notice"))
+    return data
 
 
 def safe_upload_name(raw: str | None) -> str:
@@ -544,8 +555,9 @@ def create_http_app(engine: Engine, settings: Settings | None = None, *,
 
     # ---------------------------------------------------------------- auth
     dependencies: list[Any] = []
-    if settings.api_key is not None and settings.api_key.get_secret_value():
-        expected = settings.api_key.get_secret_value().encode()
+    token = _secret(settings.api_key)
+    if token:
+        expected = token.encode()
         bearer = HTTPBearer(auto_error=False, description="RAG_API_KEY")
 
         def require_token(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
@@ -607,7 +619,7 @@ def create_http_app(engine: Engine, settings: Settings | None = None, *,
         first = next(events)
         if not body.stream:
             answer = first.answer if first.type == "answer" else _last_answer(first, events)
-            return JSONResponse(_completion(completion_id, created, answer))
+            return JSONResponse(_completion(completion_id, created, answer, scrub))
         if first.type == "answer" and first.answer is not None:
             model = first.answer.model or first.answer.backend
         else:
@@ -646,7 +658,7 @@ def create_http_app(engine: Engine, settings: Settings | None = None, *,
                     yield chunk({"content": piece})
             citations = _finite([asdict(c) for c in answer.citations])
             yield chunk({"citations": citations, "refused": answer.refused}, "stop", citations=citations,
-                        refused=answer.refused, answer=_answer_dict(answer),
+                        refused=answer.refused, answer=_answer_dict(answer, scrub),
                         text_changed="".join(streamed) != answer.text)
             yield "data: [DONE]\n\n"
         except RagError as exc:
@@ -663,7 +675,7 @@ def create_http_app(engine: Engine, settings: Settings | None = None, *,
         answer = engine.ask(body.question, history=[t.model_dump() for t in body.history], since=body.since,
                             until=body.until, top_k=body.top_k, backend=pick_backend(body.backend),
                             retrieval_only=body.retrieval_only, language=body.language)
-        return JSONResponse(_answer_dict(answer))
+        return JSONResponse(_answer_dict(answer, scrub))
 
     upload_body = {
         "required": True,
@@ -812,7 +824,7 @@ def _last_answer(first: StreamEvent, events: Iterator[StreamEvent]) -> Answer:
     return answer
 
 
-def _completion(completion_id: str, created: int, answer: Answer) -> dict[str, Any]:
+def _completion(completion_id: str, created: int, answer: Answer, scrub: Any) -> dict[str, Any]:
     citations = _finite([asdict(c) for c in answer.citations])
     return {
         "id": completion_id, "object": "chat.completion", "created": created,
@@ -820,7 +832,7 @@ def _completion(completion_id: str, created: int, answer: Answer) -> dict[str, A
         "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
                      "message": {"role": "assistant", "content": answer.text, "citations": citations,
                                  "refused": answer.refused}}],
-        "citations": citations, "refused": answer.refused, "answer": _answer_dict(answer),
+        "citations": citations, "refused": answer.refused, "answer": _answer_dict(answer, scrub),
     }
 
 
