@@ -1,0 +1,208 @@
+"""CSS and page scripts of the chat UI (kept in Python so they ship with the package)."""
+from __future__ import annotations
+
+__all__ = ["CSS", "HEAD", "SOURCES_JS", "VIEWER_JS", "COPY_JS", "CONFIRM_DELETE_JS"]
+
+CSS = r"""
+.gradio-container { max-width: 1320px !important; margin: 0 auto !important; }
+footer { opacity: .75; }
+
+/* header */
+#app-header { display: flex; align-items: baseline; gap: .75rem; flex-wrap: wrap; margin: .25rem 0 .1rem; }
+#app-header h1 { font-size: 1.45rem; font-weight: 700; margin: 0; letter-spacing: -.01em; }
+#app-header .tagline { color: var(--body-text-color-subdued); font-size: .95rem; }
+.status-line { display: flex; flex-wrap: wrap; gap: .35rem 1.1rem; font-size: .85rem;
+  color: var(--body-text-color-subdued); padding: .1rem 0 .3rem; }
+.status-line b { color: var(--body-text-color); font-weight: 600; }
+.banner { display: flex; gap: .6rem; align-items: flex-start; padding: .65rem .85rem; border-radius: 10px;
+  font-size: .92rem; line-height: 1.45; margin: .2rem 0 .4rem; }
+.banner-warn { background: #fff7e6; color: #6b4300; border: 1px solid #f3c773; }
+.dark .banner-warn { background: #3a2a07; color: #ffe2a8; border-color: #8a6410; }
+.banner-icon { font-size: 1.1rem; line-height: 1.2; }
+
+/* chat messages */
+#chatbot .message-content .prose p { margin: 0 0 .55em; }
+#chatbot .message-content .prose p:last-child { margin-bottom: 0; }
+a.cite { display: inline-block; min-width: 1.55em; padding: 0 .3em; margin: 0 .08em; border-radius: .55em;
+  background: var(--color-accent-soft); color: var(--color-accent) !important; font-weight: 700;
+  font-size: .82em; line-height: 1.45; text-align: center; text-decoration: none !important;
+  vertical-align: .08em; cursor: pointer; border: 1px solid transparent; }
+a.cite:hover, a.cite:focus-visible { border-color: var(--color-accent); }
+.dark a.cite { background: rgba(99, 102, 241, .22); color: #c7d2fe !important; }
+.unsupported { text-decoration: underline wavy #d97706; text-decoration-thickness: 1px;
+  text-underline-offset: 3px; background: rgba(217, 119, 6, .08); }
+.badge-unsupported { display: inline-block; font-size: .72em; font-weight: 700; text-transform: uppercase;
+  letter-spacing: .04em; padding: .05em .45em; border-radius: .5em; background: #fde68a; color: #78350f;
+  vertical-align: .1em; }
+.dark .badge-unsupported { background: #78350f; color: #fde68a; }
+.refusal .refusal-text { font-weight: 600; }
+.refusal { border-left: 3px solid var(--color-accent); padding-left: .7em; }
+.answer-kind { font-size: .85em; color: var(--body-text-color-subdued); margin-top: .35em; }
+.retrieval-only ol { margin: .35em 0 0 1.2em; padding: 0; }
+.retrieval-only a.rel { color: var(--color-accent) !important; }
+.notice { margin-top: .55em; font-size: .85em; padding: .4em .6em; border-radius: 8px;
+  background: #fff7e6; color: #6b4300; border: 1px solid #f3c773; }
+.dark .notice { background: #3a2a07; color: #ffe2a8; border-color: #8a6410; }
+.chat-error { color: #b42318; }
+.dark .chat-error { color: #fda29b; }
+.error-hint { font-size: .88em; margin-top: .3em; color: var(--body-text-color-subdued); }
+.draft { opacity: .8; }
+.draft-label, .pending { font-size: .85em; color: var(--body-text-color-subdued); }
+.draft-label { font-style: italic; margin-bottom: .3em; }
+.pending { display: flex; align-items: center; gap: .5em; }
+.dots { display: inline-flex; gap: 3px; }
+.dots i { width: 6px; height: 6px; border-radius: 50%; background: var(--color-accent); opacity: .3;
+  animation: newsrag-blink 1.2s infinite ease-in-out; }
+.dots i:nth-child(2) { animation-delay: .2s; } .dots i:nth-child(3) { animation-delay: .4s; }
+@keyframes newsrag-blink { 0%, 80%, 100% { opacity: .25; } 40% { opacity: 1; } }
+
+/* input + action rows */
+#question textarea { font-size: 1rem; }
+#chat-actions { gap: .4rem; flex-wrap: wrap; }
+#chat-actions button { min-width: 0 !important; flex: 1 1 auto; }
+#feedback-row { align-items: flex-end; }
+
+/* sources panel */
+#side-col { gap: .6rem; }
+.sources, .panel-empty { display: flex; flex-direction: column; gap: .55rem; }
+.panel-title, .panel-empty-title { font-weight: 700; font-size: 1rem; }
+.panel-q { font-size: .82rem; color: var(--body-text-color-subdued); overflow: hidden; margin-top: -.35rem;
+  display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow-wrap: anywhere; }
+.sources, .src-card, .viewer { min-width: 0; max-width: 100%; overflow-wrap: anywhere; }
+.panel-empty p { color: var(--body-text-color-subdued); font-size: .9rem; line-height: 1.5; margin: 0; }
+.cite-demo { font-weight: 700; color: var(--color-accent); }
+.src-card { border: 1px solid var(--border-color-primary); border-radius: 12px; padding: .65rem .75rem;
+  background: var(--block-background-fill); cursor: pointer; transition: border-color .15s, box-shadow .15s; }
+.src-card:hover, .src-card:focus-visible { border-color: var(--color-accent);
+  box-shadow: 0 1px 6px rgba(79, 70, 229, .15); outline: none; }
+.src-card.active { border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent-soft); }
+.src-head { display: flex; gap: .45rem; align-items: baseline; }
+.src-n { font-weight: 800; color: var(--color-accent); flex: none; }
+.rel-n { display: inline-grid; place-items: center; width: 1.4em; height: 1.4em; border-radius: 50%;
+  font-size: .8em; background: var(--background-fill-secondary); color: var(--body-text-color-subdued); }
+.src-title { font-weight: 600; line-height: 1.35; }
+.src-meta { font-size: .8rem; color: var(--body-text-color-subdued); margin: .2rem 0 .1rem; }
+.src-meta a.ext { color: var(--color-accent); text-decoration: none; }
+.src-meta a.ext:hover { text-decoration: underline; }
+.src-quote { margin: .35rem 0 .25rem; padding: .15rem 0 .15rem .65rem; border-left: 3px solid #f59e0b;
+  font-size: .9rem; line-height: 1.5; color: var(--body-text-color); }
+.src-card.related .src-quote { border-left-color: var(--border-color-primary);
+  color: var(--body-text-color-subdued); }
+.src-open { font-size: .8rem; color: var(--color-accent) !important; text-decoration: none; font-weight: 600; }
+.panel-note { color: var(--body-text-color-subdued); font-size: .9rem; }
+#sources .src-quote { margin: .4rem 0 .3rem !important; padding: .1rem 0 .1rem .65rem !important; }
+#sources .src-meta { margin: .15rem 0 0 !important; }
+#sources .src-card > * + * { margin-top: 0; }
+
+/* article viewer */
+.viewer { border: 1px solid var(--border-color-primary); border-radius: 12px; overflow: hidden;
+  background: var(--block-background-fill); }
+.viewer-head { padding: .7rem .85rem .55rem; border-bottom: 1px solid var(--border-color-primary);
+  background: var(--background-fill-secondary); }
+.viewer-title { font-weight: 700; font-size: 1.02rem; line-height: 1.35; }
+.viewer-doc { font-size: .75rem; color: var(--body-text-color-subdued); font-family: var(--font-mono); }
+.viewer-label { font-size: .8rem; margin-top: .25rem; color: var(--body-text-color-subdued); }
+.viewer-body { white-space: pre-wrap; overflow-wrap: anywhere; max-height: 460px; overflow-y: auto;
+  padding: .8rem .9rem; font-size: .95rem; line-height: 1.65; }
+mark.hl { background: #fde68a; color: #1f2937; border-radius: 3px; padding: .05em .1em;
+  box-shadow: 0 0 0 2px #fde68a; animation: newsrag-flash 1.4s ease-out 1; }
+.dark mark.hl { background: #a16207; color: #fff; box-shadow: 0 0 0 2px #a16207; }
+@keyframes newsrag-flash { 0% { box-shadow: 0 0 0 6px #f59e0b; } 100% { box-shadow: 0 0 0 2px #fde68a; } }
+#viewer-close { align-self: flex-end; }
+
+/* library / evals */
+#library-table, #eval-rows { font-size: .9rem; }
+#library-table table, #eval-rows table, #eval-summary table { font-family: var(--font) !important; }
+#delete-btn { color: #b42318; border-color: #f4b4ae; }
+.dark #delete-btn { color: #fda29b; border-color: #7a271a; }
+.hint { color: var(--body-text-color-subdued); font-size: .88rem; }
+.check-ok { color: #15803d; font-weight: 700; } .check-no { color: #b42318; font-weight: 700; }
+.dark .check-ok { color: #4ade80; } .dark .check-no { color: #fda29b; }
+table.checks { width: 100%; border-collapse: collapse; font-size: .88rem; }
+table.checks td { padding: .3rem .4rem; border-bottom: 1px solid var(--border-color-primary); vertical-align: top; }
+
+/* phones */
+@media (max-width: 640px) {
+  .gradio-container { padding: 0 .4rem !important; }
+  #app-header h1 { font-size: 1.2rem; }
+  #app-header .tagline { display: none; }
+  .status-line { font-size: .78rem; gap: .15rem .8rem; }
+  .viewer-body { max-height: 60vh; }
+  #chatbot { height: 58vh !important; }
+}
+"""
+
+# Runs once per page: any click on a citation marker ([n] in an answer), a source card or a related passage
+# becomes a "cite" event of the sources panel (whose js_on_load stores its `trigger` in window.__newsragCite).
+HEAD = r"""
+<meta name="color-scheme" content="light dark">
+<script>
+(function () {
+  if (window.__newsragClicks) return;
+  window.__newsragClicks = true;
+  function refOf(el) {
+    var a = el.closest('a[href^="#cite-"], a[href^="#rel-"]');
+    if (a) return a.getAttribute('href').slice(1);
+    var card = el.closest('[data-ref]');
+    if (card && !el.closest('a.ext')) return card.getAttribute('data-ref');
+    return null;
+  }
+  function fire(ref) {
+    if (!ref || !window.__newsragCite) return false;
+    document.querySelectorAll('.src-card.active').forEach(function (c) { c.classList.remove('active'); });
+    document.querySelectorAll('.src-card[data-ref="' + ref + '"]').forEach(function (c) { c.classList.add('active'); });
+    window.__newsragCite(ref);
+    return true;
+  }
+  document.addEventListener('click', function (e) {
+    var ref = refOf(e.target);
+    if (ref && fire(ref)) { e.preventDefault(); e.stopPropagation(); }
+  }, true);
+  document.addEventListener('keydown', function (e) {
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    var card = e.target.closest && e.target.closest('[data-ref]');
+    if (card && fire(card.getAttribute('data-ref'))) { e.preventDefault(); }
+  }, true);
+})();
+</script>
+"""
+
+SOURCES_JS = "window.__newsragCite = function (ref) { trigger('cite', {ref: ref}); };"
+
+# The viewer scrolls its <mark> into view whenever its content changes.
+VIEWER_JS = r"""
+function show() {
+  var m = element.querySelector('mark');
+  if (!m) return;
+  var body = element.querySelector('.viewer-body');
+  if (body) { body.scrollTop = Math.max(0, m.offsetTop - body.offsetTop - body.clientHeight / 3); }
+  var r = element.getBoundingClientRect();
+  if (r.top < 0 || r.top > window.innerHeight - 120) { element.scrollIntoView({block: 'start', behavior: 'smooth'}); }
+}
+watch('value', function () { requestAnimationFrame(show); });
+requestAnimationFrame(show);
+"""
+
+COPY_JS = r"""
+(text) => {
+  if (!text) { return []; }
+  const done = () => {
+    const b = document.querySelector('#copy-btn');
+    if (b) { const old = b.textContent; b.textContent = 'Copied ✓'; setTimeout(() => { b.textContent = old; }, 1500); }
+  };
+  const fallback = () => {
+    const t = document.createElement('textarea'); t.value = text; t.style.position = 'fixed'; t.style.opacity = '0';
+    document.body.appendChild(t); t.select(); try { document.execCommand('copy'); } catch (e) {} t.remove(); done();
+  };
+  if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text).then(done, fallback); }
+  else { fallback(); }
+  return [];
+}
+"""
+
+CONFIRM_DELETE_JS = r"""
+(doc) => {
+  if (!doc) { return [doc]; }
+  return [window.confirm('Remove "' + doc + '" from the index?') ? doc : ''];
+}
+"""

@@ -1,0 +1,298 @@
+"""HTML for the chat UI: answers with clickable [n] markers, source cards, the article viewer, status lines.
+
+Every piece of article text and model output goes through :func:`esc` before it is placed in markup, so an
+article containing ``<script>`` or a markdown image is shown as text and never runs or loads anything.
+Links point at ``#cite-<turn>-<n>`` / ``#rel-<turn>-<i>`` / ``#doc-<i>`` fragments that the page script turns
+into "open in the article viewer" events.
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import Any, Iterable, Mapping, Sequence
+from urllib.parse import urlparse
+
+__all__ = [
+    "esc",
+    "render_question",
+    "render_pending",
+    "render_draft",
+    "render_answer",
+    "render_error",
+    "render_sources",
+    "render_article",
+    "render_status",
+    "render_banner",
+    "plain_answer",
+    "SOURCES_PLACEHOLDER",
+    "VIEWER_PLACEHOLDER",
+]
+
+# Characters that mean something to HTML, markdown, KaTeX or the chat renderer, written as numeric entities so the
+# browser shows them literally (an entity is never markup or markdown syntax). One pass, so nothing is escaped twice.
+_ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\"'*_[]`!$~|#\\{}"}
+_TABLE = str.maketrans(_ENTITIES)
+
+SOURCES_PLACEHOLDER = (
+    '<div class="panel-empty"><div class="panel-empty-title">Sources</div>'
+    "<p>Ask a question: every answer cites the articles with numbered markers. The cited passages appear here; "
+    "click a card or a marker such as <span class=\"cite-demo\">[1]</span> to read it highlighted in its "
+    "article.</p></div>"
+)
+VIEWER_PLACEHOLDER = ""
+
+
+def esc(text: Any) -> str:
+    """Text → HTML that shows exactly ``text``: HTML-escaped and markdown/LaTeX-neutral."""
+    return ("" if text is None else str(text)).translate(_TABLE)
+
+
+def _safe_url(url: str | None) -> str | None:
+    """``url`` if it is a plain http(s) link, else None (no ``javascript:`` or ``data:`` links)."""
+    if not url:
+        return None
+    try:
+        parsed = urlparse(url.strip())
+    except ValueError:
+        return None
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        return None
+    return url.strip()
+
+
+def _host(url: str) -> str:
+    host = urlparse(url).netloc
+    return host[4:] if host.startswith("www.") else host
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    """Attribute or key ``name`` of a dataclass or a dict (answers are kept as dicts in session state)."""
+    if isinstance(obj, Mapping):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def _paragraphs(escaped: str) -> str:
+    """Blank lines → paragraphs, single newlines → <br>; the result holds no newline (one HTML block)."""
+    paras = [p.strip() for p in re.split(r"\n\s*\n", escaped) if p.strip()]
+    return "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paras)
+
+
+# --------------------------------------------------------------------------- chat messages
+def render_question(question: str) -> str:
+    return f'<div class="q-text">{_paragraphs(esc(question))}</div>'
+
+
+def render_pending(text: str = "Searching the articles") -> str:
+    return (f'<div class="pending" role="status"><span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>'
+            f"{esc(text)}…</div>")
+
+
+def render_draft(draft: str) -> str:
+    return ('<div class="draft"><div class="draft-label">Draft: checking every sentence against the articles…'
+            f"</div>{_paragraphs(esc(draft))}</div>")
+
+
+def render_error(message: str, hint: str | None = None) -> str:
+    hint_html = f'<div class="error-hint">{esc(hint)}</div>' if hint else ""
+    return f'<div class="chat-error" role="alert"><strong>Could not answer.</strong> {esc(message)}{hint_html}</div>'
+
+
+_CITE_GROUP = re.compile(r"&#91;(\d+(?:\s*,\s*\d+)*)&#93;")
+_UNSUPPORTED_MARK = re.compile(r"\s*&#42;\(unsupported\)&#42;")
+_BOLD = re.compile(r"&#42;&#42;(.+?)&#42;&#42;")
+
+
+def _link_citations(escaped: str, turn: int, numbers: set[int], titles: Mapping[int, str]) -> str:
+    def repl(m: re.Match[str]) -> str:
+        parts = []
+        for raw in re.split(r"\s*,\s*", m.group(1)):
+            n = int(raw)
+            if n in numbers:
+                title = esc(titles.get(n, ""))
+                parts.append(f'<a class="cite" href="#cite-{turn}-{n}" title="Source {n}: {title}">[{n}]</a>')
+            else:
+                parts.append(f"&#91;{n}&#93;")
+        return "".join(parts)
+
+    return _CITE_GROUP.sub(repl, escaped)
+
+
+def render_answer(answer: Any, turn: int) -> str:
+    """The final answer of chat turn ``turn``: verified text with [n] links, unsupported sentences marked,
+    refusals and retrieval-only results labelled, and the engine's notice (e.g. fallback) shown."""
+    text = _get(answer, "text", "") or ""
+    refused = bool(_get(answer, "refused", False))
+    citations = list(_get(answer, "citations", []) or [])
+    notice = _get(answer, "notice")
+    backend = _get(answer, "backend", "")
+    parts: list[str] = []
+    if backend == "retrieval-only":
+        passages = list(_get(answer, "passages", []) or [])
+        parts.append('<div class="answer retrieval-only"><div class="answer-kind">Retrieval only: no answer was '
+                     f"written; the {len(passages)} best passages are listed in the Sources panel.</div><ol>")
+        for i, p in enumerate(passages):
+            date = _get(p, "date")
+            meta = f" · {esc(date)}" if date else ""
+            parts.append(f'<li><a class="rel" href="#rel-{turn}-{i}">{esc(_get(p, "title", ""))}</a>{meta}</li>')
+        parts.append("</ol></div>")
+    elif refused:
+        parts.append(f'<div class="answer refusal"><div class="refusal-text">{_paragraphs(esc(text))}</div>'
+                     '<div class="answer-kind">The indexed articles do not contain this. Related passages are '
+                     "shown beside the chat, but they are not sources for an answer.</div></div>")
+    else:
+        body = esc(text)
+        for s in _get(answer, "sentences", []) or []:
+            if _get(s, "supported", True):
+                continue
+            sentence = esc(_get(s, "text", "")).strip()
+            note = esc(_get(s, "note") or "no passage in the articles supports this sentence")
+            if sentence and sentence in body:
+                body = body.replace(sentence, f'<span class="unsupported" title="{note}">{sentence}</span>', 1)
+        body = _UNSUPPORTED_MARK.sub(
+            ' <span class="badge-unsupported" title="Not supported by the cited articles">unsupported</span>', body)
+        body = _BOLD.sub(r"<strong>\1</strong>", body)
+        numbers = {int(_get(c, "number")) for c in citations}
+        titles = {int(_get(c, "number")): _get(c, "title", "") for c in citations}
+        body = _link_citations(body, turn, numbers, titles)
+        parts.append(f'<div class="answer">{_paragraphs(body)}</div>')
+    if notice:
+        parts.append(f'<div class="notice" role="note">{esc(notice)}</div>')
+    return "".join(parts)
+
+
+def plain_answer(answer: Any) -> str:
+    """The answer as plain text with its numbered sources, for the clipboard."""
+    text = _get(answer, "text", "") or ""
+    lines = [text]
+    citations = list(_get(answer, "citations", []) or [])
+    if citations:
+        lines.append("")
+        lines.append("Sources:")
+        for c in citations:
+            meta = ", ".join(x for x in (_get(c, "date"), _get(c, "agency")) if x)
+            lines.append(f"[{_get(c, 'number')}] {_get(c, 'title')}" + (f" ({meta})" if meta else ""))
+            lines.append(f"    “{_get(c, 'quote')}”")
+            if _get(c, "source_url"):
+                lines.append(f"    {_get(c, 'source_url')}")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- sources panel
+def _meta_line(date: str | None, agency: str | None, url: str | None) -> str:
+    bits = []
+    if date:
+        bits.append(f'<span class="src-date">{esc(date)}</span>')
+    if agency:
+        bits.append(f'<span class="src-agency">{esc(agency)}</span>')
+    safe = _safe_url(url)
+    if safe:
+        bits.append(f'<a class="ext" href="{html.escape(safe, quote=True)}" target="_blank" '
+                    f'rel="noopener noreferrer nofollow">{esc(_host(safe))} ↗</a>')
+    return f'<div class="src-meta">{" · ".join(bits)}</div>' if bits else ""
+
+
+def render_sources(answer: Any | None, turn: int) -> str:
+    """Source cards of one answer (or "Related passages (not sources)" for a refusal)."""
+    if answer is None:
+        return SOURCES_PLACEHOLDER
+    question = _get(answer, "question", "")
+    head = f'<div class="panel-q" title="{esc(question)}">For: {esc(question)}</div>'
+    citations = list(_get(answer, "citations", []) or [])
+    if _get(answer, "backend") == "retrieval-only" or (not citations and not _get(answer, "refused")):
+        passages = list(_get(answer, "passages", []) or [])
+        title = "Retrieved passages"
+        kind = "rel"
+    elif _get(answer, "refused"):
+        passages = list(_get(answer, "related", []) or [])
+        title = "Related passages (not sources)"
+        kind = "rel"
+    else:
+        passages = []
+        title = f"Sources ({len(citations)})"
+        kind = "cite"
+    out = [f'<div class="panel-title">{esc(title)}</div>', head]
+    if kind == "cite":
+        for c in citations:
+            n = int(_get(c, "number"))
+            out.append(
+                f'<div class="src-card" data-ref="cite-{turn}-{n}" role="button" tabindex="0" '
+                f'aria-label="Open source {n} in the article viewer">'
+                f'<div class="src-head"><span class="src-n">[{n}]</span>'
+                f'<span class="src-title">{esc(_get(c, "title", ""))}</span></div>'
+                f'{_meta_line(_get(c, "date"), _get(c, "agency"), _get(c, "source_url"))}'
+                f'<blockquote class="src-quote">{esc(_get(c, "quote", ""))}</blockquote>'
+                f'<a class="src-open" href="#cite-{turn}-{n}">Show in article</a></div>')
+    else:
+        if not passages:
+            out.append('<p class="panel-note">No passage came close.</p>')
+        for i, p in enumerate(passages):
+            snippet = _get(p, "text", "")
+            if len(snippet) > 420:
+                snippet = snippet[:420].rsplit(" ", 1)[0] + "…"
+            out.append(
+                f'<div class="src-card related" data-ref="rel-{turn}-{i}" role="button" tabindex="0" '
+                f'aria-label="Open passage {i + 1} in the article viewer">'
+                f'<div class="src-head"><span class="src-n rel-n">{i + 1}</span>'
+                f'<span class="src-title">{esc(_get(p, "title", ""))}</span></div>'
+                f'{_meta_line(_get(p, "date"), _get(p, "agency"), _get(p, "source_url"))}'
+                f'<blockquote class="src-quote">{esc(snippet)}</blockquote>'
+                f'<a class="src-open" href="#rel-{turn}-{i}">Show in article</a></div>')
+    return f'<div class="sources">{"".join(out)}</div>'
+
+
+# --------------------------------------------------------------------------- article viewer
+def render_article(text: str, info: Any, start: int | None = None, end: int | None = None,
+                   label: str | None = None) -> str:
+    """The whole article, escaped, with ``text[start:end]`` in a <mark> (scrolled into view by the page script)."""
+    title = esc(_get(info, "title", "") or _get(info, "doc_id", ""))
+    meta = _meta_line(_get(info, "date"), _get(info, "agency"), _get(info, "source_url"))
+    doc_line = f'<div class="viewer-doc">{esc(_get(info, "doc_id", ""))} · {_get(info, "chunks", 0)} chunks</div>'
+    if start is not None and end is not None and 0 <= start < end <= len(text):
+        body = (f"{esc(text[:start])}<mark class=\"hl\" id=\"viewer-mark\">{esc(text[start:end])}</mark>"
+                f"{esc(text[end:])}")
+    else:
+        body = esc(text)
+    label_html = f'<div class="viewer-label">{esc(label)}</div>' if label else ""
+    return (f'<div class="viewer" role="region" aria-label="Article viewer"><div class="viewer-head">'
+            f'<div class="viewer-title">{title}</div>{meta}{doc_line}{label_html}</div>'
+            f'<div class="viewer-body" tabindex="0">{body}</div></div>')
+
+
+# --------------------------------------------------------------------------- status
+def render_status(stats: Mapping[str, Any], backend: str, model: str) -> str:
+    if backend == "extractive":
+        llm = "extractive (quotes the articles; no language model)"
+    else:
+        llm = f"{backend}" + (f" · {model}" if model else "")
+    return (f'<div class="status-line"><span class="status-item"><b>Answers:</b> {esc(llm)}</span>'
+            f'<span class="status-item"><b>Embedder:</b> {esc(stats.get("embedder", "?"))}</span>'
+            f'<span class="status-item"><b>Library:</b> {int(stats.get("articles", 0))} articles · '
+            f'{int(stats.get("chunks", 0))} chunks</span></div>')
+
+
+def render_banner(messages: Iterable[str], kind: str = "warn") -> str:
+    items = [m for m in messages if m]
+    if not items:
+        return ""
+    body = "".join(f"<div>{esc(m)}</div>" for m in items)
+    return f'<div class="banner banner-{kind}" role="alert"><span class="banner-icon" aria-hidden="true">⚠</span>' \
+           f'<div class="banner-body">{body}</div></div>'
+
+
+def documents_rows(docs: Sequence[Any], query: str = "") -> list[list[Any]]:
+    """Library table rows (title, date, source, chunks, id), filtered by a case-insensitive query."""
+    q = query.strip().lower()
+    rows = []
+    for d in docs:
+        row = [_get(d, "title", ""), _get(d, "date") or "", _get(d, "agency") or _host_or_empty(_get(d, "source_url")),
+               int(_get(d, "chunks", 0)), _get(d, "doc_id", "")]
+        if q and not any(q in str(v).lower() for v in row):
+            continue
+        rows.append(row)
+    return rows
+
+
+def _host_or_empty(url: str | None) -> str:
+    safe = _safe_url(url)
+    return _host(safe) if safe else ""
