@@ -30,7 +30,7 @@ import time
 import unicodedata
 import uuid
 from dataclasses import asdict
-from typing import Any, Iterator, Literal
+from typing import Annotated, Any, Iterator, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -80,7 +80,9 @@ ERROR_STATUS: list[tuple[type[RagError], int]] = [
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm")
 _BODY_OVERHEAD = 1 << 20  # multipart framing / JSON escaping allowance on top of max_upload_bytes
-_DATE = r"^\d{4}(-\d{1,2}){0,2}$"
+_DATE = r"^[1-9][0-9]{3}(-(0?[1-9]|1[0-2])(-(0?[1-9]|[12][0-9]|3[01]))?)?$"
+_VISIBLE = r"[^\s\x00-\x1f\x7f]"  # at least one visible character (patterns match anywhere)
+_DOC_ID = r"^[^/\\\s\x00-\x1f\x7f.]([^/\\\x00-\x1f\x7f]*[^/\\\s\x00-\x1f\x7f])?$"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -174,7 +176,7 @@ class AskRequest(BaseModel):
     """A question about the indexed articles."""
 
     model_config = ConfigDict(extra="forbid")
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, description="The question.")
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=_VISIBLE, description="The question.")
     history: list[Turn] = Field(default_factory=list, max_length=50,
                                 description="Earlier turns, oldest first; follow-ups are rewritten to stand alone.")
     since: str | None = Field(None, pattern=_DATE, description="Only articles from this date on (YYYY[-MM[-DD]]).")
@@ -240,8 +242,9 @@ class DocumentText(BaseModel):
     """An article given as text."""
 
     model_config = ConfigDict(extra="forbid")
-    doc_id: str = Field(min_length=1, max_length=200, description="Document id, e.g. my-article.txt.")
-    text: str = Field(min_length=1, description="The article text (UTF-8).")
+    doc_id: str = Field(min_length=1, max_length=200, pattern=_DOC_ID,
+                        description="Document id: a plain file name such as my-article.txt (no folders).")
+    text: str = Field(min_length=1, pattern=_VISIBLE, description="The article text.")
 
 
 class IngestReportModel(BaseModel):
@@ -310,10 +313,29 @@ class TextPart(BaseModel):
     text: str = Field(max_length=20_000)
 
 
-class ChatMessage(BaseModel):
+class QuestionPart(BaseModel):
+    type: Literal["text"]
+    text: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS // 4, pattern=_VISIBLE)
+
+
+class UserMessage(BaseModel):
+    """A user turn: a question (the last one is answered)."""
+
     model_config = ConfigDict(extra="allow")
-    role: Literal["system", "developer", "user", "assistant", "tool"]
+    role: Literal["user"]
+    content: Annotated[str, Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=_VISIBLE)] | Annotated[
+        list[QuestionPart], Field(min_length=1, max_length=4)] = Field(description="Text, or a list of text parts.")
+
+
+class OtherMessage(BaseModel):
+    """An assistant turn (history), or a system/developer/tool message (ignored: the answer rules are fixed)."""
+
+    model_config = ConfigDict(extra="allow")
+    role: Literal["system", "developer", "assistant", "tool"]
     content: str | list[TextPart] | None = Field(None, description="Text, or a list of text parts.")
+
+
+ChatMessage = Annotated[UserMessage | OtherMessage, Field(discriminator="role")]
 
 
 class ChatCompletionRequest(BaseModel):
@@ -323,7 +345,11 @@ class ChatCompletionRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
     model: str | None = Field(None, max_length=200,
                               description="Any name; a backend name (see GET /v1/models) selects that backend.")
-    messages: list[ChatMessage] = Field(min_length=1, max_length=200)
+    messages: list[ChatMessage] = Field(
+        min_length=1, max_length=200, json_schema_extra={"contains": {"type": "object", "required": ["role"],
+                                                                      "properties": {"role": {"const": "user"}}}},
+        description="The conversation; the last user message is the question, the user and assistant turns "
+                    "before it are the history.")
     stream: bool = False
     since: str | None = Field(None, pattern=_DATE)
     until: str | None = Field(None, pattern=_DATE)
@@ -357,6 +383,49 @@ class ChatCompletionResponse(BaseModel):
     citations: list[CitationModel]
     refused: bool
     answer: AnswerModel
+
+
+class ChunkDelta(BaseModel):
+    role: Literal["assistant"] | None = None
+    content: str | None = None
+    citations: list[CitationModel] | None = Field(None, description="Only in the final chunk.")
+    refused: bool | None = Field(None, description="Only in the final chunk.")
+
+
+class ChunkChoice(BaseModel):
+    index: int
+    delta: ChunkDelta
+    finish_reason: Literal["stop"] | None
+    logprobs: None = None
+
+
+class ChatCompletionChunk(BaseModel):
+    """One server-sent event of a streamed completion; the last one (``finish_reason: "stop"``) carries
+    ``citations``, ``refused``, ``answer`` and ``text_changed``."""
+
+    id: str
+    object: Literal["chat.completion.chunk"]
+    created: int
+    model: str
+    choices: list[ChunkChoice]
+    citations: list[CitationModel] | None = None
+    refused: bool | None = None
+    answer: AnswerModel | None = None
+    text_changed: bool | None = Field(None, description="True when answer.text differs from the streamed content.")
+
+
+_SSE_EVENT = {
+    "type": "object",
+    "required": ["data"],
+    "description": "`data:` lines of chat.completion.chunk JSON objects, then `data: [DONE]`; an error after the "
+                   "stream started is sent as `data: {\"error\": {...}}`.",
+    "properties": {"data": {"oneOf": [
+        {"type": "string", "const": "[DONE]"},
+        {"type": "string", "contentMediaType": "application/json",
+         "contentSchema": {"anyOf": [{"$ref": "#/components/schemas/ChatCompletionChunk"},
+                                     {"$ref": "#/components/schemas/ErrorResponse"}]}},
+    ]}},
+}
 
 
 def _responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -405,7 +474,7 @@ def _check_suffix(name: str) -> None:
                        f"Upload {', '.join(UPLOAD_SUFFIXES)} files.")
 
 
-def _content_text(content: str | list[TextPart] | None) -> str:
+def _content_text(content: str | list[TextPart] | list[QuestionPart] | None) -> str:
     if content is None:
         return ""
     if isinstance(content, str):
@@ -597,16 +666,18 @@ def create_http_app(engine: Engine, settings: Settings | None = None, *,
         responses={
             200: {"description": "A chat completion, or with `stream: true` server-sent events of "
                                  "`chat.completion.chunk` objects ending with `data: [DONE]`.",
-                  "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+                  "content": {"text/event-stream": {"schema": _SSE_EVENT}}},
             **_responses(*common, 409, 502, 503),
         },
     )
     def chat_completions(body: ChatCompletionRequest) -> Any:
         """Answer the last user message from the articles; earlier user/assistant turns are the history."""
         turns = [m for m in body.messages if m.role in ("user", "assistant")]
-        if not turns or turns[-1].role != "user":
-            raise ApiError(400, "invalid_input", "The conversation must end with a user message.",
-                           "Append the question as a user message.")
+        while turns and turns[-1].role != "user":
+            turns.pop()
+        if not turns:
+            raise ApiError(400, "invalid_input", "The conversation has no user message.",
+                           "Send the question as a user message.")
         question = _content_text(turns[-1].content)
         history = [{"role": m.role, "content": _content_text(m.content)} for m in turns[:-1]]
         backend = pick_backend(body.backend, body.model)
@@ -682,9 +753,11 @@ def create_http_app(engine: Engine, settings: Settings | None = None, *,
         "content": {
             "multipart/form-data": {"schema": {
                 "type": "object", "required": ["files"],
-                "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"},
+                "properties": {"files": {"type": "array", "minItems": 1, "maxItems": 50,
+                                         "items": {"type": "string", "format": "binary"},
                                          "description": "One or more .txt, .md or .html files (UTF-8)."}},
-            }},
+            }, "encoding": {"files": {"headers": {"Content-Disposition": {
+                "schema": {"type": "string"}, "example": 'form-data; name="files"; filename="article.txt"'}}}}},
             "application/json": {"schema": DocumentText.model_json_schema()},
         },
     }
@@ -702,7 +775,7 @@ def create_http_app(engine: Engine, settings: Settings | None = None, *,
                 doc = DocumentText.model_validate_json(await request.body())
             except ValueError as exc:
                 raise RequestValidationError(getattr(exc, "errors", lambda: [{"msg": "invalid JSON"}])()) from exc
-            name = doc.doc_id.strip()
+            name = unicodedata.normalize("NFC", doc.doc_id)
             if name != safe_upload_name(name):
                 raise ApiError(400, "invalid_input", f"Invalid document id {doc.doc_id!r}.",
                                "Use a plain name such as my-article.txt (no folders).")
@@ -852,9 +925,13 @@ def _tidy_openapi(schema: dict[str, Any], allowed: list[str]) -> dict[str, Any]:
             fastapi_422 = responses.get("422", {}).get("content", {}).get("application/json", {}).get("schema", {})
             if fastapi_422.get("$ref", "").endswith("/HTTPValidationError"):
                 responses.pop("422")
-    components = schema.get("components", {}).get("schemas", {})
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         components.pop(name, None)
+    chunk = ChatCompletionChunk.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, definition in chunk.pop("$defs", {}).items():
+        components.setdefault(name, definition)
+    components["ChatCompletionChunk"] = chunk
     for name in ("AskRequest", "ChatCompletionRequest"):
         prop = components.get(name, {}).get("properties", {}).get("backend")
         if prop is not None:

@@ -94,7 +94,7 @@ def test_models_and_bad_requests(client):
     assert caught.value.body["code"] == "invalid_input"
     with pytest.raises(openai.BadRequestError) as caught:
         client.chat.completions.create(model="x", messages=[{"role": "user", "content": "  "}])
-    assert caught.value.body["code"] == "invalid_input"
+    assert caught.value.body["code"] == "invalid_request"
     with pytest.raises(openai.BadRequestError) as caught:
         client.chat.completions.create(model="x", messages=[{"role": "user", "content": QUESTION}],
                                        extra_body={"backend": "openai"})
