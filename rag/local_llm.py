@@ -404,6 +404,24 @@ except BaseException:
 os._exit(0)
 """
 
+def _port_free(host: str, port: int) -> bool:
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError:
+        return True  # let llama.cpp report the bad host
+    family, _, _, _, addr = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        if os.name == "posix":  # as llama.cpp does: TIME_WAIT leftovers do not block a bind
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(addr)
+        except OSError:
+            return False
+    return True
+
+
 _LIVE: weakref.WeakSet[LocalLLMServer] = weakref.WeakSet()
 _ATEXIT_REGISTERED = False
 
@@ -516,6 +534,8 @@ class LocalLLMServer:
             self.stop()
             if not self.model_path.is_file():
                 raise LocalModelError(f"Model file not found: {self.model_path}")
+            if self.port and not _port_free(self.host, self.port):
+                raise LocalModelError(f"Port {self.port} on {self.host} is in use; pick another or use port=0.")
             if importlib.util.find_spec("xllamacpp") is None:
                 raise LocalModelError(
                     f"The local backend needs xllamacpp: {sys.executable} -m pip install xllamacpp"
@@ -544,9 +564,9 @@ class LocalLLMServer:
                 if "error" in reply:
                     raise LocalModelError(
                         f"llama.cpp could not start on {self.model_path.name} (host {self.host}, "
-                        f"port {self.port or 'auto'}): {reply['error']}. The file may be damaged "
-                        "(delete it to have it re-assembled) or the port may be in use; "
-                        "verbose=True shows llama.cpp's log."
+                        f"port {self.port or 'auto'}): {str(reply['error']).rstrip('.')}. The file "
+                        "may be damaged (delete it to have it re-assembled) or the port may be in "
+                        "use; verbose=True shows llama.cpp's log."
                     )
                 address = str(reply["address"]).rstrip("/")
                 self._wait_healthy(proc, address, deadline)

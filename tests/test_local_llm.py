@@ -286,6 +286,9 @@ def test_start_is_idempotent_and_stop_frees_the_port(tmp_path: Path, smol_server
     assert not server.running
     with pytest.raises(OSError):
         urllib.request.urlopen(url[: -len("/v1")] + "/health", timeout=3)
+    busy = int(smol_server.base_url.rsplit(":", 1)[1].split("/")[0])
+    with pytest.raises(LocalModelError, match="in use"):
+        LocalLLMServer(Path(smol_server.model_path), port=busy, model_alias="third").start()
 
 
 # ---------------------------------------------------------------- the default model (1.1 GB)
