@@ -682,7 +682,7 @@ def create_http_app(engine: Engine, settings: Settings | None = None, *,
         history = [{"role": m.role, "content": _content_text(m.content)} for m in turns[:-1]]
         backend = pick_backend(body.backend, body.model)
         events = engine.stream(question, history=history, since=body.since, until=body.until, top_k=body.top_k,
-                               backend=backend)
+                               backend=backend, language=body.language)
         completion_id = f"chatcmpl-{uuid.uuid4().hex}"
         created = int(time.time())
         # The first event (retrieval done: a draft token or the final answer) is awaited here, so that input,

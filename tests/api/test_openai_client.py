@@ -128,10 +128,11 @@ def test_generative_backend_streams_draft_then_verified_citations(engine):
             llm.push(Reply(draft))
             chunks = list(client.chat.completions.create(
                 model="fake-model", stream=True, messages=[{"role": "user", "content": QUESTION}],
-                extra_body={"draft": False}))
+                extra_body={"draft": False, "language": "French"}))
             content = "".join(c.choices[0].delta.content or "" for c in chunks)
             assert content == chunks[-1].model_extra["answer"]["text"]
             assert chunks[-1].model_extra["text_changed"] is False
+            assert "Answer in French." in json.dumps(llm.requests[-1]["messages"])
 
             # the raw wire format: SSE data lines, the final chunk with citations, then [DONE]
             llm.push(Reply(draft))
