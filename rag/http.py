@@ -121,7 +121,7 @@ class _Scrubber:
 
     _PATTERNS = [
         (re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://)[^/\s@]+@"), r"\1***@"),
-        (re.compile(r"(?i)\bbearer\s+[^\s\"']+"), "Bearer ***"),
+        (re.compile(r"(?i)\bbearer\s+(?!<)[^\s\"']+"), "Bearer ***"),
         (re.compile(r"\bsk-[A-Za-z0-9_-]{8,}"), "sk-***"),
     ]
 
