@@ -1,0 +1,85 @@
+"""Answers of the extractive backend: quoted, cited spans; honest refusals; citation numbering."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rag import REFUSAL_TEXT, Answer, InputError
+
+from .helpers import D000, D002, QUESTION, assert_citations_consistent
+
+
+@pytest.fixture(scope="module")
+def meeting_events(engine):
+    return list(engine.stream(QUESTION))
+
+
+def test_meeting_question_is_answered_with_the_date_quoted(engine, meeting_events):
+    assert [e.type for e in meeting_events] == ["answer"]  # nothing to stream without a language model
+    answer = meeting_events[-1].answer
+    assert not answer.refused and answer.backend == "extractive" and answer.notice is None
+    assert "September 22" in answer.text
+    dated = [c for c in answer.citations if "September 22" in c.quote]
+    assert dated and all(c.doc_id in (D000, D002) for c in dated)
+    for c in answer.citations:
+        text, info = engine.article(c.doc_id)
+        assert c.quote == text[c.start:c.end]
+        assert c.quote in answer.text
+        assert (c.title, c.date, c.source_url, c.agency) == (info.title, info.date, info.source_url, info.agency)
+    assert_citations_consistent(engine, answer)
+    assert all(s.supported and s.citations for s in answer.sentences)
+    assert answer.standalone_question == QUESTION
+    assert answer.passages and answer.timings["total"] > 0
+
+
+def test_answer_round_trips_through_json(meeting_events):
+    answer = meeting_events[-1].answer
+    data = json.loads(json.dumps(answer.to_dict()))
+    assert Answer.from_dict(data) == answer
+
+
+def test_off_topic_question_is_refused_with_related_passages(engine):
+    answer = engine.ask("What is the capital of Australia?")
+    assert answer.refused
+    assert answer.text.startswith(REFUSAL_TEXT)
+    assert answer.citations == [] and "[" not in answer.text
+    assert 1 <= len(answer.related) <= 3
+    assert all(p.text and p.doc_id for p in answer.related)
+
+
+def test_question_about_someone_the_articles_never_mention_is_refused(engine):
+    answer = engine.ask("What did Guterres say about Angela Merkel?")
+    assert answer.refused and answer.text.startswith(REFUSAL_TEXT)
+    assert "Merkel" in answer.text  # says who is not mentioned
+    assert answer.citations == []
+
+
+@pytest.mark.parametrize("question", [
+    "What did Ghada Waly say about the Convention?",
+    "How many representatives attended the signing opening in New York?",
+    "What did To Lam say about peacekeeping?",
+])
+def test_citations_are_numbered_in_order_of_first_use(engine, question):
+    answer = engine.ask(question)
+    assert not answer.refused and answer.citations
+    assert_citations_consistent(engine, answer)
+    for sentence in answer.sentences:
+        assert sentence.supported and all(1 <= n <= len(answer.citations) for n in sentence.citations)
+
+
+def test_representatives_question_quotes_the_number(engine):
+    answer = engine.ask("How many representatives attended the signing opening in New York?")
+    assert any("120 representatives" in c.quote and c.doc_id == D002 for c in answer.citations)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\x00\x01", "x" * 2001])
+def test_invalid_questions_are_rejected(engine, question):
+    with pytest.raises(InputError) as info:
+        engine.ask(question)
+    assert info.value.hint
+
+
+def test_chat_needs_a_final_user_message(engine):
+    with pytest.raises(InputError):
+        engine.chat([{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}])

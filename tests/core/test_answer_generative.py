@@ -1,0 +1,267 @@
+"""Answers of a generative backend, scripted with the fake OpenAI-compatible server: verification of citations,
+refusals, fallbacks when the model fails, streaming, the prompt and the API key."""
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+
+from rag import REFUSAL_TEXT, BackendError, Engine
+from rag.llm import ChatClient
+from rag.testing import FakeOpenAIServer, Reply
+from rag.text import split_sentences
+
+from .helpers import (QUESTION, assert_citations_consistent, core_settings, neutral, number_of, sent_passages,
+                      user_prompt)
+
+MET = "Luong Cuong met Guterres in New York on September 22"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with FakeOpenAIServer() as srv:
+        yield srv
+
+
+def _generative(seed_index, server_url, **overrides):
+    values = dict(backend="openai-compatible", llm_base_url=server_url, llm_model="fake-model",
+                  llm_max_retries=0, llm_timeout=10)
+    values.update(overrides)
+    return Engine(core_settings(seed_index[0], **values))
+
+
+@pytest.fixture(scope="module")
+def gen(seed_index, server):
+    return _generative(seed_index, server.base_url)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_script(server):
+    server.reset()
+    server.responder = None
+    yield
+    server.responder = None
+
+
+def _passage_for(answer, number):
+    """The context passage the engine sent as ``[number]``."""
+    return answer.passages[number - 1]
+
+
+def _was_sent_as(request, number, passage) -> bool:
+    """Did the prompt show (sentences of) ``passage`` under ``[number]``? Long passages may be excerpted."""
+    block = sent_passages(request)[number]
+    return any(neutral(passage.text[s - passage.start:e - passage.start]) in block for s, e in passage.sentences)
+
+
+def test_correct_cited_answer_is_kept(gen, server):
+    server.responder = lambda body: f"{MET} [{number_of(body, 'September 22')}]."
+    answer = gen.ask(QUESTION)
+    request = server.requests[-1]
+    cited = number_of(request, "September 22")
+
+    assert not answer.refused and answer.notice is None
+    assert (answer.backend, answer.model) == ("openai-compatible", "fake-model")
+    assert answer.text == f"{MET} [1]."
+    [citation] = answer.citations
+    sent = _passage_for(answer, cited)
+    assert _was_sent_as(request, cited, sent)
+    assert all(_was_sent_as(request, n, _passage_for(answer, n)) for n in sent_passages(request))
+    assert citation.chunk_id == sent.chunk_id and citation.doc_id == sent.doc_id
+    assert "September 22" in citation.quote
+    assert sent.start <= citation.start < citation.end <= sent.end
+    assert_citations_consistent(gen, answer)
+    [sentence] = answer.sentences
+    assert sentence.supported and sentence.citations == [1] and sentence.note is None
+    assert request["model"] == "fake-model" and request["stream"] is True
+    assert "Question: " + QUESTION in user_prompt(request)
+
+
+def test_wrong_source_is_reattributed_to_the_supporting_passage(gen, server):
+    def reply(body):
+        wrong = next(n for n, text in sent_passages(body).items()
+                     if "September 22" not in text and "New York" not in text)
+        return f"{MET} [{wrong}]."
+
+    server.responder = reply
+    answer = gen.ask(QUESTION)
+    wrong = next(n for n, text in sent_passages(server.requests[-1]).items()
+                 if "September 22" not in text and "New York" not in text)
+    assert not answer.refused
+    [sentence] = answer.sentences
+    assert sentence.supported
+    assert f"re-attributed from [{wrong}]" in sentence.note
+    [citation] = answer.citations
+    assert citation.chunk_id != _passage_for(answer, wrong).chunk_id
+    assert "September 22" in citation.quote
+    assert_citations_consistent(gen, answer)
+
+
+def test_invented_number_is_flagged_never_supported(gen, server):
+    server.responder = lambda body: (f"{MET} [{number_of(body, 'September 22')}]. "
+                                     f"They met again on September 29 [{number_of(body, 'September 22')}].")
+    answer = gen.ask(QUESTION)
+    assert not answer.refused
+    good, invented = answer.sentences
+    assert good.supported and good.citations == [1]
+    assert not invented.supported and invented.citations == []
+    assert "29" in invented.note and "not in the cited passage" in invented.note
+    assert re.search(r"September 29\.? \*\(unsupported\)\*", answer.text) and "September 29 [" not in answer.text
+    assert "not supported" in answer.notice
+    assert len(answer.citations) == 1 and "September 29" not in answer.citations[0].quote
+    assert_citations_consistent(gen, answer)
+
+
+def test_answer_made_only_of_an_invented_number_is_refused(gen, server):
+    server.responder = lambda body: f"Luong Cuong met Guterres in New York on September 29 [{number_of(body, 'September 22')}]."
+    answer = gen.ask(QUESTION)
+    assert answer.refused and answer.text.startswith(REFUSAL_TEXT)
+    assert answer.citations == [] and "29" not in answer.text
+
+
+def test_citation_of_a_passage_that_does_not_exist(gen, server):
+    server.responder = lambda body: f"{MET} [7]."
+    answer = gen.ask(QUESTION)
+    assert len(server.requests[-1]["messages"]) == 2 and len(sent_passages(server.requests[-1])) < 7
+    assert "[7]" not in answer.text
+    assert [c.number for c in answer.citations] == [1]  # re-attributed to a real passage, renumbered
+    assert "September 22" in answer.citations[0].quote
+    assert "invalid citation [7] dropped" in answer.sentences[0].note
+    assert_citations_consistent(gen, answer)
+
+
+def test_unsupported_sentence_citing_a_missing_passage_is_refused(gen, server):
+    server.responder = lambda body: "The meeting lasted 45 minutes [7]."
+    answer = gen.ask(QUESTION)
+    assert answer.refused and answer.citations == [] and "[7]" not in answer.text
+
+
+@pytest.mark.parametrize("reply", ["", "   ", REFUSAL_TEXT, "I'm sorry, the passages do not mention this."])
+def test_empty_or_refusing_reply_is_a_refusal(gen, server, reply):
+    server.push(Reply(content=reply))
+    answer = gen.ask(QUESTION)
+    assert answer.refused and answer.text.startswith(REFUSAL_TEXT)
+    assert answer.citations == [] and answer.related
+    assert answer.backend == "openai-compatible" and answer.notice is None
+
+
+def test_citations_are_renumbered_in_order_of_first_use(gen, server, seed_articles):
+    sentences = [neutral(a.text[s:e]) for a in seed_articles.values() for cs, ce in a.content_spans
+                 for s, e in split_sentences(a.text[cs:ce], offset=cs)]
+
+    def later_sentence(body):
+        """A sentence copied from the highest-numbered passage that does not hold the date."""
+        dated = number_of(body, "September 22")
+        for number, block in sorted(sent_passages(body).items(), reverse=True):
+            if number > dated:
+                for sentence in sentences:
+                    if sentence in block and len(sentence) > 60 and "September 22" not in sentence:
+                        return number, sentence
+        raise AssertionError("no later passage to cite")
+
+    def reply(body):
+        number, sentence = later_sentence(body)
+        return f"{sentence} [{number}] {MET} [{number_of(body, 'September 22')}]."
+
+    server.responder = reply
+    answer = gen.ask(QUESTION)
+    request = server.requests[-1]
+    (last, _), dated = later_sentence(request), number_of(request, "September 22")
+    assert [c.number for c in answer.citations] == [1, 2], answer.sentences
+    assert answer.citations[0].chunk_id == _passage_for(answer, last).chunk_id
+    assert answer.citations[1].chunk_id == _passage_for(answer, dated).chunk_id
+    assert [s.citations for s in answer.sentences] == [[1], [2]]
+    assert_citations_consistent(gen, answer)
+
+
+@pytest.mark.parametrize("failure", [
+    Reply(status=500, error_message="internal"),
+    Reply(status=429, error_message="slow down", headers={"retry-after": "0"}),
+    Reply(status=503),
+    Reply(content=f"{MET} [1] and then some more words", break_stream_after=3),
+], ids=["500", "429", "503", "broken-stream"])
+def test_backend_failure_falls_back_to_the_extractive_answer(gen, server, failure):
+    server.push(failure)
+    events = list(gen.stream(QUESTION))
+    answer = events[-1].answer
+    assert [e.type for e in events][-1] == "answer" and sum(e.type == "answer" for e in events) == 1
+    assert answer.backend == "extractive" and not answer.refused
+    assert "language model failed" in answer.notice and "extractively" in answer.notice
+    assert any("September 22" in c.quote for c in answer.citations)
+    assert_citations_consistent(gen, answer)
+    if failure.break_stream_after:
+        assert [e.text for e in events if e.type == "token"]  # the draft streamed before the break
+
+
+def test_unreachable_backend_falls_back(seed_index):
+    dead = _generative(seed_index, "http://127.0.0.1:9/v1")
+    answer = dead.ask(QUESTION)
+    assert answer.backend == "extractive" and "Cannot reach" in answer.notice
+    assert any("September 22" in c.quote for c in answer.citations)
+
+
+def test_retry_after_a_server_error(seed_index, server):
+    retrying = _generative(seed_index, server.base_url, llm_max_retries=1)
+    server.push(Reply(status=503))
+    server.responder = lambda body: f"{MET} [{number_of(body, 'September 22')}]."
+    answer = retrying.ask(QUESTION)
+    assert len(server.requests) == 2
+    assert answer.backend == "openai-compatible" and answer.notice is None
+    assert answer.text == f"{MET} [1]."
+
+
+def test_slow_backend_times_out_and_falls_back(seed_index, server):
+    impatient = _generative(seed_index, server.base_url, llm_timeout=1.0)
+    server.push(Reply(content=f"{MET} [1].", delay=8))
+    started = time.perf_counter()
+    answer = impatient.ask(QUESTION)
+    elapsed = time.perf_counter() - started
+    assert answer.backend == "extractive" and "timed out" in answer.notice
+    assert answer.timings["generation"] < 4
+    assert elapsed < 8  # never waits for the slow reply
+    assert answer.citations
+
+
+def test_streaming_sends_tokens_before_the_final_answer(gen, server):
+    server.responder = lambda body: Reply(content=f"{MET} [{number_of(body, 'September 22')}].", chunk_delay=0.01)
+    events = list(gen.stream(QUESTION))
+    types = [e.type for e in events]
+    assert types[-1] == "answer" and types.count("answer") == 1
+    tokens = [e.text for e in events if e.type == "token"]
+    assert len(tokens) >= 5 and types.index("answer") > types.index("token")
+    dated = number_of(server.requests[-1], "September 22")
+    assert "".join(tokens) == f"{MET} [{dated}]."  # the raw draft ...
+    assert events[-1].answer.text == f"{MET} [1]."  # ... replaced by the verified, renumbered answer
+    assert events[-1].text == events[-1].answer.text
+
+
+def test_system_prompt_treats_passages_as_data(gen, server):
+    server.responder = lambda body: f"{MET} [{number_of(body, 'September 22')}]."
+    gen.ask(QUESTION)
+    messages = server.requests[-1]["messages"]
+    assert [m["role"] for m in messages] == ["system", "user"]
+    system = messages[0]["content"]
+    assert re.search(r"\b(passages|excerpts|articles)\b[^.]*\bdata\b[^.]*\b(not|never)\b[^.]*instructions",
+                     system, re.IGNORECASE), system
+    assert "September 22" not in system  # article text only ever goes into the user message
+
+
+def test_api_key_never_appears_in_errors(seed_index):
+    secret = "sk-test-SECRET-0123456789abcdef"
+    with FakeOpenAIServer(api_key="the-right-key") as locked:
+        eng = _generative(seed_index, locked.base_url, llm_api_key=secret)
+        answer = eng.ask(QUESTION)
+        assert answer.backend == "extractive" and "refused the API key" in answer.notice
+        assert secret not in json.dumps(answer.to_dict())
+        assert secret not in repr(eng.settings) and secret not in json.dumps(eng.settings.public_dict())
+
+    # a server that echoes the key back in its error body: the key is masked in the error
+    with FakeOpenAIServer([Reply(status=400, error_message=f"bad request from key {secret}")]) as echo:
+        client = ChatClient(echo.base_url, "fake-model", secret, max_retries=0, timeout=5)
+        with pytest.raises(BackendError) as info:
+            client.complete([{"role": "user", "content": "hi"}])
+        assert echo.request_headers[-1]["authorization"] == f"Bearer {secret}"  # the key was really used
+        assert secret not in str(info.value) and "***" in str(info.value)
+        assert secret not in str(info.value.hint)

@@ -1,0 +1,95 @@
+"""The public API of ``rag``: exactly these names, all importable, and a light ``import rag``."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import rag
+
+PUBLIC = [
+    "Engine",
+    "StreamEvent",
+    "Settings",
+    "add_settings_arguments",
+    "settings_from_args",
+    "Answer",
+    "Citation",
+    "Passage",
+    "SentenceSupport",
+    "DocumentInfo",
+    "IngestReport",
+    "RagError",
+    "ConfigError",
+    "InputError",
+    "DocumentError",
+    "StoreError",
+    "IndexNotReadyError",
+    "StoreUnavailableError",
+    "BackendError",
+    "BackendUnavailableError",
+    "REFUSAL_TEXT",
+    "create_http_app",
+    "__version__",
+]
+
+ERROR_CODES = {
+    "RagError": "rag_error",
+    "ConfigError": "config_error",
+    "InputError": "invalid_input",
+    "DocumentError": "invalid_document",
+    "StoreError": "index_error",
+    "IndexNotReadyError": "index_not_ready",
+    "StoreUnavailableError": "store_unavailable",
+    "BackendError": "backend_error",
+    "BackendUnavailableError": "backend_unavailable",
+}
+
+
+def test_all_is_pinned():
+    assert rag.__all__ == PUBLIC
+    assert dir(rag) == sorted(PUBLIC)
+
+
+def test_every_public_name_is_importable():
+    for name in PUBLIC:
+        assert getattr(rag, name) is not None, name
+    namespace: dict = {}
+    exec(f"from rag import {', '.join(PUBLIC)}", namespace)
+    assert all(name in namespace for name in PUBLIC)
+    assert rag.REFUSAL_TEXT == "The articles don't say."
+    assert rag.Engine.__module__ == "rag.engine" and rag.Settings.__module__ == "rag.config"
+
+
+def test_error_tree_and_codes():
+    for name, code in ERROR_CODES.items():
+        cls = getattr(rag, name)
+        assert issubclass(cls, rag.RagError) and cls.code == code
+        err = cls("Something failed.", hint="Do this.")
+        assert (err.message, err.hint, str(err)) == ("Something failed.", "Do this.", "Something failed. Do this.")
+    assert issubclass(rag.DocumentError, rag.InputError)
+    assert issubclass(rag.IndexNotReadyError, rag.StoreError) and issubclass(rag.StoreUnavailableError, rag.StoreError)
+    assert issubclass(rag.BackendUnavailableError, rag.BackendError)
+
+
+def test_import_rag_is_light():
+    code = (
+        "import json, sys\n"
+        "import rag\n"
+        "rag.Settings, rag.Answer, rag.Citation, rag.RagError, rag.REFUSAL_TEXT\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    loaded = set(json.loads(out.stdout))
+    assert "rag" in loaded
+    heavy = {"gradio", "chromadb", "onnxruntime", "llama_index", "xllamacpp", "bm25s", "fastapi", "uvicorn"}
+    assert not loaded & heavy, loaded & heavy
+
+
+def test_unknown_attribute():
+    try:
+        rag.NoSuchThing  # noqa: B018
+    except AttributeError as exc:
+        assert "NoSuchThing" in str(exc)
+    else:  # pragma: no cover
+        raise AssertionError("rag.NoSuchThing should not exist")

@@ -1,0 +1,114 @@
+"""Hybrid retrieval over the seeds: spelling variants of names, date filters, follow-up questions."""
+from __future__ import annotations
+
+import pytest
+
+from .helpers import D000, D001, D002, D003, D004, QUESTION
+
+# (expected top article, spelling variants of the same question)
+VARIANTS = [
+    (D000, ["What did Lương Cường say about UN reform?", "What did Luong Cuong say about UN reform?",
+            "What did luong cuong say about UN reform?"]),
+    (D003, ["What did Phạm Minh Chính propose to the UN?", "What did Pham Minh Chinh propose to the UN?"]),
+    (D004, ["What did Tô Lâm tell Guterres?", "What did To Lam tell Guterres?"]),
+    (D000, ["Where did António Guterres meet Lương Cường?", "Where did Antonio Guterres meet Luong Cuong?"]),
+    (D004, ["What did António Guterres say about Portugal?", "What did Antonio Guterres say about Portugal?"]),
+    (D002, ["What did Lê Hoài Trung emphasise?", "What did Le Hoai Trung emphasise?"]),
+    (D002, ["What did Lê Quốc Hùng reaffirm?", "What did Le Quoc Hung reaffirm?"]),
+    (D004, ["When did To Lam receive Guterres in Hanoi?", "When did To Lam receive Guterres in Hà Nội?",
+            "When did To Lam receive Guterres in Ha Noi?"]),
+    (D001, ["Who held talks with Guterres in Hà Nội on Friday afternoon?",
+            "Who held talks with Guterres in Hanoi on Friday afternoon?",
+            "Who held talks with Guterres in Ha Noi on Friday afternoon?"]),
+    (D001, ["How many countries does Việt Nam have diplomatic ties with?",
+            "How many countries does Vietnam have diplomatic ties with?",
+            "How many countries does Viet Nam have diplomatic ties with?"]),
+]
+
+
+def _docs(result, n):
+    return [p.doc_id for p in result.passages[:n]]
+
+
+@pytest.mark.parametrize("expected,questions", VARIANTS, ids=[q[1][1][:45] for q in VARIANTS])
+def test_spelling_variants_retrieve_the_same_articles(engine, expected, questions):
+    results = [engine.retrieve(q) for q in questions]
+    tops = [_docs(r, 1)[0] for r in results]
+    assert tops == [expected] * len(questions), dict(zip(questions, tops))
+
+
+def test_vietnam_variants_share_the_top_articles(engine):
+    questions = ["Why did Guterres call Việt Nam a pillar of the multipolar world?",
+                 "Why did Guterres call Vietnam a pillar of the multipolar world?",
+                 "Why did Guterres call Viet Nam a pillar of the multipolar world?"]
+    top3 = [set(_docs(engine.retrieve(q), 3)) for q in questions]
+    assert top3[0] == top3[1] == top3[2]
+    assert {D000, D002} <= top3[0]  # both reports of the New York meeting say it
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "Spelling variants of Vietnam are not equivalent in ranking: lexically 'Việt Nam' also matches 'viet'/'nam' "
+    "(boosting articles written the Vietnamese way) and the English embedder/cross-encoder see 'viet nam' vs "
+    "'vietnam' as different words, so the one article that answers (004, written 'Vietnam') drops out of the top "
+    "for the 'Việt Nam'/'Viet Nam' spellings. Needs spelling-canonicalised model inputs (design question)."))
+def test_vietnam_spelling_does_not_hide_the_answer(engine):
+    for q in ("When did Vietnam join the United Nations?", "When did Việt Nam join the United Nations?",
+              "When did Viet Nam join the United Nations?"):
+        assert _docs(engine.retrieve(q), 1) == [D004], q
+
+
+def test_meeting_question_retrieves_the_new_york_reports(engine):
+    result = engine.retrieve(QUESTION)
+    assert result.passages[0].doc_id in (D000, D002)
+    assert any("September 22" in p.text for p in result.passages[:2])
+    assert len(result.passages) == engine.settings.context_k
+    scores = [p.score for p in result.passages]
+    assert scores == sorted(scores, reverse=True)
+    per_doc = {}
+    for p in result.passages:
+        per_doc[p.doc_id] = per_doc.get(p.doc_id, 0) + 1
+    assert max(per_doc.values()) <= engine.settings.max_per_doc
+
+
+def _dates(result):
+    return [(p.doc_id, p.date) for p in result.candidates + result.passages]
+
+
+def test_since_filter_keeps_only_later_articles(engine):
+    result = engine.retrieve("What did Guterres say about Vietnam?", since="2025-10-01")
+    assert result.passages
+    for doc_id, date in _dates(result):
+        assert date is not None and date >= "2025-10-01", doc_id
+    assert {p.doc_id for p in result.passages} <= {D003, D004}
+
+
+def test_until_filter_never_returns_undated_articles(engine):
+    question = "Who held talks with Guterres in Hà Nội on Friday afternoon?"
+    assert engine.retrieve(question).passages[0].doc_id == D001  # undated, found without a filter
+    for until in ("2025-12-31", "2025-09-30"):
+        result = engine.retrieve(question, until=until)
+        assert result.passages
+        for doc_id, date in _dates(result):
+            assert date is not None and date <= until, doc_id
+    result = engine.retrieve(question, since="2025-09-01", until="2025-09")
+    assert {p.doc_id for p in result.passages} <= {D000, D002}
+
+
+def test_ask_with_date_filter_cites_only_articles_in_range(engine):
+    answer = engine.ask("What did Guterres say about Vietnam?", since="2025-10-01", until="2025-10-31")
+    assert not answer.refused and answer.citations
+    assert all("2025-10-01" <= c.date <= "2025-10-31" for c in answer.citations)
+    assert all(p.date and p.date >= "2025-10-01" for p in answer.passages)
+
+
+def test_follow_up_question_uses_the_conversation(engine):
+    history = [
+        {"role": "user", "content": "What did Ghada Waly say about the Convention?"},
+        {"role": "assistant", "content": "She spoke at the opening of the signature in New York [1]."},
+    ]
+    result = engine.retrieve("How did she describe it?", history=history)
+    assert any("Ghada Waly" in p.text for p in result.passages[:3])
+    answer = engine.ask("How did she describe it?", history=history)
+    assert "Ghada Waly" in answer.standalone_question
+    assert not answer.refused
+    assert any("launchpad" in c.quote for c in answer.citations)
