@@ -323,24 +323,36 @@ def _fmt(value: Any) -> Any:
     return value
 
 
+ROW_METRICS = ("hit@5", "fact_recall", "citation_precision", "citation_recall", "groundedness")
+
+
 def eval_tables(report: dict[str, Any]) -> tuple[list[list[Any]], list[str], list[list[Any]]]:
-    """(summary rows, per-question headers, per-question rows) of an eval report."""
-    aggregates = report.get("aggregates") or {}
-    summary = [[name, _fmt(value)] for name, value in aggregates.items() if not isinstance(value, (dict, list))]
+    """(summary rows [metric, value, n], per-question headers, per-question rows) of an eval report."""
+    summary = []
+    for name, value in (report.get("aggregates") or {}).items():
+        n: Any = ""
+        if isinstance(value, dict):
+            value, n = value.get("value"), value.get("n", "")
+        if isinstance(value, (dict, list)):
+            continue
+        summary.append([name, "—" if value is None else _fmt(value), n])
     rows = report.get("questions") or report.get("rows") or []
-    metric_names: list[str] = []
+    present: list[str] = []
     for r in rows:
         for name in (r.get("metrics") or {}):
-            if name not in metric_names:
-                metric_names.append(name)
-    metric_names = metric_names[:8]
-    headers = ["id", "kind", "question", "status", "refused", *metric_names, "answer"]
+            if name not in present:
+                present.append(name)
+    metric_names = [m for m in ROW_METRICS if m in present] or present[:6]
+    headers = ["id", "kind", "question", "status", *metric_names, "answer"]
     table = []
     for r in rows:
         metrics = r.get("metrics") or {}
         answer = r.get("answer") or r.get("error") or ""
-        table.append([r.get("id"), r.get("kind"), r.get("question"), r.get("status"), r.get("refused"),
-                      *[_fmt(metrics.get(n)) for n in metric_names], answer[:300]])
+        if r.get("refused"):
+            answer = f"(refused) {answer}"
+        table.append([r.get("id"), r.get("kind"), r.get("question"), r.get("status"),
+                      *["—" if metrics.get(n) is None else _fmt(metrics.get(n)) for n in metric_names],
+                      answer[:300]])
     return summary, headers, table
 
 
@@ -695,7 +707,10 @@ def build_app(engine: rag.Engine) -> Any:
         for warning in run.get("warnings") or []:
             text += f"\n\n⚠ {R.esc(warning)}"
         return (text, gr.update(value=summary, visible=True), gr.update(value=plots or None, visible=bool(plots)),
-                gr.update(value=rows, headers=headers, visible=True), gr.update(value=files or None, visible=bool(files)))
+                gr.update(value=rows, headers=headers, visible=True,
+                          column_widths=["5%", "8%", "25%", "5%"] + ["6%"] * (len(headers) - 5)
+                          + [f"{57 - 6 * (len(headers) - 5)}%"]),
+                gr.update(value=files or None, visible=bool(files)))
 
     # ------------------------------------------------------------------ layout
     with gr.Blocks(title="News Q&A · answers with sources", analytics_enabled=False, fill_width=False) as demo:
@@ -803,22 +818,25 @@ def build_app(engine: rag.Engine) -> Any:
             with gr.Tab("Evals", id="evals", elem_id="tab-evals"):
                 gr.Markdown("Run the hand-checked seeds questions (or your own JSONL dataset) through the engine: "
                             "retrieval hit@k, citation precision/recall, refusals, latency.", elem_classes=["hint"])
-                with gr.Row():
+                with gr.Row(equal_height=True):
                     eval_source = gr.Radio(["Seeds questions (evals/datasets/seeds.jsonl)", "Upload a dataset"],
                                            value="Seeds questions (evals/datasets/seeds.jsonl)",
-                                           label="Dataset", elem_id="eval-source", scale=2)
-                    eval_file = gr.File(label="JSONL dataset", file_types=[".jsonl", ".json"], elem_id="eval-file",
-                                        scale=1, height=100)
+                                           label="Dataset", elem_id="eval-source", scale=2, min_width=260)
                     eval_limit = gr.Number(value=10, minimum=0, precision=0, label="Questions (0 = all)",
-                                           elem_id="eval-limit", scale=1, min_width=120)
+                                           elem_id="eval-limit", scale=1, min_width=140)
                     eval_backend = gr.Dropdown(choices=list(BACKEND_NAMES), value="extractive", label="Backend",
-                                               elem_id="eval-backend", scale=1, min_width=140)
+                                               elem_id="eval-backend", scale=1, min_width=160)
+                eval_file = gr.File(label="JSONL dataset (one question per line, as evals/datasets/seeds.jsonl)",
+                                    file_types=[".jsonl", ".json"], elem_id="eval-file", height=110, visible=False)
                 eval_btn = gr.Button("Run eval", variant="primary", elem_id="eval-run")
                 eval_msg = gr.Markdown(elem_id="eval-msg")
-                eval_summary = gr.Dataframe(headers=["metric", "value"], interactive=False, visible=False,
-                                            elem_id="eval-summary", label="Summary", max_height=380)
-                eval_plots = gr.Gallery(label="Plots", visible=False, elem_id="eval-plots", columns=2,
-                                        height="auto", object_fit="contain", buttons=["download", "fullscreen"])
+                with gr.Row(equal_height=False):
+                    eval_summary = gr.Dataframe(headers=["metric", "value", "n"], interactive=False, visible=False,
+                                                elem_id="eval-summary", label="Summary", max_height=330, scale=1,
+                                                min_width=280, column_widths=["55%", "25%", "20%"])
+                    eval_plots = gr.Gallery(label="Plots", visible=False, elem_id="eval-plots", columns=2, rows=1,
+                                            height=330, object_fit="contain", scale=2, min_width=300,
+                                            buttons=["download", "fullscreen"])
                 eval_rows = gr.Dataframe(interactive=False, visible=False, elem_id="eval-rows", wrap=True,
                                          label="Per question", max_height=480)
                 eval_files = gr.File(label="Download the report", file_count="multiple", visible=False,
@@ -855,7 +873,7 @@ def build_app(engine: rag.Engine) -> Any:
 
         # ------------------------------------------------------------------ events: library
         lib_outputs = [lib_table, doc_pick, status]
-        lib_search.input(library_view, [lib_search, backend_dd], lib_outputs, queue=False)
+        lib_search.change(library_view, [lib_search, backend_dd], lib_outputs, queue=False)
         upload_files.upload(upload, [upload_files, lib_search, backend_dd],
                             [upload_msg, lib_table, doc_pick, status, upload_files], concurrency_id="index",
                             concurrency_limit=1)
@@ -871,6 +889,8 @@ def build_app(engine: rag.Engine) -> Any:
         doc_pick.input(preview_doc, [doc_pick], [lib_preview], queue=False)
 
         # ------------------------------------------------------------------ events: evals
+        eval_source.change(lambda choice: gr.update(visible=choice.startswith("Upload")), [eval_source],
+                           [eval_file], queue=False)
         eval_btn.click(run_evals, [eval_source, eval_file, eval_limit, eval_backend],
                        [eval_msg, eval_summary, eval_plots, eval_rows, eval_files], concurrency_id="eval",
                        concurrency_limit=1)

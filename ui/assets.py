@@ -112,7 +112,8 @@ mark.hl { background: #fde68a; color: #1f2937; border-radius: 3px; padding: .05e
 
 /* library / evals */
 #library-table, #eval-rows { font-size: .9rem; }
-#library-table table, #eval-rows table, #eval-summary table { font-family: var(--font) !important; }
+#library-table table, #eval-rows table, #eval-summary table,
+#library-table .cell-wrap, #eval-rows .cell-wrap, #eval-summary .cell-wrap { font-family: var(--font) !important; }
 #delete-btn { color: #b42318; border-color: #f4b4ae; }
 .dark #delete-btn { color: #fda29b; border-color: #7a271a; }
 .hint { color: var(--body-text-color-subdued); font-size: .88rem; }

@@ -1,0 +1,466 @@
+"""The chat in a real browser: `rag serve` in a subprocess (extractive backend, seeds indexed into a temp folder),
+driven by Debian's Chromium through Playwright. Every request the pages make must stay on 127.0.0.1.
+
+Screenshots of the main views go to tests/artifacts/screenshots/; with UPDATE_SCREENSHOTS=1 they also replace
+docs/screenshots/*.png.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "artifacts" / "screenshots"
+DOCS_SHOTS = ROOT / "docs" / "screenshots"
+QUESTION = "When did Luong Cuong meet Guterres in New York?"
+LAPTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+BOT = "#chatbot [data-testid='bot']"
+USER = "#chatbot [data-testid='user']"
+SLOW_DRAFT = ("At noon on September 22, 2025, President Luong Cuong met UN Secretary-General Antonio Guterres at "
+              "the United Nations Headquarters in New York [1]. The meeting was held on the moon [2].")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ----------------------------------------------------------------------------------------------- fixtures
+@pytest.fixture(scope="module")
+def fake_llm() -> Iterator[Any]:
+    """A fake OpenAI-compatible server, for the sessions that pick the openai-compatible backend."""
+    from rag.testing import FakeOpenAIServer
+
+    with FakeOpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory, fake_llm) -> Iterator[dict[str, Any]]:
+    """`rag serve` on a free port, extractive by default, its index (the seeds) in a temp folder."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's chromium (apt-get install chromium, "
+                    "or `make browser`).", pytrace=False)
+    tmp = tmp_path_factory.mktemp("ui-app")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
+    env.update(HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False", ANONYMIZED_TELEMETRY="False",
+               RAG_CONFIG=str(tmp / "none.toml"), RAG_FEEDBACK_FILE=str(tmp / "feedback.jsonl"),
+               RAG_LLM_BASE_URL=fake_llm.base_url, RAG_LLM_MODEL="fake-model", RAG_LLM_API_KEY="test-key",
+               RAG_LLM_MAX_RETRIES="0", RAG_LLM_TIMEOUT="20", PYTHONUNBUFFERED="1")
+    log_path = tmp / "serve.log"
+    log = log_path.open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rag.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--backend", "extractive", "--data-dir", str(tmp / "index")],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 180
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"rag serve exited with {proc.returncode}:\n{log_path.read_text()}", pytrace=False)
+            if time.monotonic() > deadline:
+                pytest.fail(f"rag serve did not come up in time:\n{log_path.read_text()}", pytrace=False)
+            try:
+                if httpx.get(url, timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        output = log_path.read_text()
+        assert "indexing" in output and url in output, output  # says it indexed the seeds, prints the URL
+        yield {"url": url, "tmp": tmp, "feedback": tmp / "feedback.jsonl", "log": log_path}
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(app_server) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update"])
+        yield b
+        b.close()
+
+
+class Pages:
+    """Opens guarded pages: every request is recorded, anything not on 127.0.0.1 is blocked and fails the test."""
+
+    def __init__(self, browser: Any, url: str) -> None:
+        self.browser = browser
+        self.url = url
+        self.contexts: list[Any] = []
+        self.foreign: list[str] = []
+        self.errors: list[str] = []
+
+    def open(self, viewport: dict[str, int] = LAPTOP, **options: Any) -> Any:
+        context = self.browser.new_context(viewport=viewport, **options)
+        self.contexts.append(context)
+
+        def route(r: Any) -> None:
+            target = r.request.url
+            if urlparse(target).hostname == "127.0.0.1":
+                r.continue_()
+            else:
+                self.foreign.append(target)
+                r.abort()
+
+        context.route("**/*", route)
+        context.on("request", lambda req: None if urlparse(req.url).hostname in ("127.0.0.1", None)
+                   or req.url.startswith(("data:", "blob:")) else self.foreign.append(req.url))
+        page = context.new_page()
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.on("dialog", lambda dialog: dialog.accept())
+        page.set_default_timeout(30_000)
+        page.goto(self.url)
+        page.wait_for_selector("#question textarea")
+        page.wait_for_function("() => window.__newsragCite !== undefined")
+        return page
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def pages(browser, app_server) -> Iterator[Pages]:
+    p = Pages(browser, app_server["url"])
+    yield p
+    p.close()
+    assert not p.foreign, f"requests left 127.0.0.1: {p.foreign}"
+    assert not p.errors, f"page errors: {p.errors}"
+
+
+# ----------------------------------------------------------------------------------------------- helpers
+def shot(page: Any, name: str, full_page: bool = False) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=full_page)
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOCS_SHOTS / name)
+
+
+def wait_answers(page: Any, count: int, timeout: float = 60_000) -> Any:
+    """Wait until the chat holds ``count`` finished answers; returns the last one."""
+    page.wait_for_function(
+        """n => { const b = document.querySelectorAll("#chatbot [data-testid='bot']");
+                  return b.length >= n && !b[n - 1].querySelector('.pending, .draft'); }""",
+        arg=count, timeout=timeout)
+    return page.locator(BOT).nth(count - 1)
+
+
+def ask(page: Any, question: str, *, press_enter: bool = True) -> Any:
+    before = page.locator(BOT).count()
+    page.fill("#question textarea", question)
+    if press_enter:
+        page.press("#question textarea", "Enter")
+    else:
+        page.click("#send-btn")
+    return wait_answers(page, before + 1)
+
+
+def open_tab(page: Any, name: str) -> None:
+    page.click(f"#tab-{name}-button")
+    page.wait_for_selector(f"#tab-{name}", state="visible")
+
+
+def upload(page: Any, path: Path) -> str:
+    open_tab(page, "library")
+    page.set_input_files("#upload input[type=file]", str(path))
+    page.wait_for_function(
+        "name => { const m = document.querySelector('#upload-msg'); return m && m.innerText.includes(name) "
+        "&& (m.innerText.includes('Indexed') || m.innerText.includes('Not indexed')); }", arg=path.name)
+    return page.inner_text("#upload-msg")
+
+
+def delete(page: Any, doc_id: str) -> None:
+    open_tab(page, "library")
+    page.click("#doc-pick input")
+    page.keyboard.type(doc_id)
+    page.keyboard.press("Enter")
+    page.click("#delete-btn")  # the confirm() dialog is accepted by the page fixture
+    page.wait_for_function("id => document.querySelector('#manage-msg').innerText.includes('Deleted ' + id)",
+                           arg=doc_id)
+
+
+def clear_chat(page: Any) -> None:
+    page.click("#clear-btn")
+    page.wait_for_function("() => document.querySelectorAll(\"#chatbot [data-testid='bot']\").length === 0")
+
+
+def open_settings(page: Any) -> None:
+    page.click("#settings button, #settings .label-wrap")
+    page.locator("#retrieval-only input").wait_for(state="visible")
+
+
+def choose(page: Any, selector: str, option: str) -> None:
+    page.click(f"{selector} input")
+    page.keyboard.press("Control+A")
+    page.keyboard.type(option)
+    page.locator(f"ul[role='listbox'] li[aria-label='{option}'], ul.options li:text-is('{option}')").first.click()
+
+
+def no_overflow(page: Any, width: int) -> None:
+    scroll = page.evaluate("() => document.documentElement.scrollWidth")
+    assert scroll <= width + 1, f"the page is {scroll}px wide at a {width}px viewport"
+
+
+# ----------------------------------------------------------------------------------------------- tests
+def test_chat_cites_and_opens_the_highlighted_span(pages, app_server):
+    page = pages.open(permissions=["clipboard-read", "clipboard-write"])
+    # example questions of the seeds corpus are offered in the empty chat
+    assert page.locator("#chatbot .example, #chatbot button.example").count() >= 2 or \
+        "How many people" in page.inner_text("#chatbot")
+    assert "5 articles" in page.inner_text("#status")
+
+    answer = ask(page, QUESTION)
+    assert "September 22" in answer.inner_text()
+    assert answer.locator("a.cite").count() >= 1
+    cards = page.locator("#sources .src-card")
+    assert cards.count() == answer.locator("a.cite").count() or cards.count() >= 1
+    assert "Sources" in page.inner_text("#sources")
+    shot(page, "chat.png")
+
+    answer.locator("a.cite").first.click()
+    mark = page.locator("#viewer mark")
+    mark.wait_for()
+    assert "September 22" in mark.inner_text()
+    page.wait_for_function("() => { const m = document.querySelector('#viewer mark'); const b = "
+                           "document.querySelector('#viewer .viewer-body'); if (!m || !b) return false; "
+                           "const r = m.getBoundingClientRect(), v = b.getBoundingClientRect(); "
+                           "return r.bottom > v.top && r.top < v.bottom; }")  # scrolled into view
+    shot(page, "viewer.png")
+
+    # a source card opens the viewer too
+    page.locator("#sources .src-card").last.click()
+    page.wait_for_function("() => document.querySelector('#viewer .viewer-label')")
+    assert page.locator("#viewer mark").count() == 1
+
+    # copy answer: the plain text with its sources
+    page.click("#copy-btn")
+    page.wait_for_function("() => document.querySelector('#copy-btn').innerText.includes('Copied')")
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert "[1]" in copied and "Sources:" in copied and "<a" not in copied
+
+    # follow-up with history: a second answer, the first one untouched
+    first = answer.inner_html()
+    follow = ask(page, "What else did the two discuss?", press_enter=False)
+    assert page.locator(BOT).count() == 2
+    assert page.locator(BOT).first.inner_html() == first
+    assert follow.locator("a.cite").count() >= 1 or "don't say" in follow.inner_text()
+
+    # retry re-asks the last question in place
+    page.click("#retry-btn")
+    page.wait_for_timeout(300)
+    wait_answers(page, 2)
+    assert page.locator(BOT).count() == 2 and page.locator(USER).count() == 2
+
+    # thumbs up + comment land in the feedback log with question, answer and citations
+    page.locator("#chatbot button[aria-label='Like']").first.click()
+    page.locator("#feedback-comment textarea").wait_for()
+    page.fill("#feedback-comment textarea", "Clear and well sourced")
+    page.click("#feedback-send")
+    page.locator("#feedback-row").wait_for(state="hidden")
+    records = [json.loads(line) for line in app_server["feedback"].read_text().splitlines()]
+    assert records[0]["rating"] == "up" and records[0]["question"] == QUESTION
+    assert records[0]["citations"] and "September 22" in records[0]["answer"]
+    assert records[-1]["comment"] == "Clear and well sourced"
+
+    # clear chat empties the conversation and the panel
+    clear_chat(page)
+    assert "Ask a question" in page.inner_text("#sources")
+
+
+def test_refusal_and_retrieval_only(pages):
+    page = pages.open()
+    answer = ask(page, "What is the population of Peru?")
+    assert answer.locator(".refusal").count() == 1 and "don't say" in answer.inner_text()
+    panel = page.inner_text("#sources")
+    assert "Related passages (not sources)" in panel
+    page.locator("#sources .src-card").first.click()
+    page.locator("#viewer mark").wait_for()
+    assert "Related passage" in page.inner_text("#viewer .viewer-label")
+
+    open_settings(page)
+    page.check("#retrieval-only input")
+    answer = ask(page, QUESTION)
+    assert "Retrieval only" in answer.inner_text() and answer.locator("a.rel").count() >= 1
+    assert "Retrieved passages" in page.inner_text("#sources")
+    # the choice persists in this browser (gr.BrowserState): a reload keeps retrieval-only on
+    page.reload()
+    page.wait_for_function("() => window.__newsragCite !== undefined")
+    open_settings(page)
+    page.wait_for_function("() => { const e = document.querySelector('#retrieval-only input'); "
+                           "return e !== null && e.checked; }")
+
+
+def test_upload_ask_delete(pages, tmp_path):
+    page = pages.open()
+    article = tmp_path / "zoo_elephant.txt"
+    article.write_text("date 2025-11-02 HANOI – The Hanoi Zoo welcomed a baby elephant named Bao Ngoc on November 1, "
+                       "2025, zoo director Tran Van Minh said.\n\nThe calf weighs 95 kilograms and is healthy, "
+                       "the zoo's veterinarians said. — VNA\n", encoding="utf-8")
+    bad = tmp_path / "notes.docx"
+    bad.write_bytes(b"PK\x03\x04")
+    message = upload(page, article)
+    assert "zoo_elephant.txt: added" in message
+    assert "6 articles" in page.inner_text("#status")
+    assert "zoo_elephant.txt" in page.inner_text("#library-table")
+    page.fill("#lib-search textarea, #lib-search input", "elephant")
+    page.wait_for_function("() => !document.querySelector('#library-table').innerText.includes('000_1aff')")
+    shot(page, "library.png")
+    page.fill("#lib-search textarea, #lib-search input", "")
+
+    open_tab(page, "chat")
+    answer = ask(page, "What is the name of the baby elephant at the Hanoi Zoo?")
+    assert "Bao Ngoc" in answer.inner_text()
+    answer.locator("a.cite").first.click()
+    page.locator("#viewer mark").wait_for()
+    assert "zoo_elephant.txt" in page.inner_text("#viewer .viewer-doc")
+
+    delete(page, "zoo_elephant.txt")
+    assert "zoo_elephant.txt" not in page.inner_text("#library-table")
+    assert "5 articles" in page.inner_text("#status")
+    # a file of the wrong type is refused with a clear message (Gradio's own type filter or ours)
+    page.set_input_files("#upload input[type=file]", str(bad))
+    page.wait_for_timeout(800)
+    assert "notes.docx" not in page.inner_text("#library-table")
+
+
+def test_script_in_an_article_is_shown_escaped_and_never_runs(pages, tmp_path):
+    page = pages.open()
+    article = tmp_path / "pwn_article.txt"
+    article.write_text("date 2025-11-03 HANOI – The Ministry of Culture opened the Hanoi lantern festival "
+                       "<script>window.__pwned=1</script> on November 2, 2025, officials said.\n\n"
+                       'Organisers expect 20,000 visitors <img src=x onerror="window.__pwned=2"> over three days.'
+                       "\n", encoding="utf-8")
+    assert "pwn_article.txt: added" in upload(page, article)
+    page.locator("#library-table").get_by_text("pwn_article.txt").first.click()
+    page.locator("#lib-preview .viewer").wait_for()
+    assert "<script>window.__pwned=1</script>" in page.inner_text("#lib-preview")
+
+    open_tab(page, "chat")
+    answer = ask(page, "Who opened the Hanoi lantern festival?")
+    answer.locator("a.cite").first.click()
+    page.locator("#viewer mark").wait_for()
+    assert "<script>window.__pwned=1</script>" in page.inner_text("#viewer")
+    assert "<script>window.__pwned=1</script>" in page.inner_text("#sources")
+    assert page.evaluate("() => window.__pwned") is None
+    for where in ("#chatbot", "#sources", "#viewer", "#lib-preview", "#library-table"):
+        assert page.locator(f"{where} script, {where} img[src='x']").count() == 0, where
+    delete(page, "pwn_article.txt")
+
+
+def test_two_sessions_keep_their_own_history(pages):
+    a = pages.open()
+    b = pages.open()
+    a.fill("#question textarea", QUESTION)
+    b.fill("#question textarea", "How many people took part in the event at UN headquarters that introduced the "
+                                 "Hanoi Convention?")
+    a.press("#question textarea", "Enter")
+    b.press("#question textarea", "Enter")
+    wait_answers(a, 1)
+    wait_answers(b, 1)
+    assert "Luong Cuong" in a.inner_text(USER) and "Hanoi Convention" in b.inner_text(USER)
+    assert "Hanoi Convention" not in a.inner_text("#chatbot") and "Luong Cuong meet" not in b.inner_text("#chatbot")
+    ask(a, "Where did they meet?")
+    assert a.locator(BOT).count() == 2 and b.locator(BOT).count() == 1
+    assert "For: How many people" in b.inner_text("#sources")
+
+
+def test_llm_draft_streams_then_verified_answer_replaces_it(pages, fake_llm):
+    from rag.testing import Reply
+
+    page = pages.open()
+    open_settings(page)
+    choose(page, "#backend", "openai-compatible")
+    page.wait_for_function("() => document.querySelector('#status').innerText.includes('fake-model')")
+
+    fake_llm.push(Reply(SLOW_DRAFT, chunk_delay=0.08))
+    page.fill("#question textarea", QUESTION)
+    page.press("#question textarea", "Enter")
+    page.locator(f"{BOT} .draft").wait_for()  # draft tokens are shown while they stream
+    answer = wait_answers(page, 1)
+    text = answer.inner_text()
+    assert "Draft" not in text and answer.locator("a.cite").count() >= 1
+    assert answer.locator(".badge-unsupported").count() == 1  # "held on the moon" is not in the articles
+
+    # Stop: a slow draft is cut off and the chat stays usable
+    clear_chat(page)
+    fake_llm.push(Reply(SLOW_DRAFT * 3, chunk_delay=0.4))
+    page.fill("#question textarea", QUESTION)
+    page.press("#question textarea", "Enter")
+    try:
+        page.locator(f"{BOT} .draft").wait_for()
+    except Exception:
+        raise AssertionError(f"no draft: {page.inner_text('#chatbot')!r}; LLM requests: {fake_llm.requests!r}")
+    with page.expect_response(lambda r: "/gradio_api/reset" in r.url):  # the cancelled run has ended
+        page.click("#stop-btn")
+    page.wait_for_function("() => document.querySelector(\"#chatbot [data-testid='bot']\")"
+                           ".innerText.includes('Stopped')")
+    clear_chat(page)
+
+    # an unreachable model: the answer is built extractively and the banner says so
+    fake_llm.push(Reply(status=503, error_message="model is loading"))
+    answer = ask(page, QUESTION)
+    assert answer.locator("a.cite").count() >= 1
+    assert "language model" in answer.inner_text()
+    assert "language model" in page.inner_text("#status .banner")
+
+
+def test_eval_tab_runs_a_short_eval(pages):
+    page = pages.open()
+    open_tab(page, "evals")
+    page.fill("#eval-limit input", "3")
+    page.click("#eval-run")
+    page.locator("#eval-summary").wait_for(state="visible", timeout=150_000)
+    page.locator("#eval-rows").wait_for(state="visible")
+    assert "3 questions" in page.inner_text("#eval-msg")
+    table = page.inner_text("#eval-rows")
+    assert "q01" in table and "q03" in table and "q04" not in table
+    assert "hit@5" in page.inner_text("#eval-summary")
+    assert "report.html" in page.inner_text("#eval-files")
+    page.locator("#eval-plots img").first.wait_for()
+    shot(page, "evals.png", full_page=True)
+
+
+def test_phone_width(pages):
+    page = pages.open(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    no_overflow(page, PHONE["width"])
+    answer = ask(page, QUESTION, press_enter=False)
+    no_overflow(page, PHONE["width"])
+    shot(page, "phone.png")
+    answer.locator("a.cite").first.click()
+    page.locator("#viewer mark").wait_for()
+    page.wait_for_timeout(600)  # smooth scroll
+    assert page.locator("#viewer mark").is_visible()
+    no_overflow(page, PHONE["width"])
+    shot(page, "phone-viewer.png")
