@@ -46,8 +46,8 @@ def parse_cited_sentences(answer: str, n_passages: int) -> list[CitedSentence]:
                 if n not in target:
                     target.append(n)
         clean = strip_markers(piece)
-        clean = re.sub(r"^[-*•]\s+", "", clean)
-        if clean:
+        clean = re.sub(r"^(?:[-*•]|\d{1,2}[.)])\s+", "", clean)
+        if clean and re.search(r"[^\W\d_]", clean):
             out.append(CitedSentence(clean, cited, invalid))
         elif out and (cited or invalid):  # a line holding only markers: attach to the previous sentence
             out[-1].cited += [c for c in cited if c not in out[-1].cited]

@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     rerank: bool = True
     rerank_k: int = Field(10, ge=1, le=200, description="How many fused candidates the cross-encoder rescores.")
     context_k: int = Field(5, ge=1, le=50, description="Passages given to the answerer.")
+    llm_context_k: int = Field(3, ge=1, le=20, description="Passages shown to a generative model (prompt size is latency).")
     max_per_doc: int = Field(3, ge=1, description="Cap on passages from one article in the final context.")
     relevance_threshold: float = Field(-2.0, description="Refuse when no passage scores above this (reranker logit).")
 

@@ -208,7 +208,7 @@ class Engine:
             try:
                 client = self._client(backend)
                 model = client.model
-                context = passages[: self.settings.context_k if top_k is None else top_k]
+                context = passages[: self.settings.llm_context_k if top_k is None else top_k]
                 draft: list[str] = []
                 for piece in client.stream(build_messages(standalone, context, language or self.settings.answer_language)):
                     draft.append(piece)

@@ -58,6 +58,7 @@ class Verifier:
         numbers = numbers_in(sentence)
         names = names_in(sentence)
         sentence_vec = self.embedder.embed_query(sentence) if self.embedder is not None else None
+        context_folded = fold(" ".join(f"{p.title} {p.text}" for p in passages))
         results = []
         for p in passages:
             spans = p.sentences or [(p.start, p.end)]
@@ -70,7 +71,7 @@ class Verifier:
                     windows.append((s, spans[i + 1][1], p.text[s - p.start:spans[i + 1][1] - p.start]))
             best = max(windows, key=lambda w: (_coverage(terms, w[2]), -(w[1] - w[0])))
             lexical = _coverage(terms, best[2])
-            passage_folded = fold(p.text)
+            passage_folded = fold(f"{p.title} {p.text}")
             semantic = 0.0
             if sentence_vec is not None:
                 vec = self.embedder.embed_passages([best[2]])[0]
@@ -80,15 +81,22 @@ class Verifier:
                 score = lexical
             problem = None
             missing_numbers = [n for n in numbers if n not in numbers_in(p.text)]
-            missing_names = [n for n in names if n not in passage_folded]
+            missing_names = [n for n in names if _stem(n) not in passage_folded]
+            invented = [n for n in missing_names if _stem(n) not in context_folded]
             if missing_numbers:
                 problem = f"number {', '.join(sorted(missing_numbers))} not in the cited passage"
                 score = min(score, 0.2)
-            elif missing_names:
-                problem = f"name {', '.join(sorted(missing_names))} not in the cited passage"
+            elif invented:
+                problem = f"name {', '.join(sorted(invented))} not in the sources"
                 score = min(score, 0.3)
+            elif missing_names:  # named elsewhere in the sources (the passage says "he", "the Convention" …)
+                score *= 0.9
             results.append(SupportCheck(round(score, 4), best[0], best[1], problem))
         return results
+
+
+def _stem(word: str) -> str:
+    return word[:-2] if word.endswith(("'s", "’s")) else word
 
 
 def _coverage(terms: set[str], text: str) -> float:

@@ -106,11 +106,6 @@ def test_obeying_reply_to_a_seed_question_is_refused(hostile_generative, llm):
     assert answer.citations == [] and "PWNED" not in answer.text
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "Design question: a reply that obeys the planted instruction ('PWNED', no [n]) is verified against the "
-    "passages, and since the hostile passage literally contains 'PWNED' the composer adds a citation to it "
-    "('citation added') and presents it as supported. Uncited one-word replies, or sentences that only match an "
-    "instruction-like span, would need a stricter support rule."))
 def test_obeying_reply_is_not_presented_as_supported(festival_exchange):
     answer, _ = festival_exchange
     assert answer.refused or not any(s.supported for s in answer.sentences if "PWNED" in s.text)
