@@ -5,14 +5,17 @@
   (``rag.embeddings.as_llamaindex``); the article id is kept as metadata but not embedded;
 * answers from the default retriever (``similarity_top_k`` = 2): with an LLM backend through ``CitationQueryEngine``
   and ``OpenAILike`` (the same base URL, model and key as the engine); with the extractive backend the retrieved
-  chunks' text itself is the answer, each chunk followed by its ``[n]`` marker (there is no language model, and a
-  plain pipeline has no extractive answerer of its own);
+  chunks' text itself is the answer, each chunk followed by its ``[n]`` marker and separated by a blank line (there
+  is no language model, and a plain pipeline has no extractive answerer of its own);
+* the packaged embedders read at most 512 tokens, so the embedding of a 1024-token default chunk sees its first
+  half only (a consequence of LlamaIndex's default chunk size with this embedder);
 * ranking metrics use a second retriever with ``similarity_top_k = max(k)`` (same vectors, longer list);
 * no conversation memory: follow-up questions are asked as they are;
 * it never refuses unless the LLM says the sources do not hold the answer (or nothing is retrieved).
 
 LlamaIndex's global ``Settings.llm`` is set to the pipeline's LLM (``MockLLM`` when there is none) while the
-pipeline is built, so nothing can fall back to OpenAI's defaults and try the network.
+pipeline is built or queried (and restored afterwards), so nothing can fall back to OpenAI's defaults and try the
+network.
 """
 from __future__ import annotations
 
@@ -117,7 +120,7 @@ class BaselinePipeline:
                 refused = not text or not nodes or (is_refusal_text(text) and len(text) < 200)
             else:
                 citations = [_citation(i, n) for i, n in enumerate(nodes, start=1)]
-                text = " ".join(f"{c.quote.strip()} [{c.number}]" for c in citations)
+                text = "\n\n".join(f"{c.quote.strip()} [{c.number}]" for c in citations)
                 refused = not nodes
         timings["total"] = time.perf_counter() - started
         if refused:

@@ -49,17 +49,23 @@ def plot_ranking(report: Mapping[str, Any], path: Path) -> Path:
     agg = report["aggregates"]
     fig = _figure()
     ax = fig.subplots()
+    plotted = False
     for name, marker in (("hit", "o"), ("recall", "s"), ("ndcg", "^")):
         ys = [agg.get(f"{name}@{n}", {}).get("value") for n in ks]
         pts = [(x, y) for x, y in zip(ks, ys) if y is not None]
         if pts:
             ax.plot([p[0] for p in pts], [p[1] for p in pts], marker=marker, label=f"{name}@k")
+            plotted = True
     ax.set_xlabel("k (documents)")
     ax.set_ylabel("score")
     ax.set_ylim(0, 1.05)
     ax.set_xticks(list(ks))
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower right")
+    if plotted:
+        ax.legend(loc="lower right")
+    else:
+        ax.text(0.5, 0.5, "no ranking metrics (no answerable question with sources)", ha="center", va="center",
+                transform=ax.transAxes)
     ax.set_title(f"Retrieval quality ({report['run']['pipeline']})")
     fig.tight_layout()
     fig.savefig(path)

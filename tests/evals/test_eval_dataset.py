@@ -64,3 +64,22 @@ def test_bad_json_duplicate_ids_and_empty_file(tmp_path):
         parse_dataset("\n\n")
     with pytest.raises(InputError, match="does not exist"):
         load_dataset(tmp_path / "missing.jsonl")
+
+
+def test_floors_file_and_gate_check(tmp_path):
+    from evals.floors import load_floors
+    from evals.runner import check_floors, metric_names
+
+    floors = load_floors()
+    assert set(floors) <= set(metric_names((1, 3, 5))) and all(0 <= v <= 1 for v in floors.values())
+    agg = {"hit@5": {"value": 0.9, "n": 10}, "false_refusal_rate": {"value": 0.2, "n": 10},
+           "fact_recall": {"value": None, "n": 0}}
+    assert check_floors(agg, {"hit@5": 0.9})["passed"]
+    got = check_floors(agg, {"hit@5": 0.95, "false_refusal_rate": 0.1, "fact_recall": 0.5}, skipped=2)
+    assert not got["passed"] and got["failures"] == [
+        "2 question(s) were skipped", "hit@5 = 0.9000 is below the floor 0.95",
+        "false_refusal_rate = 0.2000 is above the ceiling 0.1", "fact_recall: not measured in this run (floor 0.5)"]
+    bad = tmp_path / "floors.json"
+    bad.write_text('{"floors": {"hit@5": "high"}}')
+    with pytest.raises(InputError, match="must be a number"):
+        load_floors(bad)
