@@ -388,6 +388,8 @@ def build_app(engine: rag.Engine) -> Any:
     except RagError:
         examples = []
 
+    warmed: set[str] = set()  # backends that have answered once in this process (their model is loaded)
+
     # ------------------------------------------------------------------ handlers: status
     def status_html(backend: str) -> str:
         try:
@@ -429,7 +431,15 @@ def build_app(engine: rag.Engine) -> Any:
             return
         turns = [dict(t) for t in (turns or [])]
         history = history_of(turns)
-        turn = {"q": question, "status": "pending", "html": R.render_pending(), "answer": None}
+        chosen = backend or settings.backend
+        if retrieval_only or chosen == "extractive":
+            pending = "Searching the articles"
+        elif chosen in warmed:
+            pending = f"Searching the articles, then writing with the {chosen} model"
+        else:
+            pending = (f"Searching the articles, then writing with the {chosen} model (the first answer starts "
+                       "the model and can take a minute)")
+        turn = {"q": question, "status": "pending", "html": R.render_pending(pending), "answer": None}
         turns.append(turn)
         index = len(turns) - 1
         yield "", messages_of(turns), turns, skip, skip, skip
@@ -466,6 +476,8 @@ def build_app(engine: rag.Engine) -> Any:
             turn.update(status="error", html=R.render_error("No answer came back.", "Try again."))
             yield skip, messages_of(turns), turns, skip, skip, skip
             return
+        if answer.backend == chosen:
+            warmed.add(chosen)
         data = answer.to_dict()
         if retrieval_only:
             data["backend"] = "retrieval-only"
@@ -660,7 +672,7 @@ def build_app(engine: rag.Engine) -> Any:
             p["backend"] = settings.backend
         top_k = min(max(int(p.get("top_k") or settings.context_k), 1), TOP_K_MAX)
         return (p["backend"], top_k, p["since"], p["until"], p["language"], bool(p["retrieval_only"]),
-                header_html(p["backend"]), checks.table_html())
+                f'<div data-session-ready="1">{header_html(p["backend"])}</div>', checks.table_html())
 
     def reset_prefs() -> tuple:
         p = default_prefs
