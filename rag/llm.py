@@ -130,13 +130,17 @@ def _local_endpoint(settings: Settings) -> tuple[str, str]:
     with _local_lock:
         server = _local_servers.get(name)
         if server is None:
-            ok, message = local_llm.preset_status(name)
+            cache = Path(settings.model_cache_dir)
+            ok, message = local_llm.preset_status(name, cache)
             if not ok:
-                raise BackendUnavailableError(f"The local model {name} is not installed. {message}")
-            path = local_llm.ensure_model_file(name, Path(settings.model_cache_dir))
-            server = local_llm.LocalLLMServer(path, threads=settings.llm_threads, ctx_size=settings.llm_ctx_size,
-                                              model_alias=name)
-            server.start()
+                raise BackendUnavailableError(message, hint="Or choose another backend: `rag doctor` lists them.")
+            try:
+                path = local_llm.ensure_model_file(name, cache)
+                server = local_llm.LocalLLMServer(path, threads=settings.llm_threads,
+                                                  ctx_size=settings.llm_ctx_size, model_alias=name)
+                server.start()
+            except local_llm.LocalModelError as exc:
+                raise BackendUnavailableError(str(exc), hint="`rag doctor` shows what is installed.") from exc
             _local_servers[name] = server
         return server.base_url, name  # type: ignore[attr-defined]
 
