@@ -427,7 +427,7 @@ def build_app(engine: rag.Engine) -> Any:
         question = (question or "").strip()
         if not question:
             gr.Warning("Type a question about the articles first.")
-            yield skip, skip, skip, skip, skip, skip
+            yield skip, skip, skip, skip, skip, skip, skip, skip
             return
         turns = [dict(t) for t in (turns or [])]
         history = history_of(turns)
@@ -442,7 +442,7 @@ def build_app(engine: rag.Engine) -> Any:
         turn = {"q": question, "status": "pending", "html": R.render_pending(pending), "answer": None}
         turns.append(turn)
         index = len(turns) - 1
-        yield "", messages_of(turns), turns, skip, skip, skip
+        yield "", messages_of(turns), turns, skip, skip, skip, skip, skip
         answer = None
         draft: list[str] = []
         last = 0.0
@@ -456,25 +456,25 @@ def build_app(engine: rag.Engine) -> Any:
                     if now - last >= STREAM_INTERVAL:
                         last = now
                         turn.update(status="draft", html=R.render_draft("".join(draft)))
-                        yield skip, messages_of(turns), turns, skip, skip, skip
+                        yield skip, messages_of(turns), turns, skip, skip, skip, skip, skip
                 elif event.type == "status" and not draft:
                     turn.update(html=R.render_pending(event.text or "Working"))
-                    yield skip, messages_of(turns), turns, skip, skip, skip
+                    yield skip, messages_of(turns), turns, skip, skip, skip, skip, skip
                 elif event.type == "answer":
                     answer = event.answer
         except RagError as exc:
             turn.update(status="error", html=R.render_error(exc.message, exc.hint))
-            yield skip, messages_of(turns), turns, skip, skip, skip
+            yield skip, messages_of(turns), turns, skip, skip, skip, skip, skip
             return
         except Exception as exc:  # never leave the chat hanging
             log.exception("answer failed")
             turn.update(status="error", html=R.render_error(f"Unexpected error ({type(exc).__name__}).",
                                                             "Try again; the server log has the details."))
-            yield skip, messages_of(turns), turns, skip, skip, skip
+            yield skip, messages_of(turns), turns, skip, skip, skip, skip, skip
             return
         if answer is None:  # pragma: no cover - the engine always ends with an answer
             turn.update(status="error", html=R.render_error("No answer came back.", "Try again."))
-            yield skip, messages_of(turns), turns, skip, skip, skip
+            yield skip, messages_of(turns), turns, skip, skip, skip, skip, skip
             return
         if answer.backend == chosen:
             warmed.add(chosen)
@@ -485,13 +485,14 @@ def build_app(engine: rag.Engine) -> Any:
         header = skip
         if answer.notice and "language model" in answer.notice:
             header = header_html(backend, answer.notice)
-        yield "", messages_of(turns), turns, R.render_sources(data, index), R.plain_answer(data), header
+        yield ("", messages_of(turns), turns, gr.update(value=R.render_sources(data, index), visible=True),
+               R.plain_answer(data), header, R.VIEWER_PLACEHOLDER, gr.update(visible=False))
 
     def retry(turns: list[dict], *options: Any) -> Iterator[tuple]:
         if not turns:
             gr.Info("Nothing to retry yet.")
             skip = gr.skip()
-            yield skip, skip, skip, skip, skip, skip
+            yield skip, skip, skip, skip, skip, skip, skip, skip
             return
         question = turns[-1]["q"]
         yield from respond(question, list(turns[:-1]), *options)
@@ -506,8 +507,8 @@ def build_app(engine: rag.Engine) -> Any:
         return messages_of(turns), turns
 
     def clear() -> tuple:
-        return [], [], R.SOURCES_PLACEHOLDER, "", R.VIEWER_PLACEHOLDER, gr.update(visible=False), "", \
-            gr.update(visible=False), None
+        return [], [], gr.update(value=R.SOURCES_PLACEHOLDER, visible=True), "", R.VIEWER_PLACEHOLDER, \
+            gr.update(visible=False), "", gr.update(visible=False), None
 
     def open_ref(turns: list[dict], evt: gr.EventData) -> tuple:
         data = getattr(evt, "_data", None) or {}
@@ -539,10 +540,14 @@ def build_app(engine: rag.Engine) -> Any:
         else:
             text, info = found
             viewer = R.render_article(text, info, start, end, label)
-        return viewer, gr.update(visible=True), R.render_sources(answer, index)
+        count = len(answer.get("citations") or []) or len(answer.get("related") or answer.get("passages") or [])
+        back = f"← Back to the {'sources' if answer.get('citations') else 'passages'} ({count})"
+        # the article takes the sources' place; the sources stay mounted (their script routes the clicks)
+        return viewer, gr.update(visible=True, value=back), gr.update(value=R.render_sources(answer, index),
+                                                                       visible="hidden")
 
     def close_viewer() -> tuple:
-        return R.VIEWER_PLACEHOLDER, gr.update(visible=False)
+        return R.VIEWER_PLACEHOLDER, gr.update(visible=False), gr.update(visible=True)
 
     def pick_example(evt: gr.SelectData) -> str:
         value = evt.value
@@ -795,7 +800,8 @@ def build_app(engine: rag.Engine) -> Any:
                     with gr.Column(scale=2, min_width=300, elem_id="side-col"):
                         sources = gr.HTML(R.SOURCES_PLACEHOLDER, elem_id="sources", js_on_load=SOURCES_JS,
                                           padding=False)
-                        close_btn = gr.Button("Close article ✕", size="sm", visible=False, elem_id="viewer-close")
+                        close_btn = gr.Button("← Back to the sources", size="sm", visible=False, elem_id="viewer-close",
+                                              variant="secondary")
                         viewer = gr.HTML(R.VIEWER_PLACEHOLDER, elem_id="viewer", js_on_load=VIEWER_JS)
 
             # ---------------------------------------------------------- library
@@ -856,7 +862,7 @@ def build_app(engine: rag.Engine) -> Any:
 
         # ------------------------------------------------------------------ events: chat
         options = [backend_dd, top_k, since, until, language, retrieval_only]
-        chat_outputs = [question, chatbot, turns, sources, copy_text, status]
+        chat_outputs = [question, chatbot, turns, sources, copy_text, status, viewer, close_btn]
         answer_events = [
             question.submit(respond, [question, turns, *options], chat_outputs, concurrency_id="answer"),
             send.click(respond, [question, turns, *options], chat_outputs, concurrency_id="answer"),
@@ -870,7 +876,7 @@ def build_app(engine: rag.Engine) -> Any:
         clear_btn.click(clear, None, [chatbot, turns, sources, copy_text, viewer, close_btn, fb_comment, fb_row,
                                       fb_state], cancels=answer_events, queue=False)
         sources.cite(open_ref, [turns], [viewer, close_btn, sources], queue=False)
-        close_btn.click(close_viewer, None, [viewer, close_btn], queue=False)
+        close_btn.click(close_viewer, None, [viewer, close_btn, sources], queue=False)
         chatbot.clear(clear, None, [chatbot, turns, sources, copy_text, viewer, close_btn, fb_comment, fb_row,
                                     fb_state], cancels=answer_events, queue=False)
         chatbot.like(on_like, [turns], [fb_state, fb_comment, fb_row], queue=False)

@@ -4,8 +4,6 @@ from __future__ import annotations
 __all__ = ["CSS", "HEAD", "SOURCES_JS", "VIEWER_JS", "COPY_JS", "CONFIRM_DELETE_JS"]
 
 CSS = r"""
-.gradio-container { max-width: 1320px !important; margin: 0 auto !important; }
-footer { opacity: .75; }
 
 /* header */
 #app-header { display: flex; align-items: baseline; gap: .75rem; flex-wrap: wrap; margin: .25rem 0 .1rem; }
@@ -108,7 +106,8 @@ mark.hl { background: #fde68a; color: #1f2937; border-radius: 3px; padding: .05e
   box-shadow: 0 0 0 2px #fde68a; animation: newsrag-flash 1.4s ease-out 1; }
 .dark mark.hl { background: #a16207; color: #fff; box-shadow: 0 0 0 2px #a16207; }
 @keyframes newsrag-flash { 0% { box-shadow: 0 0 0 6px #f59e0b; } 100% { box-shadow: 0 0 0 2px #fde68a; } }
-#viewer-close { align-self: flex-end; }
+#viewer-close { align-self: flex-start; width: auto !important; min-width: 0 !important; flex: none !important;
+  padding-left: .9rem !important; padding-right: .9rem !important; }
 
 /* library / evals */
 #library-table, #eval-rows { font-size: .9rem; }
@@ -124,7 +123,7 @@ table.checks td { padding: .3rem .4rem; border-bottom: 1px solid var(--border-co
 
 /* phones */
 @media (max-width: 640px) {
-  .gradio-container { padding: 0 .4rem !important; }
+  #app-header { margin-top: 0; }
   #app-header h1 { font-size: 1.2rem; }
   #app-header .tagline { display: none; }
   .status-line { font-size: .78rem; gap: .15rem .8rem; }
@@ -137,6 +136,12 @@ table.checks td { padding: .3rem .4rem; border-bottom: 1px solid var(--border-co
 # becomes a "cite" event of the sources panel (whose js_on_load stores its `trigger` in window.__newsragCite).
 HEAD = r"""
 <meta name="color-scheme" content="light dark">
+<style>
+/* outside Gradio's scoped custom-CSS container */
+@media (max-width: 640px) {
+  gradio-app .main.app { padding-left: 10px !important; padding-right: 10px !important; }
+}
+</style>
 <script>
 (function () {
   if (window.__newsragClicks) return;

@@ -260,10 +260,14 @@ def test_chat_cites_and_opens_the_highlighted_span(pages, app_server):
                            "return r.bottom > v.top && r.top < v.bottom; }")  # scrolled into view
     shot(page, "viewer.png")
 
-    # a source card opens the viewer too
+    # the article takes the sources' place; "back" brings the cards again, and a card opens the viewer too
+    assert not page.locator("#sources .src-card").first.is_visible()
+    page.click("#viewer-close")
+    page.locator("#sources .src-card").last.wait_for(state="visible")
+    assert page.locator("#viewer mark").count() == 0
     page.locator("#sources .src-card").last.click()
-    page.wait_for_function("() => document.querySelector('#viewer .viewer-label')")
-    assert page.locator("#viewer mark").count() == 1
+    page.locator("#viewer mark").wait_for()
+    assert "[2]" in page.inner_text("#viewer .viewer-label")
 
     # copy answer: the plain text with its sources
     page.click("#copy-btn")
@@ -387,10 +391,10 @@ def test_script_in_an_article_is_shown_escaped_and_never_runs(pages, tmp_path):
 
     open_tab(page, "chat")
     answer = ask(page, "Who opened the Hanoi lantern festival?")
+    assert "<script>window.__pwned=1</script>" in page.inner_text("#sources")
     answer.locator("a.cite").first.click()
     page.locator("#viewer mark").wait_for()
     assert "<script>window.__pwned=1</script>" in page.inner_text("#viewer")
-    assert "<script>window.__pwned=1</script>" in page.inner_text("#sources")
     assert page.evaluate("() => window.__pwned") is None
     for where in ("#chatbot", "#sources", "#viewer", "#lib-preview", "#library-table"):
         assert page.locator(f"{where} script, {where} img[src='x']").count() == 0, where
