@@ -1,0 +1,375 @@
+"""One benchmark measurement per process: ``python -m benchmarks.worker TASK CONFIG.json RESULT.json``.
+
+Every measurement runs in a fresh interpreter so that its peak resident memory (``getrusage`` ``ru_maxrss``, which
+counts native allocations such as onnxruntime's and Chroma's) belongs to that measurement alone. The result is a
+JSON object written to RESULT.json; CPU seconds are ``user + system`` of the whole process (all threads).
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+__all__ = ["TASKS", "main"]
+
+
+# ------------------------------------------------------------------------------------------ helpers
+def maxrss_mb() -> float:
+    """Peak resident set size of this process so far, in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Clock:
+    """Wall and CPU time of a block."""
+
+    def __enter__(self) -> "Clock":
+        self.wall0, self.cpu0 = time.perf_counter(), cpu_seconds()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.wall = time.perf_counter() - self.wall0
+        self.cpu = cpu_seconds() - self.cpu0
+
+
+def percentiles(values: list[float]) -> dict[str, float | None]:
+    """p50 / p95 / mean / max (linear interpolation between closest ranks), in milliseconds."""
+    if not values:
+        return {"p50_ms": None, "p95_ms": None, "mean_ms": None, "max_ms": None, "n": 0}
+    xs = sorted(values)
+
+    def pct(q: float) -> float:
+        pos = (len(xs) - 1) * q
+        lo, hi = int(pos), min(int(pos) + 1, len(xs) - 1)
+        return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+    return {"p50_ms": round(pct(0.50) * 1000, 2), "p95_ms": round(pct(0.95) * 1000, 2),
+            "mean_ms": round(statistics.fmean(xs) * 1000, 2), "max_ms": round(xs[-1] * 1000, 2), "n": len(xs)}
+
+
+def dir_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file()) if Path(path).exists() else 0
+
+
+def hit_at_5(ranked_doc_ids: list[str], sources: list[str]) -> float | None:
+    from evals.metrics import hit_at_k
+
+    return hit_at_k(ranked_doc_ids, sources, 5)
+
+
+def _settings(data_dir: str, cfg: dict, **extra: Any) -> Any:
+    from rag import Settings
+
+    return Settings.load(data_dir=data_dir, embedder=cfg.get("embedder"), **extra)
+
+
+def _retrieval_quality(search: Callable[[str], list[str]], questions: list[dict]) -> dict[str, Any]:
+    hits = []
+    for q in questions:
+        hit = hit_at_5(search(q["question"]), q["sources"])
+        if hit is not None:
+            hits.append(hit)
+    return {"hit_at_5": round(sum(hits) / len(hits), 4) if hits else None, "questions": len(hits)}
+
+
+def _corpus_files(corpus: Path) -> list[Path]:
+    return sorted(p for p in corpus.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def change_articles(folder: Path, fraction: float) -> list[str]:
+    """Edit ``fraction`` of the synthetic articles in ``folder`` (evenly spaced, at least one): one sentence is
+    added in the middle of the body, so the article's content hash changes. Returns the edited file names."""
+    files = [p for p in _corpus_files(folder) if p.name.startswith("syn_")] or _corpus_files(folder)
+    count = max(1, round(len(files) * fraction))
+    step = len(files) / count
+    changed = []
+    for i in range(count):
+        path = files[int(i * step)]
+        text = path.read_text(encoding="utf-8")
+        cut = text.find(". ", len(text) // 3)
+        if cut < 0:
+            cut = text.rfind(".")
+        text = text[:cut + 1] + " Officials later confirmed the figures in a statement." + text[cut + 1:]
+        path.write_text(text, encoding="utf-8")
+        changed.append(path.name)
+    return changed
+
+
+# ------------------------------------------------------------------------------------------ tasks
+def task_ingest_ours(cfg: dict) -> dict:
+    """First ingest of a corpus into a fresh index, retrieval quality, unchanged re-ingest, 1%-changed re-ingest."""
+    from rag import Engine
+
+    corpus = Path(cfg["corpus"])
+    work = Path(tempfile.mkdtemp(prefix="rag-bench-ours-"))
+    try:
+        engine = Engine(_settings(str(work / "index"), cfg, backend="extractive"))
+        with Clock() as open_clock:
+            index = engine.index
+            index.embedder.embed_passages(["warm-up"])
+        with Clock() as first:
+            report = engine.ingest([str(corpus)])
+        peak = maxrss_mb()
+        stats = engine.stats()
+        out: dict[str, Any] = {
+            "open_s": round(open_clock.wall, 3),
+            "articles": len(report.added), "chunks": report.chunks_embedded, "failed": len(report.failed),
+            "wall_s": round(first.wall, 3), "cpu_s": round(first.cpu, 3),
+            "articles_per_s": len(report.added) / first.wall, "chunks_per_s": report.chunks_embedded / first.wall,
+            "articles_per_cpu_s": len(report.added) / first.cpu, "chunks_per_cpu_s": report.chunks_embedded / first.cpu,
+            "peak_rss_mb": round(peak, 1), "index_chunks": stats["chunks"],
+            "disk_bytes": dir_bytes(work / "index"),
+        }
+        questions = cfg.get("questions") or []
+        if questions:
+            out["quality"] = _retrieval_quality(
+                lambda q: [p.doc_id for p in engine.retrieve(q, top_k=5).passages], questions)
+        with Clock() as again:
+            unchanged = engine.ingest([str(corpus)])
+        out["unchanged"] = {"wall_s": round(again.wall, 4), "cpu_s": round(again.cpu, 4),
+                            "unchanged": len(unchanged.unchanged), "chunks_embedded": unchanged.chunks_embedded,
+                            "speedup_wall": first.wall / max(again.wall, 1e-9),
+                            "speedup_cpu": first.cpu / max(again.cpu, 1e-9)}
+        # 1% changed: edit a copy of the corpus, re-ingest it under the same ids
+        copy = work / "corpus"
+        shutil.copytree(corpus, copy)
+        edited = change_articles(copy, cfg.get("change_fraction", 0.01))
+        records = index.records()
+        expected = sum(int(records[name]["chunks"]) for name in edited if name in records)
+        with Clock() as changed_clock:
+            changed = engine.ingest([str(copy)])
+        total = engine.stats()["chunks"]
+        out["changed"] = {
+            "articles_changed": len(edited), "articles_total": out["articles"],
+            "article_fraction": len(edited) / max(out["articles"], 1),
+            "updated": len(changed.updated), "chunks_embedded": changed.chunks_embedded,
+            "chunks_total": total, "embedded_fraction": changed.chunks_embedded / max(total, 1),
+            "chunks_of_changed_articles_before": expected,
+            "wall_s": round(changed_clock.wall, 4), "cpu_s": round(changed_clock.cpu, 4),
+        }
+        return out
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def task_ingest_llamaindex(cfg: dict) -> dict:
+    """A plain LlamaIndex pipeline: ``VectorStoreIndex.from_documents`` into a ``ChromaVectorStore`` with the default
+    ``SentenceSplitter``, embedding with the same packaged embedder as the engine."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+    from llama_index.core import Document, StorageContext, VectorStoreIndex
+    from llama_index.core import Settings as LISettings
+    from llama_index.core.llms import MockLLM
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    from rag.embeddings import as_llamaindex, get_embedder
+
+    corpus = Path(cfg["corpus"])
+    work = Path(tempfile.mkdtemp(prefix="rag-bench-li-"))
+    try:
+        LISettings.llm = MockLLM()  # nothing may fall back to a networked default
+        with Clock() as open_clock:
+            embedder = get_embedder(cfg.get("embedder", "bge-small"))
+            embedder.embed_passages(["warm-up"])
+            embed_model = as_llamaindex(embedder)
+            client = chromadb.PersistentClient(path=str(work / "chroma"),
+                                               settings=ChromaSettings(anonymized_telemetry=False))
+            collection = client.get_or_create_collection("baseline", metadata={"hnsw:space": "cosine"})
+            storage = StorageContext.from_defaults(vector_store=ChromaVectorStore(chroma_collection=collection))
+        with Clock() as first:
+            documents = [Document(text=p.read_text(encoding="utf-8"), metadata={"doc_id": p.name},
+                                  excluded_embed_metadata_keys=["doc_id"], excluded_llm_metadata_keys=["doc_id"])
+                         for p in _corpus_files(corpus)]
+            index = VectorStoreIndex.from_documents(documents, storage_context=storage, embed_model=embed_model)
+        peak = maxrss_mb()
+        chunks = collection.count()
+        out: dict[str, Any] = {
+            "open_s": round(open_clock.wall, 3),
+            "articles": len(documents), "chunks": chunks,
+            "wall_s": round(first.wall, 3), "cpu_s": round(first.cpu, 3),
+            "articles_per_s": len(documents) / first.wall, "chunks_per_s": chunks / first.wall,
+            "articles_per_cpu_s": len(documents) / first.cpu, "chunks_per_cpu_s": chunks / first.cpu,
+            "peak_rss_mb": round(peak, 1), "disk_bytes": dir_bytes(work),
+        }
+        questions = cfg.get("questions") or []
+        if questions:
+            retriever = index.as_retriever(similarity_top_k=5)
+            out["quality"] = _retrieval_quality(
+                lambda q: [n.node.metadata.get("doc_id", "") for n in retriever.retrieve(q)], questions)
+        return out
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def task_build_index(cfg: dict) -> dict:
+    """Index a corpus into ``data_dir`` (cached by the caller), then re-ingest it unchanged."""
+    from rag import Engine
+
+    data_dir = Path(cfg["data_dir"])
+    if data_dir.exists():
+        shutil.rmtree(data_dir)
+    engine = Engine(_settings(str(data_dir), cfg, backend="extractive"))
+    with Clock() as open_clock:
+        engine.index.embedder.embed_passages(["warm-up"])
+    with Clock() as first:
+        report = engine.ingest([cfg["corpus"]])
+    peak = maxrss_mb()
+    with Clock() as again:
+        engine.ingest([cfg["corpus"]])
+    stats = engine.stats()
+    return {
+        "open_s": round(open_clock.wall, 3),
+        "articles": stats["articles"], "chunks": stats["chunks"], "failed": len(report.failed),
+        "wall_s": round(first.wall, 3), "cpu_s": round(first.cpu, 3),
+        "chunks_per_s": report.chunks_embedded / first.wall, "chunks_per_cpu_s": report.chunks_embedded / first.cpu,
+        "articles_per_s": len(report.added) / first.wall,
+        "peak_rss_mb": round(peak, 1),
+        "unchanged_wall_s": round(again.wall, 4), "unchanged_cpu_s": round(again.cpu, 4),
+        "unchanged_speedup_wall": first.wall / max(again.wall, 1e-9),
+        "disk_bytes": dir_bytes(data_dir), "chroma_bytes": dir_bytes(data_dir / "chroma"),
+        "lexical_bytes": dir_bytes(data_dir / "lexical"),
+    }
+
+
+def task_latency(cfg: dict) -> dict:
+    """Open a built index, then time retrieval (without and with the cross-encoder) and extractive answers."""
+    from rag import Engine
+
+    rss_start = maxrss_mb()
+    engine = Engine(_settings(cfg["data_dir"], cfg, backend="extractive"))
+    with Clock() as open_clock:
+        stats = engine.stats()  # opens the index: Chroma, the embedder, the BM25 index
+    questions = [q["question"] for q in cfg["questions"]]
+    repeats = int(cfg.get("repeats", 1))
+    # warm-up: load the cross-encoder and the verifier once, outside the measurements
+    with Clock() as warm:
+        engine.retrieve(questions[0], rerank=True)
+        engine.ask(questions[0], backend="extractive")
+    rss_open = maxrss_mb()
+    samples: dict[str, list[float]] = {"retrieve": [], "retrieve_rerank": [], "answer_extractive": []}
+    stages: dict[str, list[float]] = {}
+    for _ in range(repeats):
+        for q in questions:  # the three modes interleaved, so load changes hit them alike
+            t = time.perf_counter()
+            r = engine.retrieve(q, rerank=False)
+            samples["retrieve"].append(time.perf_counter() - t)
+            for name, value in r.timings.items():
+                stages.setdefault(f"retrieve.{name}", []).append(value)
+            t = time.perf_counter()
+            r = engine.retrieve(q, rerank=True)
+            samples["retrieve_rerank"].append(time.perf_counter() - t)
+            stages.setdefault("retrieve_rerank.rerank", []).append(r.timings.get("rerank", 0.0))
+            t = time.perf_counter()
+            engine.ask(q, backend="extractive")
+            samples["answer_extractive"].append(time.perf_counter() - t)
+    return {
+        "articles": stats["articles"], "chunks": stats["chunks"],
+        "open_s": round(open_clock.wall, 3), "warmup_s": round(warm.wall, 3),
+        "rss_before_open_mb": round(rss_start, 1), "rss_open_mb": round(rss_open, 1), "peak_rss_mb": round(maxrss_mb(), 1),
+        **{name: percentiles(values) for name, values in samples.items()},
+        "stages_p50_ms": {k: round(statistics.median(v) * 1000, 2) for k, v in sorted(stages.items())},
+        "disk_bytes": dir_bytes(Path(cfg["data_dir"])),
+    }
+
+
+def task_llm(cfg: dict) -> dict:
+    """Time to first token and tokens/s of the local model on seeds questions, with the answers' fact recall."""
+    from evals.metrics import fact_recall
+
+    from rag import Engine
+    from rag.local_llm import preset_status
+
+    settings = _settings(cfg["data_dir"], cfg, backend="local", **({"local_model": cfg["local_model"]}
+                                                               if cfg.get("local_model") else {}))
+    ok, message = preset_status(settings.local_model)
+    if not ok:
+        return {"skipped": f"local model {settings.local_model!r} is not installed: {message}"}
+    engine = Engine(settings)
+    questions = cfg["questions"]
+    try:
+        engine.stats()
+
+        def one(question: str) -> dict[str, Any]:
+            t0 = time.perf_counter()
+            first = last = None
+            pieces = 0
+            answer = None
+            for event in engine.stream(question, backend="local"):
+                now = time.perf_counter()
+                if event.type == "token" and event.text:
+                    pieces += 1
+                    first = first if first is not None else now
+                    last = now
+                elif event.type == "answer":
+                    answer = event.answer
+            total = time.perf_counter() - t0
+            rate = (pieces - 1) / (last - first) if pieces > 1 and last > first else None
+            return {"ttft_s": (first - t0) if first is not None else None, "total_s": total, "tokens": pieces,
+                    "tokens_per_s": rate, "answer": answer}
+
+        with Clock() as cold:
+            warm = one(questions[0]["question"])  # starts the model server: reported apart, not in the medians
+        rows = []
+        for q in questions:
+            got = one(q["question"])
+            answer = got.pop("answer")
+            recall = fact_recall(answer.text, q["facts"]) if q.get("answerable") else None
+            rows.append({"id": q["id"], **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in got.items()},
+                         "backend": answer.backend, "refused": answer.refused, "fact_recall": recall})
+        ttfts = [r["ttft_s"] for r in rows if r["ttft_s"] is not None]
+        rates = [r["tokens_per_s"] for r in rows if r["tokens_per_s"]]
+        recalls = [r["fact_recall"] for r in rows if r["fact_recall"] is not None]
+        answerable = [r for r, q in zip(rows, questions) if q.get("answerable")]
+        return {
+            "model": settings.local_model,
+            "cold_first_answer_s": round(cold.wall, 3), "cold_ttft_s": warm["ttft_s"],
+            "ttft_median_s": round(statistics.median(ttfts), 3) if ttfts else None,
+            "ttft_p95_s": round(sorted(ttfts)[max(0, int(round(0.95 * len(ttfts))) - 1)], 3) if ttfts else None,
+            "tokens_per_s_median": round(statistics.median(rates), 2) if rates else None,
+            "fact_recall": round(sum(recalls) / len(recalls), 4) if recalls else None,
+            "answered": sum(1 for r in answerable if not r["refused"]), "answerable": len(answerable),
+            "fell_back": sum(1 for r in rows if r["backend"] != "local"),
+            "questions": rows,
+        }
+    finally:
+        engine.close()
+
+
+TASKS: dict[str, Callable[[dict], dict]] = {
+    "ingest_ours": task_ingest_ours,
+    "ingest_llamaindex": task_ingest_llamaindex,
+    "build_index": task_build_index,
+    "latency": task_latency,
+    "llm": task_llm,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 3 or argv[0] not in TASKS:
+        print(f"usage: python -m benchmarks.worker {{{','.join(TASKS)}}} CONFIG.json RESULT.json", file=sys.stderr)
+        return 2
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    cfg = json.loads(Path(argv[1]).read_text())
+    started = time.perf_counter()
+    result = TASKS[argv[0]](cfg)
+    result["process_wall_s"] = round(time.perf_counter() - started, 3)
+    result["process_peak_rss_mb"] = round(maxrss_mb(), 1)
+    Path(argv[2]).write_text(json.dumps(result, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
