@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 import rag
-from rag import DocumentError, InputError, RagError
+from rag import DocumentError, RagError
 
 from . import render as R
 from .assets import CONFIRM_DELETE_JS, COPY_JS, CSS, HEAD, SOURCES_JS, VIEWER_JS
@@ -95,6 +95,15 @@ def example_questions(engine: rag.Engine, n: int = 4) -> list[str]:
         topic = " ".join(words[:12]) + ("…" if len(words) > 12 else "")
         out.append(f"What do the articles say about: {topic}?")
     return out
+
+
+def allowed_backends(settings: rag.Settings) -> list[str]:
+    """Backends a browser may pick: the configured one, extractive, the packaged local model and an operator-set
+    OpenAI-compatible server; never a paid API the server was not configured to answer with."""
+    allowed = {settings.backend, "extractive", "local"}
+    if settings.llm_base_url:
+        allowed.add("openai-compatible")
+    return [b for b in BACKEND_NAMES if b in allowed]
 
 
 def model_for(settings: rag.Settings, backend: str) -> str:
@@ -378,6 +387,7 @@ def build_app(engine: rag.Engine) -> Any:
     import gradio as gr
 
     settings = engine.settings
+    backends = allowed_backends(settings)
     checks = BackendChecks(settings).start()
     feedback = FeedbackLog(feedback_path(settings))
     default_prefs = {"backend": settings.backend, "top_k": settings.context_k, "since": "", "until": "",
@@ -431,7 +441,7 @@ def build_app(engine: rag.Engine) -> Any:
             return
         turns = [dict(t) for t in (turns or [])]
         history = history_of(turns)
-        chosen = backend or settings.backend
+        chosen = backend if backend in backends else settings.backend
         if retrieval_only or chosen == "extractive":
             pending = "Searching the articles"
         elif chosen in warmed:
@@ -448,7 +458,7 @@ def build_app(engine: rag.Engine) -> Any:
         last = 0.0
         try:
             for event in engine.stream(question, history=history, since=since or None, until=until or None,
-                                       top_k=int(top_k) if top_k else None, backend=backend or None,
+                                       top_k=int(top_k) if top_k else None, backend=chosen,
                                        retrieval_only=bool(retrieval_only), language=language or None):
                 if event.type == "token":
                     draft.append(event.text)
@@ -673,7 +683,7 @@ def build_app(engine: rag.Engine) -> Any:
 
     def restore_prefs(prefs: dict | None) -> tuple:
         p = {**default_prefs, **(prefs or {})}
-        if p["backend"] not in BACKEND_NAMES:
+        if p["backend"] not in backends:
             p["backend"] = settings.backend
         top_k = min(max(int(p.get("top_k") or settings.context_k), 1), TOP_K_MAX)
         return (p["backend"], top_k, p["since"], p["until"], p["language"], bool(p["retrieval_only"]),
@@ -708,7 +718,8 @@ def build_app(engine: rag.Engine) -> Any:
         out = Path(settings.data_dir) / "eval-reports" / _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         progress(0, desc="Starting the eval")
         try:
-            report = call_run_eval(fn, dataset=str(dataset), out=str(out), backend=backend or None,
+            report = call_run_eval(fn, dataset=str(dataset), out=str(out),
+                                   backend=backend if backend in backends else "extractive",
                                    limit=int(limit) if limit else None, progress=progress, engine=engine,
                                    log=lambda message: log.info("eval: %s", message))
         except RagError as exc:
@@ -773,7 +784,7 @@ def build_app(engine: rag.Engine) -> Any:
                         with gr.Accordion("Answer settings", open=False, elem_id="settings"):
                             with gr.Row():
                                 backend_dd = gr.Dropdown(
-                                    choices=[(b, b) for b in BACKEND_NAMES], value=settings.backend,
+                                    choices=[(b, b) for b in backends], value=settings.backend,
                                     label="Answer backend", elem_id="backend", min_width=160,
                                     info="extractive quotes the articles without a language model")
                                 top_k = gr.Slider(1, TOP_K_MAX, value=settings.context_k, step=1,
@@ -842,7 +853,7 @@ def build_app(engine: rag.Engine) -> Any:
                                            label="Dataset", elem_id="eval-source", scale=2, min_width=260)
                     eval_limit = gr.Number(value=10, minimum=0, precision=0, label="Questions (0 = all)",
                                            elem_id="eval-limit", scale=1, min_width=140)
-                    eval_backend = gr.Dropdown(choices=list(BACKEND_NAMES), value="extractive", label="Backend",
+                    eval_backend = gr.Dropdown(choices=backends, value="extractive", label="Backend",
                                                elem_id="eval-backend", scale=1, min_width=160)
                 eval_file = gr.File(label="JSONL dataset (one question per line, as evals/datasets/seeds.jsonl)",
                                     file_types=[".jsonl", ".json"], elem_id="eval-file", height=110, visible=False)

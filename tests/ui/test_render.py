@@ -9,7 +9,7 @@ import pytest
 
 from rag import Answer, Citation, DocumentError, Passage, SentenceSupport
 from ui import render as R
-from ui.app import call_run_eval, eval_tables, register, safe_name, validate_upload
+from ui.app import allowed_backends, call_run_eval, eval_tables, register, safe_name, validate_upload
 
 EVIL = '<script>window.__pwned=1</script><img src=x onerror="alert(1)"> ![x](http://evil.example/a.png) $$x$$'
 
@@ -154,3 +154,15 @@ def test_register_adds_serve():
     register(parser.add_subparsers())
     args = parser.parse_args(["serve", "--port", "9999", "--api-only", "--backend", "extractive"])
     assert args.port == 9999 and args.api_only and args.backend == "extractive" and callable(args.func)
+
+
+def test_browsers_cannot_pick_an_unconfigured_paid_backend():
+    from rag import Settings
+
+    def settings(**kw):
+        return Settings.load().model_copy(update={"llm_base_url": None, **kw})
+
+    assert allowed_backends(settings(backend="extractive")) == ["local", "extractive"]
+    with_server = allowed_backends(settings(backend="local", llm_base_url="http://127.0.0.1:1/v1"))
+    assert with_server == ["local", "openai-compatible", "extractive"]
+    assert allowed_backends(settings(backend="openai")) == ["local", "openai", "extractive"]
