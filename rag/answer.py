@@ -118,11 +118,13 @@ class Composer:
     def missing_names(self, question: str, passages: Sequence[Passage]) -> list[str]:
         """Names the question asks about that none of the ``passages`` mention (as written in the question)."""
         haystack = fold(" ".join(f"{p.title} {p.text}" for p in passages))
+        joined = re.sub(r"[\W_]+", "", haystack)  # "Hà Nội" and "Hanoi" meet once spaces are gone
         missing = []
         for word in _question_names(question):
-            key = fold(word)
-            key = key[:-2] if key.endswith("'s") or key.endswith("’s") else key
-            if key and key not in haystack:
+            key = re.sub(r"['’]s$", "", fold(word))
+            forms = {key} | {key[: -len(suffix)] for suffix in _DEMONYM_SUFFIXES if key.endswith(suffix)
+                             and len(key) - len(suffix) >= 4}
+            if key and not any(f in haystack or re.sub(r"[\W_]+", "", f) in joined for f in forms):
                 missing.append(word)
         return missing
 
@@ -228,6 +230,7 @@ def _question_names(question: str) -> list[str]:
                               and fold(w) not in _NAME_SKIP))
 
 
+_DEMONYM_SUFFIXES = ("ese", "ian", "ean", "an", "ish", "i")  # Vietnamese → Vietnam, Indonesian → Indonesia
 _NAME_SKIP = frozenset("i the a an in on at of and what who when where which how did does is was".split())
 
 
