@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import unicodedata
 from datetime import date as _date
 from pathlib import Path
 
@@ -56,6 +57,11 @@ def read_article_file(path: Path, *, max_bytes: int = 5_000_000) -> str:
     return decode_article_bytes(data, path.name, html_input=path.suffix.lower() in (".html", ".htm"))
 
 
+def has_visible_text(text: str) -> bool:
+    """Does ``text`` hold a visible character (not only spaces, control characters or zero-width marks)?"""
+    return any(unicodedata.category(ch)[0] not in "CZ" for ch in text)
+
+
 def decode_article_bytes(data: bytes, name: str, *, html_input: bool = False) -> str:
     """Decode uploaded bytes as UTF-8 text (BOM allowed); binary or non-UTF-8 data is refused with a clear message."""
     if b"\x00" in data[:4096]:
@@ -69,7 +75,7 @@ def decode_article_bytes(data: bytes, name: str, *, html_input: bool = False) ->
         ) from exc
     if html_input:
         text = html_to_text(text)
-    if not text.strip():
+    if not has_visible_text(text):
         raise DocumentError(f"{name}: the file is empty.", hint="Upload an article with some text.")
     return text
 
@@ -92,8 +98,13 @@ def parse_article(doc_id: str, raw: str) -> Article:
     ('2025-09-23', 'VNA/VNS', 'A met B.')
     """
     text = nfc(raw).replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    if not has_visible_text(text):
         raise DocumentError(f"{doc_id}: the article is empty.", hint="Give it some text.")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # lone surrogates, only possible in text handed over from Python
+        raise DocumentError(f"{doc_id}: not valid Unicode text (character {exc.start}).",
+                            hint="Pass text decoded from UTF-8.") from None
     date: str | None = None
     date_source: str | None = None
     source_url: str | None = None

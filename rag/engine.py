@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from .answer import Composer, build_messages
+from .articles import has_visible_text
 from .condense import condense_deterministic, condense_messages, needs_context
 from .config import Settings
 from .dates import parse_date_bound
@@ -128,7 +129,8 @@ class Engine:
     def standalone_question(self, question: str, history: Sequence[dict[str, str]] | None = None,
                             backend: str | None = None) -> str:
         """The follow-up ``question`` rewritten to stand alone (LLM when configured, else deterministic)."""
-        history = [m for m in (history or []) if m.get("role") in ("user", "assistant")]
+        history = [{**m, "content": _valid_text(m.get("content"))} for m in (history or [])
+                   if m.get("role") in ("user", "assistant")]
         if not history or not needs_context(question):
             return question
         backend = backend or self.settings.backend
@@ -252,6 +254,11 @@ def _bound(value: DateLike, end: bool = False) -> int | None:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def _valid_text(text: object) -> str:
+    """History text as valid Unicode (lone surrogates become "?"), so it can be tokenised."""
+    return text.encode("utf-8", "replace").decode("utf-8") if isinstance(text, str) else ""
+
+
 def _clean_question(question: str) -> str:
     if not isinstance(question, str):
         raise InputError("The question must be text.", hint="Pass a string.")
@@ -261,6 +268,13 @@ def _clean_question(question: str) -> str:
     if len(cleaned) > MAX_QUESTION_CHARS:
         raise InputError(f"The question is {len(cleaned):,} characters long; the limit is {MAX_QUESTION_CHARS:,}.",
                          hint="Shorten it to the question itself.")
+    if not has_visible_text(cleaned):  # only zero-width or other invisible characters
+        raise InputError("The question is empty.", hint="Type a question about the articles.")
+    try:
+        cleaned.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("The question is not valid Unicode text (it holds a lone surrogate).",
+                         hint="Send the question as UTF-8 text.") from None
     return cleaned
 
 
