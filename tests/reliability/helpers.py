@@ -196,3 +196,22 @@ class ChromaServer:
 
     def __exit__(self, *exc: object) -> None:
         self.kill()
+
+
+# ------------------------------------------------------------------------------------------------ figures
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def record_figure(name: str, value: Any) -> None:
+    """Keep a measured figure in tests/artifacts/reliability.json (gitignored) and print it."""
+    import json
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / "reliability.json"
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        data = {}
+    data[name] = value
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    print(f"\n[figure] {name}: {value}")
