@@ -804,10 +804,10 @@ def build_app(engine: rag.Engine) -> Any:
                             with gr.Row():
                                 reset_btn = gr.Button("Reset to defaults", size="sm")
                                 recheck_btn = gr.Button("Re-check backends", size="sm")
-                            gr.Markdown("**What is available offline here** (`rag doctor`)",
-                                        elem_classes=["hint"])
-                            checks_html = gr.HTML('<p class="hint">Checking…</p>', js_on_load=None,
-                                                  elem_id="checks")
+                            with gr.Accordion("What is available offline here (rag doctor)", open=False,
+                                              elem_id="checks-box"):
+                                checks_html = gr.HTML('<p class="hint">Checking…</p>', js_on_load=None,
+                                                      elem_id="checks")
                     with gr.Column(scale=2, min_width=300, elem_id="side-col"):
                         sources = gr.HTML(R.SOURCES_PLACEHOLDER, elem_id="sources", js_on_load=SOURCES_JS,
                                           padding=False)
@@ -875,12 +875,12 @@ def build_app(engine: rag.Engine) -> Any:
         options = [backend_dd, top_k, since, until, language, retrieval_only]
         chat_outputs = [question, chatbot, turns, sources, copy_text, status, viewer, close_btn]
         answer_events = [
-            question.submit(respond, [question, turns, *options], chat_outputs, concurrency_id="answer"),
-            send.click(respond, [question, turns, *options], chat_outputs, concurrency_id="answer"),
-            retry_btn.click(retry, [turns, *options], chat_outputs, concurrency_id="answer"),
+            question.submit(respond, [question, turns, *options], chat_outputs, concurrency_id="answer", show_progress="hidden"),
+            send.click(respond, [question, turns, *options], chat_outputs, concurrency_id="answer", show_progress="hidden"),
+            retry_btn.click(retry, [turns, *options], chat_outputs, concurrency_id="answer", show_progress="hidden"),
         ]
         example_event = chatbot.example_select(pick_example, None, question).then(
-            respond, [question, turns, *options], chat_outputs, concurrency_id="answer")
+            respond, [question, turns, *options], chat_outputs, concurrency_id="answer", show_progress="hidden")
         answer_events.append(example_event)
         stop_btn.click(stop, [turns], [chatbot, turns], cancels=answer_events, queue=False)
         copy_btn.click(None, [copy_text], None, js=COPY_JS)
@@ -925,8 +925,12 @@ def build_app(engine: rag.Engine) -> Any:
                        concurrency_limit=1)
 
         # ------------------------------------------------------------------ page load
-        demo.load(restore_prefs, [prefs], [*options, status, checks_html], queue=False)
-        demo.load(library_view, [lib_search, backend_dd], lib_outputs, queue=False)
+        def on_load(saved: dict | None) -> tuple:
+            restored = restore_prefs(saved)
+            rows, dropdown, _ = library_view("", restored[0])
+            return (*restored, rows, dropdown)
+
+        demo.load(on_load, [prefs], [*options, status, checks_html, lib_table, doc_pick], queue=False)
 
     demo.queue(default_concurrency_limit=4, max_size=64)
     return demo

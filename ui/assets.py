@@ -118,8 +118,10 @@ mark.hl { background: #fde68a; color: #1f2937; border-radius: 3px; padding: .05e
 .hint { color: var(--body-text-color-subdued); font-size: .88rem; }
 .check-ok { color: #15803d; font-weight: 700; } .check-no { color: #b42318; font-weight: 700; }
 .dark .check-ok { color: #4ade80; } .dark .check-no { color: #fda29b; }
-table.checks { width: 100%; border-collapse: collapse; font-size: .88rem; }
-table.checks td { padding: .3rem .4rem; border-bottom: 1px solid var(--border-color-primary); vertical-align: top; }
+table.checks { width: 100%; border-collapse: collapse; font-size: .88rem; border: none !important; }
+#checks table, #checks tr, #checks tbody { border: none !important; box-shadow: none !important; }
+table.checks td { padding: .3rem .4rem; border: none !important; vertical-align: top;
+  border-bottom: 1px solid var(--border-color-primary) !important; }
 
 /* phones */
 @media (max-width: 640px) {

@@ -113,9 +113,10 @@ def browser(app_server) -> Iterator[Any]:
 class Pages:
     """Opens guarded pages: every request is recorded, anything not on 127.0.0.1 is blocked and fails the test."""
 
-    def __init__(self, browser: Any, url: str) -> None:
+    def __init__(self, browser: Any, url: str, log: Path | None = None) -> None:
         self.browser = browser
         self.url = url
+        self.log = log
         self.contexts: list[Any] = []
         self.foreign: list[str] = []
         self.errors: list[str] = []
@@ -142,7 +143,12 @@ class Pages:
         page.goto(self.url)
         page.wait_for_selector("#question textarea")
         page.wait_for_function("() => window.__newsragCite !== undefined")
-        page.wait_for_selector("#status [data-session-ready]", state="attached")  # saved settings restored
+        try:  # the page's load events have restored this browser's saved settings
+            page.wait_for_selector("#status [data-session-ready]", state="attached")
+        except Exception as exc:
+            log = Path(self.log).read_text()[-3000:] if self.log else ""
+            raise AssertionError(f"the page did not finish loading: {exc}\nstatus: "
+                                 f"{page.inner_html('#status')[:500]}\nserver log:\n{log}") from exc
         return page
 
     def close(self) -> None:
@@ -152,7 +158,7 @@ class Pages:
 
 @pytest.fixture
 def pages(browser, app_server) -> Iterator[Pages]:
-    p = Pages(browser, app_server["url"])
+    p = Pages(browser, app_server["url"], app_server["log"])
     yield p
     p.close()
     assert not p.foreign, f"requests left 127.0.0.1: {p.foreign}"
@@ -487,3 +493,12 @@ def test_phone_width(pages):
     assert page.locator("#viewer mark").is_visible()
     no_overflow(page, PHONE["width"])
     shot(page, "phone-viewer.png")
+
+
+def test_dark_mode_follows_the_system(pages):
+    page = pages.open(color_scheme="dark")
+    ask(page, QUESTION)
+    background = page.evaluate("() => getComputedStyle(document.querySelector('.gradio-container')).backgroundColor")
+    channels = [int(x) for x in background[background.index("(") + 1:background.index(")")].split(",")[:3]]
+    assert sum(channels) / 3 < 80, background
+    shot(page, "dark.png")
