@@ -37,6 +37,7 @@ __all__ = [
     "BackendUnavailableError",
     "REFUSAL_TEXT",
     "create_http_app",
+    "run_checks",
     "__version__",
 ]
 
@@ -56,6 +57,7 @@ from .errors import (  # noqa: E402
 from .models import Answer, Citation, DocumentInfo, Passage, SentenceSupport  # noqa: E402
 
 _LAZY = {
+    "run_checks": ("doctor", "run_checks"),
     "Engine": ("engine", "Engine"),
     "StreamEvent": ("engine", "StreamEvent"),
     "Settings": ("config", "Settings"),
@@ -67,6 +69,7 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .doctor import run_checks
     from .answer import REFUSAL_TEXT
     from .config import Settings, add_settings_arguments, settings_from_args
     from .engine import Engine, StreamEvent

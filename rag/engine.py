@@ -208,6 +208,8 @@ class Engine:
             used = backend
             t1 = time.perf_counter()
             try:
+                if backend not in self._clients and backend == "local":
+                    yield StreamEvent("status", "Starting the local language model (the first answer can take a minute)…")
                 client = self._client(backend)
                 model = client.model
                 context = passages[: self.settings.llm_context_k if top_k is None else top_k]

@@ -47,13 +47,16 @@ class ChatClient:
                     model=self.model, messages=messages, stream=True, temperature=self.temperature,
                     max_tokens=max_tokens or self.max_tokens,
                 )
-                for chunk in stream:
-                    if not chunk.choices:
-                        continue
-                    piece = chunk.choices[0].delta.content
-                    if piece:
-                        delivered = True
-                        yield piece
+                try:
+                    for chunk in stream:
+                        if not chunk.choices:
+                            continue
+                        piece = chunk.choices[0].delta.content
+                        if piece:
+                            delivered = True
+                            yield piece
+                finally:  # a consumer that stops early (the user pressed Stop) closes the HTTP stream now
+                    stream.close()
                 return
             except Exception as exc:  # openai.*Error, httpx transport errors
                 error = self._translate(exc)

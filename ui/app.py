@@ -140,7 +140,7 @@ class BackendChecks:
 
     def _run(self) -> None:
         try:
-            from rag.doctor import run_checks  # not in the public API yet
+            from rag import run_checks
 
             rows = list(run_checks(self.settings))
         except Exception as exc:  # the checks must never break the app

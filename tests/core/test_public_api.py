@@ -30,6 +30,7 @@ PUBLIC = [
     "BackendUnavailableError",
     "REFUSAL_TEXT",
     "create_http_app",
+    "run_checks",
     "__version__",
 ]
 
