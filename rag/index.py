@@ -209,8 +209,12 @@ class NewsIndex:
         records = self.store.article_records()
         if self.lexical.fingerprint != self._fingerprint(records) or len(self.lexical) != sum(
                 int(r.get("chunks", 0)) for r in records.values()):
-            with self._thread_lock:
-                self._sync_lexical()
+            # never wait for a writer of this process: it holds the lock for a whole ingest and re-syncs at its end
+            if self._thread_lock.acquire(blocking=False):
+                try:
+                    self._sync_lexical()
+                finally:
+                    self._thread_lock.release()
         self._meta_cache = records
 
     # ------------------------------------------------------------- lookups
