@@ -31,6 +31,8 @@ __all__ = ["NewsIndex", "IngestReport", "Progress"]
 
 Progress = Callable[[int, int, str], None]  # (done, total, current doc id)
 
+INGEST_BATCH_CHUNKS = 64  # chunks embedded and written per group of articles during ingest
+
 
 @dataclass
 class IngestReport:
@@ -59,7 +61,10 @@ class NewsIndex:
         self.name = collection_name(settings.collection_prefix, self.embedder.model_id)
         self.data_dir = Path(settings.data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.store = ChromaStore(self.data_dir, self.name, url=settings.chroma_url)
+        # opening a new embedded store runs Chroma's migrations: two processes doing that at once collide
+        with (self.data_dir / "chroma.open.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            self.store = ChromaStore(self.data_dir, self.name, url=settings.chroma_url)
         self.lexical = LexicalIndex(self.data_dir / "lexical" / self.name)
         self._meta_cache: dict[str, dict] | None = None
         self._text_cache: dict[str, str] = {}
@@ -134,15 +139,26 @@ class NewsIndex:
                     report.removed.append(doc_id)
             total = len(todo)
             added: list[tuple[str, str, int, str]] = []
-            for n, (article, chunks) in enumerate(todo):
+            done = 0
+            # Articles are embedded and written in groups of about INGEST_BATCH_CHUNKS chunks: one embedding call
+            # and two Chroma writes per group instead of per article. Within a group every chunk is written before
+            # any article record, so each article still commits (record last) only after all its chunks.
+            for group in _groups(todo, INGEST_BATCH_CHUNKS):
                 if progress:
-                    progress(n, total, article.doc_id)
-                vectors = self.embedder.embed_passages([embedding_text(article.title, c.text) for c in chunks])
-                if article.doc_id in existing:
-                    self.store.delete_article(article.doc_id)
-                self.store.add_article(article, chunks, vectors)
-                report.chunks_embedded += len(chunks)
-                added += [(c.chunk_id, c.text, article.date_number or 0, article.doc_id) for c in chunks]
+                    progress(done, total, group[0][0].doc_id)
+                vectors = self.embedder.embed_passages(
+                    [embedding_text(article.title, c.text) for article, chunks in group for c in chunks])
+                items = []
+                offset = 0
+                for article, chunks in group:
+                    if article.doc_id in existing:
+                        self.store.delete_article(article.doc_id)
+                    items.append((article, chunks, vectors[offset:offset + len(chunks)]))
+                    offset += len(chunks)
+                    report.chunks_embedded += len(chunks)
+                    added += [(c.chunk_id, c.text, article.date_number or 0, article.doc_id) for c in chunks]
+                self.store.add_articles(items)
+                done += len(group)
             if progress:
                 progress(total, total, "")
             if todo or report.removed:
@@ -262,6 +278,20 @@ class NewsIndex:
     def stats(self) -> dict[str, int]:
         records = self.records()
         return {"articles": len(records), "chunks": sum(int(r.get("chunks", 0)) for r in records.values())}
+
+
+def _groups(todo: list[tuple[Article, list[Chunk]]], min_chunks: int) -> Iterator[list[tuple[Article, list[Chunk]]]]:
+    """Consecutive runs of whole articles holding at least ``min_chunks`` chunks (the last run may hold fewer)."""
+    group: list[tuple[Article, list[Chunk]]] = []
+    size = 0
+    for item in todo:
+        group.append(item)
+        size += len(item[1])
+        if size >= min_chunks:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
 
 
 def embedding_text(title: str, text: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 from urllib.parse import urlparse
 
 import numpy as np
@@ -36,6 +36,7 @@ class ChromaStore:
 
         self.name = name
         self.url = url
+        self._max_batch: int | None = None
         chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         try:
             if url:
@@ -126,6 +127,42 @@ class ChromaStore:
             documents=[article.text],
             metadatas=[article_metadata(article, len(chunks))],
         )
+
+    def add_articles(self, items: Sequence[tuple[Article, list[Chunk], np.ndarray]]) -> None:
+        """Write several articles: all their chunks first, then all their article records (the commit markers),
+        each in as few Chroma calls as its batch limit allows (per-call overhead dominates small writes)."""
+        ids: list[str] = []
+        vectors: list[np.ndarray] = []
+        documents: list[str] = []
+        metadatas: list[dict[str, Any]] = []
+        for article, chunks, embeddings in items:
+            ids += [c.chunk_id for c in chunks]
+            vectors.append(np.asarray(embeddings, dtype=np.float32).reshape(len(chunks), -1))
+            documents += [c.text for c in chunks]
+            metadatas += [chunk_metadata(article, c) for c in chunks]
+        step = self._batch_limit()
+        if ids:
+            matrix = np.vstack(vectors)
+            for i in range(0, len(ids), step):
+                self._call(self.chunks.upsert, ids=ids[i:i + step], embeddings=matrix[i:i + step].tolist(),
+                           documents=documents[i:i + step], metadatas=metadatas[i:i + step])
+        for i in range(0, len(items), step):
+            part = items[i:i + step]
+            self._call(
+                self.articles.upsert,
+                ids=[article.doc_id for article, _, _ in part],
+                embeddings=[[0.0]] * len(part),
+                documents=[article.text for article, _, _ in part],
+                metadatas=[article_metadata(article, len(chunks)) for article, chunks, _ in part],
+            )
+
+    def _batch_limit(self) -> int:
+        if self._max_batch is None:
+            try:
+                self._max_batch = max(1, min(int(self.client.get_max_batch_size()), 5000))
+            except Exception:
+                self._max_batch = 1000
+        return self._max_batch
 
     def delete_article(self, doc_id: str) -> None:
         """Remove the article record first (uncommit), then its chunks."""
