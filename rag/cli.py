@@ -100,11 +100,10 @@ def cmd_ingest(args: Any) -> int:
     def progress(done: int, total: int, doc: str) -> None:
         nonlocal bar
         if bar is None and total:
-            bar = tqdm(total=total, unit="article", desc="Indexing", disable=None)
+            bar = tqdm(total=total, unit="article", desc="Indexing", disable=None, smoothing=0.05)
         if bar is not None:
-            bar.n = done
-            bar.set_postfix_str(doc[:30])
-            bar.refresh()
+            bar.set_postfix_str(doc[:30], refresh=False)
+            bar.update(done - bar.n)  # update() (not bar.n = …) so tqdm shows the rate and the ETA
 
     report = engine.ingest(args.paths, sync=args.sync, progress=progress)
     if bar is not None:
