@@ -64,9 +64,6 @@ class NewsIndex:
         # opening a new embedded store runs Chroma's migrations: two processes doing that at once collide
         with (self.data_dir / "chroma.open.lock").open("w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            # opening a new embedded store runs Chroma's migrations: two processes doing that at once collide
-        with (self.data_dir / "chroma.open.lock").open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
             self.store = ChromaStore(self.data_dir, self.name, url=settings.chroma_url)
         self.lexical = LexicalIndex(self.data_dir / "lexical" / self.name)
         self._meta_cache: dict[str, dict] | None = None
