@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 import sys
 import time
 from pathlib import Path
@@ -127,11 +126,10 @@ def inspect(data_dir: Path) -> dict:
         found = chunks.query(query_embeddings=[list(map(float, e)) for e in got["embeddings"]], n_results=1,
                              include=[])
         lost = [cid for cid, hit in zip(got["ids"], found["ids"]) if not hit or hit[0] != cid]
-    lexical_path = data_dir / "lexical" / name / "lexical.pkl"
-    lexical_ids: list[str] | None = None
-    if lexical_path.is_file():
-        with lexical_path.open("rb") as fh:
-            lexical_ids = sorted(pickle.load(fh)["terms"])
+    from rag.lexical import LexicalIndex
+
+    lexical = LexicalIndex(data_dir / "lexical" / name)
+    lexical_ids = sorted(lexical.chunk_ids()) if lexical.load() else None  # load() only reads
     return {
         "chunk_ids": got["ids"],
         "chunk_docs": [(m or {}).get("doc_id", "") for m in got["metadatas"]],
