@@ -176,7 +176,7 @@ class Composer:
         if not generated.strip() or (is_refusal_text(generated) and len(generated) < 200):
             return self.refusal(question, passages)
         parsed = parse_cited_sentences(generated, len(passages))
-        verified = [self._verify(s.text, [c - 1 for c in s.cited], passages, s.invalid) for s in parsed]
+        verified = [self._verify(s.text, [c - 1 for c in s.cited], passages, s.invalid, question) for s in parsed]
         verified = [v for v in verified if v.text]
         if not any(v.supported for v in verified):
             return self.refusal(question, passages)
@@ -201,8 +201,9 @@ class Composer:
                              "and are marked as such.")
         return answer
 
-    def _verify(self, sentence: str, cited: list[int], passages: Sequence[Passage], invalid: list[int]) -> _Verified:
-        checks = self.verifier.check_many(sentence, passages)
+    def _verify(self, sentence: str, cited: list[int], passages: Sequence[Passage], invalid: list[int],
+                question: str = "") -> _Verified:
+        checks = self.verifier.check_many(sentence, passages, question)
         note = f"invalid citation [{', '.join(map(str, invalid))}] dropped" if invalid else None
         good = [i for i in cited if checks[i].score >= self.support_threshold]
         if good:

@@ -6,6 +6,7 @@ sentence must appear in the span's passage, otherwise the score is capped below 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -18,7 +19,10 @@ from .text import content_terms, fold, numbers_in, tokens
 __all__ = ["SupportCheck", "Verifier", "names_in"]
 
 _NAME_STOP = frozenset("the a an in on at of and for to by with as he she it they this that these those his her its "
-                       "their first second third fourth fifth also both".split())
+                       "their first second third fourth fifth also both yes no "
+                       # months and weekdays are dates, checked through their numbers, not names
+                       "january february march april may june july august september october november december "
+                       "monday tuesday wednesday thursday friday saturday sunday".split())
 
 
 def names_in(sentence: str) -> set[str]:
@@ -49,16 +53,22 @@ class Verifier:
         self.embedder = embedder
         self.lexical_weight = lexical_weight
 
-    def check(self, sentence: str, passage: Passage) -> SupportCheck:
-        return self.check_many(sentence, [passage])[0]
+    def check(self, sentence: str, passage: Passage, question: str = "") -> SupportCheck:
+        return self.check_many(sentence, [passage], question)[0]
 
-    def check_many(self, sentence: str, passages: Sequence[Passage]) -> list[SupportCheck]:
-        """Support of ``sentence`` by each passage."""
+    def check_many(self, sentence: str, passages: Sequence[Passage], question: str = "") -> list[SupportCheck]:
+        """Support of ``sentence`` by each passage.
+
+        Names and numbers that the ``question`` itself states are its premise, not claims of the answer, so they
+        need not appear in the passage; every other name and number must.
+        """
         terms = content_terms(sentence)
-        numbers = numbers_in(sentence)
-        names = names_in(sentence)
+        premise = fold(question)
+        numbers = numbers_in(sentence) - numbers_in(question)
+        names = {n for n in names_in(sentence) if _stem(n) not in premise}
         sentence_vec = self.embedder.embed_query(sentence) if self.embedder is not None else None
         context_folded = fold(" ".join(f"{p.title} {p.text}" for p in passages))
+        context_joined = _joined(context_folded)
         results = []
         for p in passages:
             spans = p.sentences or [(p.start, p.end)]
@@ -72,6 +82,7 @@ class Verifier:
             best = max(windows, key=lambda w: (_coverage(terms, w[2]), -(w[1] - w[0])))
             lexical = _coverage(terms, best[2])
             passage_folded = fold(f"{p.title} {p.text}")
+            passage_joined = _joined(passage_folded)
             semantic = 0.0
             if sentence_vec is not None:
                 vec = self.embedder.embed_passages([best[2]])[0]
@@ -80,9 +91,10 @@ class Verifier:
             else:
                 score = lexical
             problem = None
-            missing_numbers = [n for n in numbers if n not in numbers_in(p.text)]
-            missing_names = [n for n in names if _stem(n) not in passage_folded]
-            invented = [n for n in missing_names if _stem(n) not in context_folded]
+            # the publication date is part of what the reader sees with the passage
+            missing_numbers = [n for n in numbers if n not in numbers_in(f"{p.text} {p.date or ''}")]
+            missing_names = [n for n in names if not _mentioned(n, passage_folded, passage_joined)]
+            invented = [n for n in missing_names if not _mentioned(n, context_folded, context_joined)]
             if missing_numbers:
                 problem = f"number {', '.join(sorted(missing_numbers))} not in the cited passage"
                 score = min(score, 0.2)
@@ -95,6 +107,16 @@ class Verifier:
         return results
 
 
+def _joined(folded: str) -> str:
+    return re.sub(r"[\W_]+", "", folded)
+
+
+def _mentioned(name: str, folded: str, joined: str) -> bool:
+    """``name`` (folded) occurs in the text, also across spacing variants ("hanoi" in "ha noi")."""
+    stem = _stem(name)
+    return stem in folded or _joined(stem) in joined
+
+
 def _stem(word: str) -> str:
     return word[:-2] if word.endswith(("'s", "’s")) else word
 
@@ -104,7 +126,8 @@ def _coverage(terms: set[str], text: str) -> float:
         return 1.0
     have = content_terms(text)
     folded = fold(text)
-    hit = sum(1 for t in terms if t in have or (len(t) > 4 and t[:5] in folded))
+    singular = {h.rstrip("s") for h in have}
+    hit = sum(1 for t in terms if t in have or t.rstrip("s") in singular or (len(t) > 4 and t[:5] in folded))
     return hit / len(terms)
 
 
