@@ -10,6 +10,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -70,21 +71,67 @@ class NewsIndex:
         self._text_cache: dict[str, str] = {}
         self._thread_lock = threading.RLock()
         self._last_sync_check = 0.0
+        self._seen_generation: tuple | None = None
+        self._needs_repair = True
         self.lexical.load()
         self.refresh(force=True)
 
     # ------------------------------------------------------------- locking
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
-        """Exclusive writer lock across threads and processes."""
+        """Exclusive writer lock across threads and processes.
+
+        Inside the lock the writer state file says "dirty" until the block ends without an error, so a writer that
+        dies midway makes the next one :meth:`repair` first (a clean state lets ingest skip that full scan). Every
+        state change also tells readers in other processes that the index changed (see :meth:`refresh`).
+        """
         with self._thread_lock:
             lock_path = self.data_dir / f"{self.name}.write.lock"
             with lock_path.open("w") as fh:
                 fcntl.flock(fh, fcntl.LOCK_EX)
+                finished = False
                 try:
+                    self._needs_repair = not self._last_writer_finished()
+                    self._write_state(clean=False)
                     yield
+                    finished = True
                 finally:
+                    with contextlib.suppress(OSError):
+                        self._write_state(clean=finished)
                     fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _state_path(self) -> Path:
+        return self.data_dir / f"{self.name}.writer.json"
+
+    def _last_writer_finished(self) -> bool:
+        """True when the last writer of this data folder ended cleanly (never assumed with a Chroma server, whose
+        writers may run on other machines)."""
+        if self.settings.chroma_url:
+            return False
+        try:
+            return bool(json.loads(self._state_path().read_text()).get("clean"))
+        except (OSError, ValueError, AttributeError):
+            return False
+
+    def _write_state(self, *, clean: bool) -> None:
+        """Atomically replace the writer state file (a new inode each time: readers compare stat results)."""
+        path = self._state_path()
+        tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
+        with tmp.open("w") as out:
+            out.write(json.dumps({"clean": clean, "pid": os.getpid(), "time": time.time()}))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+
+    def _generation(self) -> tuple | None:
+        """Identity of the writer state file; None when it cannot tell (Chroma server: writers elsewhere)."""
+        if self.settings.chroma_url:
+            return None
+        try:
+            st = os.stat(self._state_path())
+        except OSError:
+            return ("missing",)
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
 
     # ------------------------------------------------------------- ingest
     def ingest_paths(self, paths: Iterable[Path], *, sync: bool = False, progress: Progress | None = None) -> IngestReport:
@@ -115,7 +162,8 @@ class NewsIndex:
         report = report or IngestReport()
         seen = {doc_id for doc_id, _ in items} | set(report.failed)
         with self.writing():
-            self.repair()
+            if self._needs_repair:  # the last writer did not finish (or cannot be known to have finished)
+                self.repair()
             existing = self.store.article_records()
             todo: list[tuple[Article, list[Chunk]]] = []
             for doc_id, raw in items:
@@ -179,7 +227,7 @@ class NewsIndex:
     def repair(self) -> dict[str, int]:
         """Remove chunks of uncommitted or half-deleted articles; re-sync the lexical index. Returns counts."""
         records = self.store.article_records()
-        ids, _, metas = self.store.chunk_records()
+        ids, _, metas = self.store.chunk_records(documents=False)
         per_doc: dict[str, int] = {}
         orphans: list[str] = []
         for cid, meta in zip(ids, metas):
@@ -206,12 +254,12 @@ class NewsIndex:
     def _sync_lexical(self, added_hint: list | None = None, removed_hint: list | None = None) -> None:
         """Bring the lexical index to the chunk collection's state, tokenising only chunks it does not have."""
         records = self.store.article_records()
-        ids, texts, metas = self.store.chunk_records()
-        current = set(ids)
+        current = self.store.chunk_ids()  # ids only: texts are read for the chunks the lexical index lacks
         known = self.lexical.chunk_ids()
+        ids, texts, metas = self.store.chunk_records(ids=[cid for cid in current if cid not in known])
         add = [(cid, text, int(meta.get("date_num", 0) or 0), meta.get("doc_id", ""))
-               for cid, text, meta in zip(ids, texts, metas) if cid not in known]
-        self.lexical.update(add, known - current, self._fingerprint(records))
+               for cid, text, meta in zip(ids, texts, metas)]
+        self.lexical.update(add, known - set(current), self._fingerprint(records))
         self.lexical.save()
         self._meta_cache = None
         self._text_cache.clear()
@@ -222,6 +270,9 @@ class NewsIndex:
         if not force and now - self._last_sync_check < every:
             return
         self._last_sync_check = now
+        generation = self._generation()
+        if not force and generation is not None and generation == self._seen_generation:
+            return  # no writer started or finished since the last full check (reading every record is not free)
         records = self.store.article_records()
         if self.lexical.fingerprint != self._fingerprint(records) or len(self.lexical) != sum(
                 int(r.get("chunks", 0)) for r in records.values()):
@@ -232,6 +283,7 @@ class NewsIndex:
                 finally:
                     self._thread_lock.release()
         self._meta_cache = records
+        self._seen_generation = generation
 
     # ------------------------------------------------------------- lookups
     def records(self) -> dict[str, dict]:

@@ -77,19 +77,40 @@ class ChromaStore:
             return None
         return got["documents"][0], dict(got["metadatas"][0] or {})
 
-    def chunk_records(self, where: dict | None = None) -> tuple[list[str], list[str], list[dict[str, Any]]]:
-        """(ids, texts, metadatas) of all chunks, or of those matching ``where``."""
-        ids: list[str] = []
+    def chunk_records(self, where: dict | None = None, *, ids: list[str] | None = None,
+                      documents: bool = True) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+        """(ids, texts, metadatas) of all chunks, of those matching ``where``, or of the chunk ``ids`` given.
+        Without ``documents`` the texts come back empty (reading them is most of the cost)."""
+        include = ["documents", "metadatas"] if documents else ["metadatas"]
+        out_ids: list[str] = []
         texts: list[str] = []
         metas: list[dict[str, Any]] = []
+        if ids is not None:
+            for i in range(0, len(ids), 2000):
+                got = self._call(self.chunks.get, ids=ids[i:i + 2000], include=include)
+                out_ids += got["ids"]
+                texts += got["documents"] if documents else [""] * len(got["ids"])
+                metas += [dict(m or {}) for m in got["metadatas"]]
+            return out_ids, texts, metas
         offset, page = 0, 5000
         while True:
-            got = self._call(self.chunks.get, where=where, include=["documents", "metadatas"], limit=page, offset=offset)
-            ids += got["ids"]
-            texts += got["documents"]
+            got = self._call(self.chunks.get, where=where, include=include, limit=page, offset=offset)
+            out_ids += got["ids"]
+            texts += got["documents"] if documents else [""] * len(got["ids"])
             metas += [dict(m or {}) for m in got["metadatas"]]
             if len(got["ids"]) < page:
-                return ids, texts, metas
+                return out_ids, texts, metas
+            offset += page
+
+    def chunk_ids(self) -> list[str]:
+        """Ids of all chunks (no texts, no metadata: cheap even for large collections)."""
+        ids: list[str] = []
+        offset, page = 0, 20000
+        while True:
+            got = self._call(self.chunks.get, include=[], limit=page, offset=offset)
+            ids += got["ids"]
+            if len(got["ids"]) < page:
+                return ids
             offset += page
 
     def query(self, embedding: np.ndarray, k: int, where: dict | None) -> tuple[list[str], list[float]]:
