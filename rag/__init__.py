@@ -61,7 +61,7 @@ _LAZY = {
     "Engine": ("engine", "Engine"),
     "StreamEvent": ("engine", "StreamEvent"),
     "Settings": ("config", "Settings"),
-    "add_settings_arguments": ("config", "add_settings_arguments"),
+    "add_settings_arguments": ("flags", "add_settings_arguments"),
     "settings_from_args": ("config", "settings_from_args"),
     "IngestReport": ("index", "IngestReport"),
     "REFUSAL_TEXT": ("answer", "REFUSAL_TEXT"),
@@ -71,7 +71,8 @@ _LAZY = {
 if TYPE_CHECKING:  # pragma: no cover
     from .doctor import run_checks
     from .answer import REFUSAL_TEXT
-    from .config import Settings, add_settings_arguments, settings_from_args
+    from .config import Settings, settings_from_args
+    from .flags import add_settings_arguments
     from .engine import Engine, StreamEvent
     from .http import create_http_app
     from .index import IngestReport

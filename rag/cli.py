@@ -16,7 +16,7 @@ __all__ = ["main", "build_parser"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .config import add_settings_arguments
+    from .flags import add_settings_arguments
 
     parser = argparse.ArgumentParser(prog="rag", description="Question answering over news articles, with citations.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

