@@ -125,7 +125,7 @@ def cached_index(cfg: BenchConfig, label: str, corpus: Path, manifest: dict) -> 
         except (OSError, ValueError):
             pass
     build = run_worker("build_index", {"corpus": str(corpus), "data_dir": str(folder / "index"), "embedder": cfg.embedder},
-                       cfg.out / "cache" / "tmp")
+                       cfg.out / "cache" / f"tmp-{os.getpid()}")
     meta_path.write_text(json.dumps({"key": key, "build": build}, indent=1))
     return folder / "index", build, False
 
@@ -143,7 +143,7 @@ def run_bench(cfg: BenchConfig) -> dict:
     log = cfg.log
     cfg.out.mkdir(parents=True, exist_ok=True)
     cache = cfg.out / "cache"
-    scratch = cache / "tmp"
+    scratch = cache / f"tmp-{os.getpid()}"
     started = time.time()
     questions_all = load_questions()
     answerable = load_questions(answerable_only=True)
@@ -155,6 +155,7 @@ def run_bench(cfg: BenchConfig) -> dict:
         answerable_q = answerable
         latency_q = questions_all
         llm_q = answerable[: cfg.llm_questions]
+    llm_warmup = answerable[-1]["question"] if answerable[-1] not in llm_q else None
     report: dict[str, Any] = {
         "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(started)),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
@@ -213,9 +214,12 @@ def run_bench(cfg: BenchConfig) -> dict:
                                 "build": build, "build_cached": reused, "latency": latency})
 
     # ---------------------------------------------------------------- seeds index: cold start, LLM
-    seeds_corpus = ROOT / "seeds"
-    seeds_manifest = {"key": {"seeds": sorted(p.name for p in seeds_corpus.iterdir() if p.is_file())}}
-    seeds_index, _, _ = cached_index(cfg, "seeds", seeds_corpus, seeds_manifest)
+    if cfg.quick:  # the quick corpus holds the seeds: no second index to build
+        seeds_index = Path(cache / f"index-{size_corpora[0][0]}-seed{cfg.seed}-{cfg.embedder}" / "index")
+    else:
+        seeds_corpus = ROOT / "seeds"
+        seeds_manifest = {"key": {"seeds": sorted(p.name for p in seeds_corpus.iterdir() if p.is_file())}}
+        seeds_index, _, _ = cached_index(cfg, "seeds", seeds_corpus, seeds_manifest)
     rag = _rag_command()
     runs = 1 if cfg.quick else 3
     log("cold start …")
@@ -229,6 +233,7 @@ def run_bench(cfg: BenchConfig) -> dict:
     else:
         log(f"local LLM on {len(llm_q)} seeds questions …")
         report["llm"] = run_worker("llm", {"data_dir": str(seeds_index), "questions": llm_q,
+                                           "warmup_question": llm_warmup,
                                            "local_model": cfg.local_model, "embedder": cfg.embedder}, scratch)
     if report["llm"].get("skipped"):
         log(f"  local LLM skipped: {report['llm']['skipped']}")
