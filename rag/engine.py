@@ -15,7 +15,7 @@ from .config import Settings
 from .dates import parse_date_bound
 from .errors import BackendError, InputError, RagError
 from .index import IngestReport, NewsIndex
-from .models import Answer, DocumentInfo, Passage
+from .models import Answer, DocumentInfo
 from .retrieve import RetrievalResult, Retriever
 from .verify import Verifier
 

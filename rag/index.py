@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-import numpy as np
 
 from .articles import SUPPORTED_SUFFIXES, parse_article, read_article_file
 from .chunking import chunk_article

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import httpx
+from live_server import LiveServer  # noqa: F401  (re-exported for the tests)
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,37 +117,6 @@ def assert_consistent_state(state: dict) -> None:
 
 
 # ------------------------------------------------------------------------------------------------ servers
-class LiveServer:
-    """``app`` served by uvicorn in a daemon thread on a free 127.0.0.1 port."""
-
-    def __init__(self, app: Any) -> None:
-        import uvicorn
-
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=2)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-
-    def __enter__(self) -> "LiveServer":
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-        self.sock.close()
-
-    def client(self, timeout: float = 60, **kwargs: Any) -> httpx.Client:
-        return httpx.Client(base_url=self.url, trust_env=False, timeout=timeout, **kwargs)
 
 
 class ChromaServer:
