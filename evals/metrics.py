@@ -268,8 +268,12 @@ def supports(sentence: str, evidence: str, threshold: float = 0.6) -> bool:
     if not numbers_in(sentence) <= numbers_in(evidence):
         return False
     folded = fold(evidence)
-    if any(not _contains(folded, name) for name in names_in(sentence)):
-        return False
+    joined = re.sub(r"[\W_]+", "", folded)
+    for name in names_in(sentence):
+        name = re.sub(r"['’]s$", "", name)  # possessive: "Vietnam's" names Vietnam
+        # the same name across spacing variants ("Hanoi" / "Hà Nội") is the same name
+        if not (_contains(folded, name) or re.sub(r"[\W_]+", "", name) in joined):
+            return False
     return coverage(sentence, evidence) >= threshold
 
 

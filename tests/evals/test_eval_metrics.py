@@ -149,3 +149,12 @@ def test_percentile_and_mean():
     assert M.percentile([], 50) is None
     assert M.mean([1.0, None, 0.0, True]) == (pytest.approx(2 / 3), 3)
     assert M.mean([None]) == (None, 0)
+
+
+def test_support_check_treats_spacing_variants_and_possessives_as_the_same_name():
+    from evals.metrics import supports
+
+    evidence = "Việt Nam introduced the opening for signature of the landmark Hà Nội Convention against cybercrime."
+    assert supports("Vietnam's government introduced the Hanoi Convention against cybercrime.", evidence)
+    # a name that is not in the evidence in any spelling still fails the check
+    assert not supports("Vietnam introduced the Geneva Convention against cybercrime.", evidence)
