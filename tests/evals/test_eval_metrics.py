@@ -155,6 +155,8 @@ def test_support_check_treats_spacing_variants_and_possessives_as_the_same_name(
     from evals.metrics import supports
 
     evidence = "Việt Nam introduced the opening for signature of the landmark Hà Nội Convention against cybercrime."
-    assert supports("Vietnam's government introduced the Hanoi Convention against cybercrime.", evidence)
+    assert supports("Vietnam introduced the landmark Hanoi Convention against cybercrime for signature.", evidence)
+    assert supports("The landmark Convention against cybercrime of Hà Nội's opening for signature was introduced.",
+                    evidence)
     # a name that is not in the evidence in any spelling still fails the check
     assert not supports("Vietnam introduced the Geneva Convention against cybercrime.", evidence)
