@@ -191,7 +191,14 @@ def task_ingest_llamaindex(cfg: dict) -> dict:
             documents = [Document(text=p.read_text(encoding="utf-8"), metadata={"doc_id": p.name},
                                   excluded_embed_metadata_keys=["doc_id"], excluded_llm_metadata_keys=["doc_id"])
                          for p in _corpus_files(corpus)]
-            index = VectorStoreIndex.from_documents(documents, storage_context=storage, embed_model=embed_model)
+            extra = {}
+            if cfg.get("chunk_size"):  # a splitter sized like the engine's chunks, for a per-chunk comparison
+                from llama_index.core.node_parser import SentenceSplitter
+
+                extra["transformations"] = [SentenceSplitter(chunk_size=cfg["chunk_size"],
+                                                             chunk_overlap=cfg.get("chunk_overlap", 0))]
+            index = VectorStoreIndex.from_documents(documents, storage_context=storage, embed_model=embed_model,
+                                                    **extra)
         peak = maxrss_mb()
         chunks = collection.count()
         out: dict[str, Any] = {
