@@ -164,7 +164,7 @@ class NewsIndex:
             if self._needs_repair:  # the last writer did not finish (or cannot be known to have finished)
                 self.repair()
             existing = self.store.article_records()
-            todo: list[tuple[Article, list[Chunk]]] = []
+            todo: list[Article] = []
             for doc_id, raw in items:
                 _check_doc_id(doc_id)
                 try:
@@ -177,41 +177,46 @@ class NewsIndex:
                     report.unchanged.append(doc_id)
                     continue
                 (report.updated if old else report.added).append(doc_id)
-                todo.append((article, chunk_article(article, chunk_tokens=self.settings.chunk_tokens,
-                                                    overlap_sentences=self.settings.chunk_overlap_sentences)))
+                todo.append(article)
             removed_chunks: list[str] = []
             if sync:
                 for doc_id in sorted(set(existing) - seen):
                     self.store.delete_article(doc_id)
                     report.removed.append(doc_id)
             total = len(todo)
-            added: list[tuple[str, str, int, str]] = []
             done = 0
-            # Articles are embedded and written in groups of about INGEST_BATCH_CHUNKS chunks: one embedding call
-            # and two Chroma writes per group instead of per article. Within a group every chunk is written before
-            # any article record, so each article still commits (record last) only after all its chunks.
-            for group in _groups(todo, INGEST_BATCH_CHUNKS):
+            # Articles are chunked, embedded and written in groups of about INGEST_BATCH_CHUNKS chunks: one embedding
+            # call and two Chroma writes per group instead of per article, and only one group's chunks in memory.
+            # Within a group every chunk is written before any article record, so each article still commits
+            # (record last) only after all its chunks.
+            for group in _groups(todo, INGEST_BATCH_CHUNKS, self._chunk):
                 if progress:
                     progress(done, total, group[0][0].doc_id)
                 vectors = self.embedder.embed_passages(
                     [embedding_text(article.title, c.text) for article, chunks in group for c in chunks])
-                items = []
+                batch = []
                 offset = 0
                 for article, chunks in group:
                     if article.doc_id in existing:
                         self.store.delete_article(article.doc_id)
-                    items.append((article, chunks, vectors[offset:offset + len(chunks)]))
+                    batch.append((article, chunks, vectors[offset:offset + len(chunks)]))
                     offset += len(chunks)
                     report.chunks_embedded += len(chunks)
-                    added += [(c.chunk_id, c.text, article.date_number or 0, article.doc_id) for c in chunks]
-                self.store.add_articles(items)
+                self.store.add_articles(batch)
+                # tokenised now, while the text is at hand; the BM25 matrix is rebuilt once, by _sync_lexical
+                self.lexical.stage([(c.chunk_id, c.text, article.date_number or 0, article.doc_id)
+                                    for article, chunks in group for c in chunks])
                 done += len(group)
             if progress:
                 progress(total, total, "")
             if todo or report.removed:
-                self._sync_lexical(added_hint=added, removed_hint=removed_chunks)
+                self._sync_lexical(removed_hint=removed_chunks)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _chunk(self, article: Article) -> list[Chunk]:
+        return chunk_article(article, chunk_tokens=self.settings.chunk_tokens,
+                             overlap_sentences=self.settings.chunk_overlap_sentences)
 
     def delete(self, doc_id: str) -> bool:
         """Remove one article; False when it was not indexed."""
@@ -331,13 +336,15 @@ class NewsIndex:
         return {"articles": len(records), "chunks": sum(int(r.get("chunks", 0)) for r in records.values())}
 
 
-def _groups(todo: list[tuple[Article, list[Chunk]]], min_chunks: int) -> Iterator[list[tuple[Article, list[Chunk]]]]:
-    """Consecutive runs of whole articles holding at least ``min_chunks`` chunks (the last run may hold fewer)."""
+def _groups(todo: list[Article], min_chunks: int,
+            chunker: Callable[[Article], list[Chunk]]) -> Iterator[list[tuple[Article, list[Chunk]]]]:
+    """Consecutive runs of whole, chunked articles holding at least ``min_chunks`` chunks (the last may hold fewer)."""
     group: list[tuple[Article, list[Chunk]]] = []
     size = 0
-    for item in todo:
-        group.append(item)
-        size += len(item[1])
+    for article in todo:
+        chunks = chunker(article)
+        group.append((article, chunks))
+        size += len(chunks)
         if size >= min_chunks:
             yield group
             group, size = [], 0

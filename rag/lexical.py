@@ -111,10 +111,15 @@ class LexicalIndex:
         """Add ``(chunk_id, text, date_num, doc_id)`` items and remove chunk ids, then rebuild the BM25 matrix."""
         for cid in remove:
             self._terms.pop(cid, None)
-        for cid, text, date_num, doc_id in add:
-            self._terms[cid] = (self._pack(lexical_terms(text)), int(date_num or 0), doc_id)
+        self.stage(add)
         self.fingerprint = fingerprint
         self._rebuild()
+
+    def stage(self, add: Iterable[tuple[str, str, int, str]]) -> None:
+        """Tokenise ``(chunk_id, text, date_num, doc_id)`` items into the term store without rebuilding the matrix:
+        searches see them after the next :meth:`update`, and :meth:`chunk_ids` lists them at once."""
+        for cid, text, date_num, doc_id in add:
+            self._terms[cid] = (self._pack(lexical_terms(text)), int(date_num or 0), doc_id)
 
     def chunk_ids(self) -> set[str]:
         return set(self._terms)
