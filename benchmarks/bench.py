@@ -23,7 +23,7 @@ from .corpus import ROOT, build_corpus, load_questions, parse_size, size_label
 
 __all__ = ["BenchConfig", "run_bench", "render_markdown", "TARGETS"]
 
-INDEX_FORMAT = 1  # bump when a change in rag/ makes cached benchmark indexes stale
+INDEX_FORMAT = 2  # bump when a change in rag/ makes cached benchmark indexes stale
 
 TARGETS = {
     "ingest_vs_llamaindex": "ingest ≥ 2× plain LlamaIndex (articles/CPU-s)",
@@ -376,8 +376,8 @@ def render_markdown(report: dict) -> str:
         "## Query latency by index size (ms; extractive backend, no language model)",
         "",
         "| size | chunks | articles | retrieve p50 / p95 | + rerank p50 / p95 | extractive answer p50 / p95 | "
-        "open s | RSS after open | index on disk | build chunks/s | build peak RSS |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "open s | RSS after open | index on disk | build chunks/s | build peak RSS | unchanged re-ingest |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in report["sizes"]:
         lat, b = s["latency"], s["build"]
@@ -387,7 +387,8 @@ def render_markdown(report: dict) -> str:
             f"{_f(lat['retrieve_rerank']['p50_ms'])} / {_f(lat['retrieve_rerank']['p95_ms'])} | "
             f"{_f(lat['answer_extractive']['p50_ms'])} / {_f(lat['answer_extractive']['p95_ms'])} | "
             f"{_f(lat['open_s'], 2)} | {_f(lat['rss_open_mb'], 0, ' MB')} | {_mb(lat['disk_bytes'])} | "
-            f"{_f(b['chunks_per_s'], 1)}{' (cached)' if s['build_cached'] else ''} | {_f(b['peak_rss_mb'], 0, ' MB')} |")
+            f"{_f(b['chunks_per_s'], 1)}{' (cached)' if s['build_cached'] else ''} | {_f(b['peak_rss_mb'], 0, ' MB')} | "
+            f"{_f(b['unchanged_wall_s'], 2, ' s')} ({_f(b['unchanged_speedup_wall'], 0)}×) |")
     if report["sizes"]:
         lines += ["", "Retrieval stages, p50 ms: " + "; ".join(
             f"{s['label']}: " + ", ".join(f"{k.split('.', 1)[1]} {val}" for k, val in s["latency"]["stages_p50_ms"].items()
