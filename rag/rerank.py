@@ -22,9 +22,12 @@ class CrossEncoder:
 
     def score(self, query: str, passages: Sequence[str]) -> np.ndarray:
         """One logit per passage."""
+        from .text import model_text
+
+        query = model_text(query)
         scores = []
         for i in range(0, len(passages), self._batch):
-            logits, _ = self._model.run([(query, p) for p in passages[i:i + self._batch]])
+            logits, _ = self._model.run([(query, model_text(p)) for p in passages[i:i + self._batch]])
             scores.append(np.asarray(logits).reshape(-1))
         return np.concatenate(scores) if scores else np.zeros(0, dtype=np.float32)
 

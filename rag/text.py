@@ -13,6 +13,9 @@ __all__ = [
     "content_terms",
     "split_sentences",
     "numbers_in",
+    "model_text",
+    "stem",
+    "SPELLING_VARIANTS",
     "STOPWORDS",
 ]
 
@@ -45,30 +48,128 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", stripped).lower()
 
 
+# Spelling variants of place names that news writes several ways (official UN usage, local usage, older English
+# forms), in folded form, mapped to the form English news and English models use most. Spacing variants of
+# Vietnamese names ("Ha Noi" / "Hanoi") are the common case; accents are folded before matching.
+SPELLING_VARIANTS: dict[str, str] = {
+    "viet nam": "vietnam",
+    "ha noi": "hanoi",
+    "sai gon": "saigon",
+    "danang": "da nang",
+    "haiphong": "hai phong",
+    "hcm city": "ho chi minh city",
+    "hcmc": "ho chi minh city",
+    "ha long": "halong",
+    "lao pdr": "laos",
+    "lao people's democratic republic": "laos",
+    "turkiye": "turkey",
+    "republic of korea": "south korea",
+    "democratic people's republic of korea": "north korea",
+    "dprk": "north korea",
+    "russian federation": "russia",
+    "cote d'ivoire": "ivory coast",
+    "czechia": "czech republic",
+    "kiev": "kyiv",
+    "timor-leste": "east timor",
+}
+_VARIANT_PATTERN = re.compile(
+    r"(?<![\w'’])(" + "|".join(re.escape(v).replace("'", "['’]").replace("\\ ", r"\s+")
+                                  for v in sorted(SPELLING_VARIANTS, key=len, reverse=True)) + r")(?![\w'’])")
+_VARIANT_TOKENS: dict[str, list[tuple[tuple[str, ...], list[str]]]] = {}
+
+
+def _canonical(match: re.Match[str]) -> str:
+    key = re.sub(r"\s+", " ", match.group(1)).replace("’", "'")
+    return SPELLING_VARIANTS[key]
+
+
+@lru_cache(maxsize=8192)
+def model_text(text: str) -> str:
+    """What an uncased English model should read: accent-folded, lower-case, one spelling per place name.
+
+    The packaged embedder and cross-encoder lower-case and strip accents themselves, but they see "viet nam" and
+    "vietnam" as different words; this maps spelling variants (:data:`SPELLING_VARIANTS`) to one form so that a
+    question spelled one way finds an article spelled the other way. ``đ`` folds to ``d`` (the models' own
+    normaliser would keep it as an unknown character).
+    """
+    return _VARIANT_PATTERN.sub(_canonical, fold(text))
+
+
 def tokens(text: str) -> list[str]:
     """Word tokens of ``text`` as written (case kept)."""
     return _WORD.findall(text)
 
 
 def lexical_terms(text: str) -> list[str]:
-    """Index terms: the exact lower-cased word, its accent-folded form when different, and joined name pairs.
+    """Index terms: the stem of the accent-folded word, the exact lower-cased word when accents make it differ, and
+    joined name pairs.
 
-    Both forms are kept because folding alone is lossy in Vietnamese; adjacent capitalised words are also joined
-    (``"Hà Nội" -> "hanoi"``, ``"Viet Nam" -> "vietnam"``) so spacing variants of names match.
+    Stemming lets "join" find "joined"; both the folded and the exact form are kept because folding alone is lossy
+    in Vietnamese; adjacent capitalised words are also joined
+    (``"Hà Nội" -> "hanoi"``) so spacing variants of names match, and known spelling variants of place names
+    (:data:`SPELLING_VARIANTS`) become their one canonical form (``"Việt Nam"`` and ``"Viet Nam"`` -> ``"vietnam"``),
+    so a question spelled one way weighs every article the same whichever way it is spelled.
     """
     words = tokens(text)
     terms: list[str] = []
     previous: str | None = None
-    for word in words:
+    i = 0
+    while i < len(words):
+        variant = _variant_at(words, i)
+        if variant is not None:
+            length, canonical = variant
+            terms.extend(stem(term) for term in canonical)
+            i += length
+            previous = None
+            continue
+        word = words[i]
         lower = word.lower()
         folded = fold(word)
-        terms.append(folded)
+        terms.append(stem(folded))
         if lower != folded:
             terms.append(lower)
         if previous is not None and word[:1].isupper() and previous[:1].isupper() and len(word) <= 6 and len(previous) <= 6:
-            terms.append(fold(previous) + folded)
+            terms.append(stem(fold(previous) + folded))
         previous = word
+        i += 1
     return terms
+
+
+_stemmer = None
+
+
+@lru_cache(maxsize=262144)
+def stem(word: str) -> str:
+    """English Snowball stem of a folded word (``"joined" -> "join"``, ``"elections" -> "elect"``); numbers and
+    words with digits stay as they are."""
+    global _stemmer
+    if not word.isalpha():
+        return word
+    if _stemmer is None:
+        import Stemmer
+
+        _stemmer = Stemmer.Stemmer("english")
+    return _stemmer.stemWord(word)
+
+
+def _variant_table() -> dict[str, list[tuple[tuple[str, ...], list[str]]]]:
+    """Spelling variants as word tuples, grouped by their first word."""
+    if not _VARIANT_TOKENS:
+        for variant, canonical in SPELLING_VARIANTS.items():
+            key = tuple(_WORD.findall(variant))
+            _VARIANT_TOKENS.setdefault(key[0], []).append((key, _WORD.findall(canonical)))
+    return _VARIANT_TOKENS
+
+
+def _variant_at(words: list[str], i: int) -> tuple[int, list[str]] | None:
+    """``(number of words, canonical terms)`` when a spelling variant starts at ``words[i]``."""
+    candidates = _variant_table().get(fold(words[i]).replace("’", "'"))
+    if not candidates:
+        return None
+    for key, canonical in candidates:
+        if len(key) == 1 or tuple(fold(w).replace("’", "'") for w in words[i:i + len(key)]) == key:
+            return len(key), canonical
+    return None
 
 
 def content_terms(text: str) -> set[str]:

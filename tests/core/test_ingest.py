@@ -7,7 +7,7 @@ import numpy as np
 
 from rag.articles import parse_article
 from rag.chunking import chunk_article
-from rag.text import content_terms
+from rag.text import content_terms, lexical_terms
 
 from .helpers import D000, D002, D003, D004, SEED_CHUNKS, SEED_IDS, SEEDS
 
@@ -84,9 +84,10 @@ def test_changing_one_article_replaces_only_that_one(fresh_engine, seeds_copy):
 
 
 def _word_only_in(seed_articles, doc_id):
+    """Words of one article whose index terms (stems, folded and exact forms) no other article has."""
     mine = content_terms(seed_articles[doc_id].body)
-    others = set().union(*(content_terms(a.body) for d, a in seed_articles.items() if d != doc_id))
-    unique = sorted(w for w in mine - others if w.isalpha() and len(w) > 5)
+    others = set().union(*(lexical_terms(a.body) for d, a in seed_articles.items() if d != doc_id))
+    unique = sorted(w for w in mine if w.isalpha() and len(w) > 5 and not set(lexical_terms(w)) & others)
     assert unique
     return unique
 

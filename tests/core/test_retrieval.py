@@ -46,11 +46,6 @@ def test_vietnam_variants_share_the_top_articles(engine):
     assert {D000, D002} <= top3[0]  # both reports of the New York meeting say it
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "Spelling variants of Vietnam are not equivalent in ranking: lexically 'Việt Nam' also matches 'viet'/'nam' "
-    "(boosting articles written the Vietnamese way) and the English embedder/cross-encoder see 'viet nam' vs "
-    "'vietnam' as different words, so the one article that answers (004, written 'Vietnam') drops out of the top "
-    "for the 'Việt Nam'/'Viet Nam' spellings. Needs spelling-canonicalised model inputs (design question)."))
 def test_vietnam_spelling_does_not_hide_the_answer(engine):
     for q in ("When did Vietnam join the United Nations?", "When did Việt Nam join the United Nations?",
               "When did Viet Nam join the United Nations?"):

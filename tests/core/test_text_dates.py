@@ -5,7 +5,7 @@ import pytest
 
 from rag import InputError
 from rag.dates import date_range_in_question, parse_date_bound
-from rag.text import content_terms, fold, lexical_terms, numbers_in, split_sentences
+from rag.text import content_terms, fold, lexical_terms, model_text, numbers_in, split_sentences
 
 
 def test_fold_examples():
@@ -19,10 +19,16 @@ def test_fold_examples():
 
 
 def test_lexical_terms_keep_exact_folded_and_joined_forms():
-    terms = lexical_terms("Hà Nội")
-    assert {"hà", "ha", "nội", "noi", "hanoi"} <= set(terms)
-    assert "vietnam" in lexical_terms("Việt Nam") and "vietnam" in lexical_terms("Viet Nam")
-    assert "vietnam" in lexical_terms("Vietnam")
+    terms = lexical_terms("Huế and Đà Lạt")
+    assert {"hue", "huế", "da", "đà", "lat", "lạt", "dalat"} <= set(terms)
+    # known spelling variants of a place become one canonical term, so no spelling weighs more than another
+    assert lexical_terms("Việt Nam") == lexical_terms("Viet Nam") == lexical_terms("Vietnam") == ["vietnam"]
+    assert lexical_terms("Hà Nội") == lexical_terms("Ha Noi") == lexical_terms("Hanoi") == ["hanoi"]
+    assert set(lexical_terms("Republic of Korea")) == {"south", "korea"} <= set(lexical_terms("South Korea"))
+    assert lexical_terms("Côte d’Ivoire") == lexical_terms("Cote d'Ivoire")
+    assert set(lexical_terms("Cote d'Ivoire")) <= set(lexical_terms("Ivory Coast"))
+    # inflections share a stem
+    assert lexical_terms("joined elections") == lexical_terms("join election")
     # the spelling variants of a name share their folded terms
     assert set(lexical_terms("Lương Cường")) >= set(lexical_terms("Luong Cuong"))
     # lower-case words are not joined into names
@@ -32,6 +38,14 @@ def test_lexical_terms_keep_exact_folded_and_joined_forms():
 def test_content_terms_drop_question_and_stop_words():
     assert content_terms("When did Lương Cường meet Guterres in New York?") == {
         "luong", "cuong", "meet", "guterres", "new", "york"}
+
+
+def test_model_text_folds_and_unifies_place_spellings():
+    assert model_text("When did Việt Nam join?") == model_text("When did Viet Nam join?") == "when did vietnam join?"
+    assert model_text("Hà Nội, Ha  Noi and HANOI") == "hanoi, hanoi and hanoi"
+    assert model_text("Đà Nẵng and Danang") == "da nang and da nang"
+    # only whole words: "Vietnamese" and "Hanoians" stay, and so does "Lao" alone
+    assert model_text("Vietnamese Hanoians, Lao") == "vietnamese hanoians, lao"
 
 
 def test_numbers_in():
