@@ -187,11 +187,27 @@ class Composer:
         citations: list[Citation] = []
         parts: list[str] = []
         sentences: list[SentenceSupport] = []
+        quoted: set[tuple[str, int]] = set()
         for v in verified:
+            if v.supported and not any(c.exact for c in v.checks):
+                # the model's wording goes beyond what its source states (a paraphrase, a name or number from
+                # elsewhere): the reader gets the source's own sentences instead, each cited exactly
+                p, check = passages[v.passages[0]], v.checks[0]
+                for s, e in _sentences_within(p, check.start, check.end):
+                    if (p.chunk_id, s) in quoted:
+                        continue
+                    quoted.add((p.chunk_id, s))
+                    sent = p.text[s - p.start:e - p.start]
+                    number = _number_for(citations, p, s, e)
+                    parts.append(f"{_before_stop(sent)} [{number}]{_stop(sent)}")
+                    sentences.append(SentenceSupport(sent, [number], v.score, True, "; ".join(
+                        x for x in (v.note, f"quoted from the source instead of: {v.text}") if x)))
+                continue
             numbers: list[int] = []
             if v.supported:
                 for pi, check in zip(v.passages, v.checks):
-                    numbers.append(_number_for(citations, passages[pi], check.start, check.end))
+                    if check.exact:
+                        numbers.append(_number_for(citations, passages[pi], check.start, check.end))
             marks = "".join(f"[{n}]" for n in numbers)
             body = v.text if v.supported else f"{v.text} *(unsupported)*"
             parts.append(f"{_before_stop(body)} {marks}".rstrip() + _stop(body) if marks else body)
@@ -210,6 +226,14 @@ class Composer:
         checks = self.verifier.check_many(sentence, passages, question)
         note = f"invalid citation [{', '.join(map(str, invalid))}] dropped" if invalid else None
         good = [i for i in cited if checks[i].score >= self.support_threshold]
+        if good and not any(checks[i].exact for i in good):
+            # a passage the model did not cite may state it exactly
+            exact = [i for i, c in enumerate(checks) if c.exact and c.score >= self.support_threshold]
+            if exact:
+                best = max(exact, key=lambda i: checks[i].score)
+                moved = f"re-attributed from [{', '.join(str(c + 1) for c in cited)}]"
+                return _Verified(sentence, [best], [checks[best]], True, checks[best].score,
+                                 "; ".join(x for x in (note, moved) if x))
         if good:
             return _Verified(sentence, good, [checks[i] for i in good], True, max(checks[i].score for i in good), note)
         best = max(range(len(passages)), key=lambda i: checks[i].score) if passages else None
@@ -254,6 +278,12 @@ def _number_for(citations: list[Citation], p: Passage, start: int, end: int) -> 
     citations.append(Citation(number=number, doc_id=p.doc_id, title=p.title, date=p.date, source_url=p.source_url,
                               agency=p.agency, chunk_id=p.chunk_id, start=start, end=end, quote=quote))
     return number
+
+
+def _sentences_within(p: Passage, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans of passage ``p`` inside ``[start, end)`` (the span itself when it has none)."""
+    inside = [(s, e) for s, e in p.sentences if s >= start and e <= end]
+    return inside or [(start, end)]
 
 
 def _overlaps(a: tuple, b: tuple) -> bool:

@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     lexical_weight: float = Field(1.0, ge=0)
     rerank: bool = True
     rerank_k: int = Field(10, ge=1, le=200, description="How many fused candidates the cross-encoder rescores.")
+    rerank_max_tokens: int = Field(256, ge=32, le=512,
+                                   description="Question + passage tokens the cross-encoder reads (cost is linear).")
     context_k: int = Field(5, ge=1, le=50, description="Passages given to the answerer.")
     llm_context_k: int = Field(3, ge=1, le=20, description="Passages shown to a generative model (prompt size is latency).")
     max_per_doc: int = Field(3, ge=1, description="Cap on passages from one article in the final context.")

@@ -32,14 +32,13 @@ class CrossEncoder:
         return np.concatenate(scores) if scores else np.zeros(0, dtype=np.float32)
 
 
-_instance: CrossEncoder | None = None
+_instances: dict[int, CrossEncoder] = {}
 _lock = threading.Lock()
 
 
-def get_cross_encoder() -> CrossEncoder:
-    """The process-wide cross-encoder (loaded once)."""
-    global _instance
+def get_cross_encoder(max_length: int = 256) -> CrossEncoder:
+    """The process-wide cross-encoder reading at most ``max_length`` tokens per pair (loaded once)."""
     with _lock:
-        if _instance is None:
-            _instance = CrossEncoder()
-        return _instance
+        if max_length not in _instances:
+            _instances[max_length] = CrossEncoder(max_length=max_length)
+        return _instances[max_length]

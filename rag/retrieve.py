@@ -109,7 +109,7 @@ class Retriever:
             t3 = time.perf_counter()
             from .rerank import get_cross_encoder
 
-            logits = get_cross_encoder().score(query, [f"{p.title}. {p.text}" for p in candidates])
+            logits = get_cross_encoder(s.rerank_max_tokens).score(query, [f"{p.title}. {p.text}" for p in candidates])
             for p, logit in zip(candidates, logits):
                 p.scores["rerank"] = float(logit)
                 p.score = float(logit)

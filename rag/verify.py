@@ -3,6 +3,12 @@
 Support = 0.6 × lexical coverage of the sentence's content words (accent-folded) in the best span of the passage
 + 0.4 × embedding similarity (packaged model) between the sentence and that span, rescaled. Numbers and names in the
 sentence must appear in the span's passage, otherwise the score is capped below any sensible threshold.
+
+A check is *exact* when the span alone carries the sentence: every number and name of the sentence is in the span
+and at least :data:`EXACT_COVERAGE` of its content words are. The span is the shortest run of consecutive sentences
+of the passage (at most :data:`MAX_SPAN_SENTENCES`) that does best on those terms. A supported sentence that is not
+exact (a paraphrase that goes beyond its span, a name the span does not state) is replaced by the span's own words
+when it is answered (see :meth:`rag.answer.Composer.from_generation`).
 """
 from __future__ import annotations
 
@@ -16,7 +22,10 @@ from .embeddings import Embedder
 from .models import Passage
 from .text import content_terms, fold, numbers_in, tokens
 
-__all__ = ["SupportCheck", "Verifier", "names_in"]
+__all__ = ["SupportCheck", "Verifier", "names_in", "EXACT_COVERAGE", "MAX_SPAN_SENTENCES"]
+
+EXACT_COVERAGE = 0.6
+MAX_SPAN_SENTENCES = 3
 
 _NAME_STOP = frozenset("the a an in on at of and for to by with as he she it they this that these those his her its "
                        "their first second third fourth fifth also both yes no "
@@ -44,6 +53,7 @@ class SupportCheck:
     start: int
     end: int
     problem: str | None = None
+    exact: bool = False  # the span alone states every name, number and most words of the sentence
 
 
 class Verifier:
@@ -69,17 +79,11 @@ class Verifier:
         sentence_vec = self.embedder.embed_query(sentence) if self.embedder is not None else None
         context_folded = fold(" ".join(f"{p.title} {p.text}" for p in passages))
         context_joined = _joined(context_folded)
+        all_names = {_stem(n) for n in names_in(sentence)}
+        all_numbers = numbers_in(sentence)
         results = []
         for p in passages:
-            spans = p.sentences or [(p.start, p.end)]
-            texts = [p.text[s - p.start:e - p.start] for s, e in spans]
-            # candidate spans: single sentences and adjacent pairs
-            windows: list[tuple[int, int, str]] = []
-            for i, (s, e) in enumerate(spans):
-                windows.append((s, e, texts[i]))
-                if i + 1 < len(spans):
-                    windows.append((s, spans[i + 1][1], p.text[s - p.start:spans[i + 1][1] - p.start]))
-            best = max(windows, key=lambda w: (_coverage(terms, w[2]), -(w[1] - w[0])))
+            best = _best_span(p, terms, all_names, all_numbers)
             lexical = _coverage(terms, best[2])
             passage_folded = fold(f"{p.title} {p.text}")
             passage_joined = _joined(passage_folded)
@@ -103,8 +107,30 @@ class Verifier:
                 score = min(score, 0.3)
             elif missing_names:  # named elsewhere in the sources (the passage says "he", "the Convention" …)
                 score *= 0.9
-            results.append(SupportCheck(round(score, 4), best[0], best[1], problem))
+            results.append(SupportCheck(round(score, 4), best[0], best[1], problem, exact=best[3]))
         return results
+
+
+def _best_span(p: Passage, terms: set[str], names: set[str], numbers: set[str]) -> tuple[int, int, str, bool]:
+    """``(start, end, text, exact)`` of the run of consecutive sentences of ``p`` that best carries a sentence with
+    these content ``terms``, ``names`` and ``numbers``: exact runs first, then the most names and numbers, then
+    coverage, then the shortest."""
+    spans = p.sentences or [(p.start, p.end)]
+    best: tuple | None = None
+    for i in range(len(spans)):
+        for j in range(i, min(i + MAX_SPAN_SENTENCES, len(spans))):
+            s, e = spans[i][0], spans[j][1]
+            text = p.text[s - p.start:e - p.start]
+            folded = fold(text)
+            joined = _joined(folded)
+            found = sum(1 for n in names if _mentioned(n, folded, joined))
+            found += sum(1 for n in numbers if n in numbers_in(text))
+            cover = _coverage(terms, text)
+            exact = found == len(names) + len(numbers) and cover >= EXACT_COVERAGE
+            key = (exact, found, cover, -(e - s))
+            if best is None or key > best[0]:
+                best = (key, (s, e, text, exact))
+    return best[1]
 
 
 def _joined(folded: str) -> str:

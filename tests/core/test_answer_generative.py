@@ -265,3 +265,18 @@ def test_api_key_never_appears_in_errors(seed_index):
         assert echo.request_headers[-1]["authorization"] == f"Bearer {secret}"  # the key was really used
         assert secret not in str(info.value) and "***" in str(info.value)
         assert secret not in str(info.value.hint)
+
+
+def test_sentence_going_beyond_its_source_is_replaced_by_the_source_sentence(gen, server):
+    # supported in substance, but in words of its own that the cited sentence mostly does not use
+    claim = "On September 22 Luong Cuong and the world body's chief held talks at its New York headquarters"
+    server.responder = lambda body: f"{claim} [{number_of(body, 'September 22')}]. {MET} [{number_of(body, 'September 22')}]."
+    answer = gen.ask(QUESTION)
+    assert not answer.refused
+    assert "world body" not in answer.text
+    replaced = answer.sentences[0]
+    assert replaced.supported and "quoted from the source instead of: " + claim in replaced.note
+    [citation] = [c for c in answer.citations if c.number == replaced.citations[0]]
+    assert replaced.text == citation.quote and "September 22" in citation.quote  # the source's own words, cited
+    assert answer.sentences[-1].text.rstrip(".") == MET and answer.sentences[-1].note is None  # an exact sentence is kept
+    assert_citations_consistent(gen, answer)
