@@ -132,6 +132,14 @@ class Composer:
                 missing.append(word)
         return missing
 
+    @staticmethod
+    def _missing_answer_type(question: str, sentences: Sequence[str]) -> str | None:
+        """Why the supported ``sentences`` cannot answer a "how many / how much" ``question`` (they give no
+        number), else None."""
+        if _answer_type(question) == "number" and not any(_has_type(s, "number") for s in sentences):
+            return "They give no figure for it."
+        return None
+
     def refusal(self, question: str, passages: Sequence[Passage], reason: str | None = None) -> Answer:
         text = REFUSAL_TEXT if reason is None else f"{REFUSAL_TEXT} {reason}"
         return Answer(question=question, text=text, refused=True, related=list(passages[:3]))
@@ -164,6 +172,8 @@ class Composer:
             if cand[0] >= 0.8 * best and all(cand[2] != c[2] and not _overlaps(cand, c) for c in chosen):
                 chosen.append(cand)
         chosen.sort(key=lambda c: (c[1], c[2][0]))
+        if missing := self._missing_answer_type(question, [c[3] for c in chosen]):
+            return self.refusal(question, passages, missing)
         citations: list[Citation] = []
         sentences: list[SentenceSupport] = []
         parts = []
@@ -212,6 +222,8 @@ class Composer:
             body = v.text if v.supported else f"{v.text} *(unsupported)*"
             parts.append(f"{_before_stop(body)} {marks}".rstrip() + _stop(body) if marks else body)
             sentences.append(SentenceSupport(v.text, numbers, v.score, v.supported, v.note))
+        if missing := self._missing_answer_type(question, [s.text for s in sentences if s.supported]):
+            return self.refusal(question, passages, missing)
         text = " ".join(parts)
         uncovered = [s for s in sentences if not s.supported]
         answer = Answer(question=question, text=text, citations=citations, sentences=sentences,
@@ -314,11 +326,16 @@ def _answer_type(question: str) -> str | None:
     return None
 
 
+_NUMBER_WORDS = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?|"
+    r"thousands?|millions?|billions?|trillions?|dozens?|half|double|twice|triple|percent)\b", re.IGNORECASE)
+
+
 def _has_type(sentence: str, kind: str) -> bool:
     if kind == "date":
         return bool(_MONTH_RE.search(sentence))
     if kind == "number":
-        return bool(numbers_in(sentence)) or bool(re.search(r"\b(hundred|thousand|million|billion|dozen)\b", sentence, re.I))
+        return bool(numbers_in(sentence)) or bool(_NUMBER_WORDS.search(sentence))
     if kind in ("name", "place"):
         return bool(names_in(sentence))
     return False

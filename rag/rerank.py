@@ -25,11 +25,15 @@ class CrossEncoder:
         from .text import model_text
 
         query = model_text(query)
-        scores = []
-        for i in range(0, len(passages), self._batch):
-            logits, _ = self._model.run([(query, model_text(p)) for p in passages[i:i + self._batch]])
-            scores.append(np.asarray(logits).reshape(-1))
-        return np.concatenate(scores) if scores else np.zeros(0, dtype=np.float32)
+        texts = [model_text(p) for p in passages]
+        # batches of similar length waste less compute on padding
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        scores = np.zeros(len(texts), dtype=np.float32)
+        for i in range(0, len(order), self._batch):
+            rows = order[i:i + self._batch]
+            logits, _ = self._model.run([(query, texts[j]) for j in rows])
+            scores[rows] = np.asarray(logits).reshape(-1)
+        return scores
 
 
 _instances: dict[int, CrossEncoder] = {}

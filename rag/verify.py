@@ -69,12 +69,13 @@ class Verifier:
     def check_many(self, sentence: str, passages: Sequence[Passage], question: str = "") -> list[SupportCheck]:
         """Support of ``sentence`` by each passage.
 
-        Names and numbers that the ``question`` itself states are its premise, not claims of the answer, so they
-        need not appear in the passage; every other name and number must.
+        Names that the ``question`` itself states are its premise, not claims of the answer, so they need not
+        appear in the passage (it may say "he" or "the Convention"); every other name must. Numbers always must,
+        premise or not: a passage that gives another date or count than the question's is about another event.
         """
         terms = content_terms(sentence)
         premise = fold(question)
-        numbers = numbers_in(sentence) - numbers_in(question)
+        numbers = numbers_in(sentence)
         names = {n for n in names_in(sentence) if _stem(n) not in premise}
         sentence_vec = self.embedder.embed_query(sentence) if self.embedder is not None else None
         context_folded = fold(" ".join(f"{p.title} {p.text}" for p in passages))

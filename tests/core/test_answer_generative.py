@@ -280,3 +280,20 @@ def test_sentence_going_beyond_its_source_is_replaced_by_the_source_sentence(gen
     assert replaced.text == citation.quote and "September 22" in citation.quote  # the source's own words, cited
     assert answer.sentences[-1].text.rstrip(".") == MET and answer.sentences[-1].note is None  # an exact sentence is kept
     assert_citations_consistent(gen, answer)
+
+
+def test_how_many_question_answered_without_a_figure_is_refused(gen, server):
+    question = "How many people took part in the New York event on the Hanoi Convention?"
+    server.responder = lambda body: (f"Việt Nam introduced the opening for the signing ceremony for the Hà Nội "
+                                     f"Convention at United Nations headquarters [{number_of(body, 'headquarters')}].")
+    answer = gen.ask(question)
+    assert answer.refused and answer.text == f"{REFUSAL_TEXT} They give no figure for it."
+    assert answer.citations == [] and answer.related
+
+
+def test_a_date_from_the_question_is_still_checked_against_the_passage(gen, server):
+    # the question's own date is no licence: a passage about September 22 does not answer for September 29
+    question = "What did Luong Cuong and Guterres discuss on September 29?"
+    server.responder = lambda body: f"On September 29, {MET.replace(' on September 22', '')} [{number_of(body, 'September 22')}]."
+    answer = gen.ask(question)
+    assert answer.refused and answer.citations == []
