@@ -136,7 +136,7 @@ class Composer:
     def _missing_answer_type(question: str, sentences: Sequence[str]) -> str | None:
         """Why the supported ``sentences`` cannot answer a "how many / how much" ``question`` (they give no
         number), else None."""
-        if _answer_type(question) == "number" and not any(_has_type(s, "number") for s in sentences):
+        if _answer_type(question) == "number" and not any(_figures(s) - _figures(question) for s in sentences):
             return "They give no figure for it."
         return None
 
@@ -331,11 +331,27 @@ _NUMBER_WORDS = re.compile(
     r"thousands?|millions?|billions?|trillions?|dozens?|half|double|twice|triple|percent)\b", re.IGNORECASE)
 
 
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_DATE_PART = re.compile(
+    rf"\b{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"  # October 25(, 2025)
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b(?:,?\s+\d{{4}})?"  # 25 October(, 2025)
+    r"|\b(?:1[89]|20)\d{2}\b(?!\s*%)",  # a year
+    re.IGNORECASE)
+
+
+def _figures(text: str) -> set[str]:
+    """Quantities written in ``text`` (digits or number words), leaving out dates and years: "On October 25, 120
+    delegates…" gives {"120"}."""
+    undated = _DATE_PART.sub(" ", text)
+    return numbers_in(undated) | {w.lower().rstrip("s") for w in _NUMBER_WORDS.findall(undated)}
+
+
 def _has_type(sentence: str, kind: str) -> bool:
     if kind == "date":
         return bool(_MONTH_RE.search(sentence))
     if kind == "number":
-        return bool(numbers_in(sentence)) or bool(_NUMBER_WORDS.search(sentence))
+        return bool(_figures(sentence))
     if kind in ("name", "place"):
         return bool(names_in(sentence))
     return False

@@ -297,3 +297,12 @@ def test_a_date_from_the_question_is_still_checked_against_the_passage(gen, serv
     server.responder = lambda body: f"On September 29, {MET.replace(' on September 22', '')} [{number_of(body, 'September 22')}]."
     answer = gen.ask(question)
     assert answer.refused and answer.citations == []
+
+
+def test_a_date_is_not_a_figure_for_a_how_many_question(gen, server):
+    # "October 25" repeats the question's date; it counts nobody
+    question = "How many guests did To Lam receive in Hanoi on October 25?"
+    server.responder = lambda body: (f"Party General Secretary To Lam hosted a reception in Hanoi on October 25 for "
+                                     f"United Nations Secretary-General António Guterres [{number_of(body, 'reception')}].")
+    answer = gen.ask(question)
+    assert answer.refused and answer.text == f"{REFUSAL_TEXT} They give no figure for it."
