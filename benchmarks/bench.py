@@ -219,7 +219,7 @@ def run_bench(cfg: BenchConfig) -> dict:
         log(f"  {'cached' if reused else 'built'}; latency over {len(latency_q)} questions …")
         latency = run_worker("latency", {"data_dir": str(data_dir), "questions": latency_q,
                                          "repeats": cfg.latency_repeats, "embedder": cfg.embedder}, scratch)
-        log(f"  retrieval p50 {latency['retrieve']['p50_ms']} ms, answer p50 {latency['answer_extractive']['p50_ms']} ms")
+        log(f"  retrieval p50 {latency['retrieve_default']['p50_ms']} ms, answer p50 {latency['answer_extractive']['p50_ms']} ms")
         report["sizes"].append({"label": label, "target_chunks": manifest["key"]["chunks"],
                                 "articles": manifest["articles"], "chunks": latency["chunks"],
                                 "build": build, "build_cached": reused, "latency": latency})
@@ -278,8 +278,9 @@ def verdicts(report: dict) -> dict[str, dict[str, Any]]:
     largest = big[-1] if big else None
     if largest:
         lat = largest["latency"]
-        out["retrieval_p50"] = {"value": lat["retrieve"]["p50_ms"], "verdict": _verdict(lat["retrieve"]["p50_ms"] <= 50)}
-        out["retrieval_p95"] = {"value": lat["retrieve"]["p95_ms"], "verdict": _verdict(lat["retrieve"]["p95_ms"] <= 150)}
+        default = lat["retrieve_default"]  # what users get: the settings' defaults
+        out["retrieval_p50"] = {"value": default["p50_ms"], "verdict": _verdict(default["p50_ms"] <= 50)}
+        out["retrieval_p95"] = {"value": default["p95_ms"], "verdict": _verdict(default["p95_ms"] <= 150)}
         out["answer_p50"] = {"value": lat["answer_extractive"]["p50_ms"],
                              "verdict": _verdict(lat["answer_extractive"]["p50_ms"] <= 200)}
     else:
@@ -375,15 +376,18 @@ def render_markdown(report: dict) -> str:
         "",
         "## Query latency by index size (ms; extractive backend, no language model)",
         "",
-        "| size | chunks | articles | retrieve p50 / p95 | + rerank p50 / p95 | extractive answer p50 / p95 | "
+        "| size | chunks | articles | first stage p50 / p95 | default retrieval p50 / p95 (fully reranked) | "
+        "always reranked p50 / p95 | extractive answer p50 / p95 | "
         "open s | RSS after open | index on disk | build chunks/s | build peak RSS | unchanged re-ingest |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in report["sizes"]:
         lat, b = s["latency"], s["build"]
         lines.append(
             f"| {s['label']} | {s['chunks']:,} | {s['articles']:,} | "
             f"{_f(lat['retrieve']['p50_ms'])} / {_f(lat['retrieve']['p95_ms'])} | "
+            f"{_f(lat['retrieve_default']['p50_ms'])} / {_f(lat['retrieve_default']['p95_ms'])} "
+            f"({_f(100 * lat['default_reranked_fraction'], 0)}% of questions) | "
             f"{_f(lat['retrieve_rerank']['p50_ms'])} / {_f(lat['retrieve_rerank']['p95_ms'])} | "
             f"{_f(lat['answer_extractive']['p50_ms'])} / {_f(lat['answer_extractive']['p95_ms'])} | "
             f"{_f(lat['open_s'], 2)} | {_f(lat['rss_open_mb'], 0, ' MB')} | {_mb(lat['disk_bytes'])} | "

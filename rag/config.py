@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     dense_weight: float = Field(1.0, ge=0)
     lexical_weight: float = Field(1.0, ge=0)
     rerank: bool = True
+    rerank_skip: Literal["article", "passage", "never"] = Field(
+        "article", description="Skip the cross-encoder when the dense and lexical retrievers rank the same article "
+                               "(or the same passage) first; never: always rerank.")
     rerank_k: int = Field(10, ge=1, le=200, description="How many fused candidates the cross-encoder rescores.")
     rerank_max_tokens: int = Field(256, ge=32, le=512,
                                    description="Question + passage tokens the cross-encoder reads (cost is linear).")

@@ -22,6 +22,7 @@ class RetrievalResult:
     candidates: list[Passage] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     date_hint: tuple[int, int] | None = None
+    reranked: bool = False
 
     @property
     def best_score(self) -> float | None:
@@ -105,19 +106,31 @@ class Retriever:
                 p.scores["lexical"] = lexical_map[cid]
             p.score = fused[cid]
             candidates.append(p)
+        agreed = do_rerank and rerank is None and s.rerank_skip != "never" and _retrievers_agree(candidates, s.rerank_skip)
         if do_rerank and candidates:
             t3 = time.perf_counter()
             from .rerank import get_cross_encoder
 
-            logits = get_cross_encoder(s.rerank_max_tokens).score(query, [f"{p.title}. {p.text}" for p in candidates])
-            for p, logit in zip(candidates, logits):
+            # when both retrievers already rank the same article first, the cross-encoder rarely moves it: only the
+            # top passage is scored, for the relevance threshold that feeds the refusal decision, and not even
+            # that when the embedder finds the two clearly related
+            scored = candidates[:1] if agreed else candidates
+            bar = getattr(self.index.embedder, "confident_similarity", None)
+            if agreed and bar is not None and max(dense_scores, default=0.0) >= bar:
+                scored = []
+            logits = get_cross_encoder(s.rerank_max_tokens).score(query, [f"{p.title}. {p.text}" for p in scored]) \
+                if scored else []
+            for p, logit in zip(scored, logits):
                 p.scores["rerank"] = float(logit)
-                p.score = float(logit)
-            candidates.sort(key=lambda p: p.score, reverse=True)
+            if not agreed:  # the final ranking is the cross-encoder's
+                for p in candidates:
+                    p.score = p.scores["rerank"]
+                candidates.sort(key=lambda p: p.score, reverse=True)
             timings["rerank"] = time.perf_counter() - t3
         final = diversify(candidates, k, s.max_per_doc)
         timings["retrieval"] = time.perf_counter() - t0
-        return RetrievalResult(passages=final, candidates=candidates, timings=timings, date_hint=date_hint)
+        return RetrievalResult(passages=final, candidates=candidates, timings=timings, date_hint=date_hint,
+                               reranked=do_rerank and bool(candidates) and not agreed)
 
     def _default_year(self) -> int | None:
         years = [int(r["date_num"]) // 10000 for r in self.index.records().values() if int(r.get("date_num") or 0)]
@@ -135,6 +148,19 @@ class Retriever:
             if num and since <= num <= until + 3:
                 out[cid] += bonus
         return out
+
+
+def _retrievers_agree(candidates: list[Passage], unit: str = "article") -> bool:
+    """Do the dense and the lexical retriever rank the same article (``unit="passage"``: the same passage) first?"""
+    dense = [p for p in candidates if "dense" in p.scores]
+    lexical = [p for p in candidates if "lexical" in p.scores]
+    if not dense or not lexical:
+        return False
+    top_dense = max(dense, key=lambda p: p.scores["dense"])
+    top_lexical = max(lexical, key=lambda p: p.scores["lexical"])
+    if unit == "passage":
+        return top_dense.chunk_id == top_lexical.chunk_id
+    return top_dense.doc_id == top_lexical.doc_id
 
 
 def _date_where(since: int | None, until: int | None, doc_ids: set[str] | None) -> dict[str, Any] | None:

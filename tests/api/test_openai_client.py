@@ -80,7 +80,7 @@ def test_refusal_is_reported(client):
     completion = client.chat.completions.create(
         model="x", messages=[{"role": "user", "content": "What is the capital of Mongolia?"}])
     assert completion.model_extra["refused"] is True
-    assert completion.choices[0].message.content == REFUSAL_TEXT
+    assert completion.choices[0].message.content.startswith(REFUSAL_TEXT)
     assert completion.choices[0].message.model_extra["citations"] == []
 
 

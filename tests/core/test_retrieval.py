@@ -107,3 +107,49 @@ def test_follow_up_question_uses_the_conversation(engine):
     assert "Ghada Waly" in answer.standalone_question
     assert not answer.refused
     assert any("launchpad" in c.quote for c in answer.citations)
+
+
+def _passage(chunk_id, **scores):
+    from rag.models import Passage
+
+    return Passage(chunk_id=chunk_id, doc_id=chunk_id.split("#")[0], text="", start=0, end=0, title="", date=None,
+                   source_url=None, agency=None, scores=scores)
+
+
+def test_retrievers_agree_compares_the_top_of_each_ranking():
+    from rag.retrieve import _retrievers_agree
+
+    same_article = [_passage("a#1", dense=0.9, lexical=3.0), _passage("a#2", dense=0.5, lexical=9.0),
+                    _passage("b#1", dense=0.7)]
+    assert _retrievers_agree(same_article, "article")
+    assert not _retrievers_agree(same_article, "passage")  # dense prefers a#1, BM25 a#2
+    other_article = [_passage("a#1", dense=0.9, lexical=1.0), _passage("b#1", dense=0.2, lexical=5.0)]
+    assert not _retrievers_agree(other_article, "article")
+    assert not _retrievers_agree([_passage("a#1", dense=0.9)], "article")  # no lexical match: no agreement
+
+
+def test_reranking_is_skipped_only_when_the_retrievers_agree(engine, fresh_engine):
+    question = "When did To Lam receive Guterres in Hanoi?"  # names and words that both retrievers find in D004
+    fast = engine.retrieve(question)
+    assert not fast.reranked
+    assert all("rerank" not in p.scores for p in fast.passages)  # clearly related: not even the relevance check
+    forced = engine.retrieve(question, rerank=True)  # an explicit request always reranks
+    assert forced.reranked and all("rerank" in p.scores for p in forced.passages)
+    assert _docs(fast, 1) == _docs(forced, 1) == [D004]
+    always = fresh_engine(rerank_skip="never").retrieve(question)
+    assert always.reranked and _docs(always, 1) == [D004]
+    # an off-topic question: BM25 and the embedder disagree, so the cross-encoder judges (and scores it low)
+    off_topic = engine.retrieve("Can you give me a recipe for beef noodle soup?")
+    assert off_topic.reranked and off_topic.passages[0].scores["rerank"] < 0
+
+
+def test_an_uncalibrated_embedder_still_gets_the_relevance_check_when_the_retrievers_agree(fresh_engine, monkeypatch):
+    eng = fresh_engine()
+    monkeypatch.setattr(eng.index.embedder, "confident_similarity", None)  # the shared instance: restored after
+    question = "When did To Lam receive Guterres in Hanoi?"
+    result = eng.retrieve(question)
+    assert not result.reranked  # the fused order stands
+    top, *rest = result.passages
+    assert top.scores["rerank"] > eng.settings.relevance_threshold and all("rerank" not in p.scores for p in rest)
+    monkeypatch.undo()
+    assert [p.chunk_id for p in result.passages] == [p.chunk_id for p in eng.retrieve(question).passages]
