@@ -108,25 +108,28 @@ class Retriever:
             candidates.append(p)
         agreed = do_rerank and rerank is None and s.rerank_skip != "never" and _retrievers_agree(candidates, s.rerank_skip)
         if do_rerank and candidates:
-            t3 = time.perf_counter()
-            from .rerank import get_cross_encoder
-
             # when both retrievers already rank the same article first, the cross-encoder rarely moves it: only the
             # top passage is scored, for the relevance threshold that feeds the refusal decision, and not even
             # that when the embedder finds the two clearly related
-            scored = candidates[:1] if agreed else candidates
-            bar = getattr(self.index.embedder, "confident_similarity", None)
-            if agreed and bar is not None and max(dense_scores, default=0.0) >= bar:
+            bar = self.index.embedder.confident_similarity
+            if not agreed:
+                scored = candidates
+            elif bar is not None and max(dense_scores, default=0.0) >= bar:
                 scored = []
-            logits = get_cross_encoder(s.rerank_max_tokens).score(query, [f"{p.title}. {p.text}" for p in scored]) \
-                if scored else []
-            for p, logit in zip(scored, logits):
-                p.scores["rerank"] = float(logit)
+            else:
+                scored = candidates[:1]
+            if scored:
+                t3 = time.perf_counter()
+                from .rerank import get_cross_encoder
+
+                texts = [f"{p.title}. {p.text}" for p in scored]
+                for p, logit in zip(scored, get_cross_encoder(s.rerank_max_tokens).score(query, texts)):
+                    p.scores["rerank"] = float(logit)
+                timings["rerank"] = time.perf_counter() - t3
             if not agreed:  # the final ranking is the cross-encoder's
                 for p in candidates:
                     p.score = p.scores["rerank"]
                 candidates.sort(key=lambda p: p.score, reverse=True)
-            timings["rerank"] = time.perf_counter() - t3
         final = diversify(candidates, k, s.max_per_doc)
         timings["retrieval"] = time.perf_counter() - t0
         return RetrievalResult(passages=final, candidates=candidates, timings=timings, date_hint=date_hint,

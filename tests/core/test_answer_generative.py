@@ -282,10 +282,18 @@ def test_sentence_going_beyond_its_source_is_replaced_by_the_source_sentence(gen
     assert_citations_consistent(gen, answer)
 
 
-def test_how_many_question_answered_without_a_figure_is_refused(gen, server):
-    question = "How many people took part in the New York event on the Hanoi Convention?"
-    server.responder = lambda body: (f"Việt Nam introduced the opening for the signing ceremony for the Hà Nội "
-                                     f"Convention at United Nations headquarters [{number_of(body, 'headquarters')}].")
+@pytest.mark.parametrize("question,reply,anchor", [
+    # no number at all
+    ("How many people took part in the New York event on the Hanoi Convention?",
+     "Việt Nam introduced the opening for the signing ceremony for the Hà Nội Convention at United Nations "
+     "headquarters", "headquarters"),
+    # "October 25" repeats the question's date; it counts nobody
+    ("How many guests did To Lam receive in Hanoi on October 25?",
+     "Party General Secretary To Lam hosted a reception in Hanoi on October 25 for United Nations Secretary-General "
+     "António Guterres", "reception"),
+], ids=["no-number", "only-the-question-date"])
+def test_how_many_question_answered_without_a_figure_is_refused(gen, server, question, reply, anchor):
+    server.responder = lambda body: f"{reply} [{number_of(body, anchor)}]."
     answer = gen.ask(question)
     assert answer.refused and answer.text == f"{REFUSAL_TEXT} They give no figure for it."
     assert answer.citations == [] and answer.related
@@ -298,11 +306,3 @@ def test_a_date_from_the_question_is_still_checked_against_the_passage(gen, serv
     answer = gen.ask(question)
     assert answer.refused and answer.citations == []
 
-
-def test_a_date_is_not_a_figure_for_a_how_many_question(gen, server):
-    # "October 25" repeats the question's date; it counts nobody
-    question = "How many guests did To Lam receive in Hanoi on October 25?"
-    server.responder = lambda body: (f"Party General Secretary To Lam hosted a reception in Hanoi on October 25 for "
-                                     f"United Nations Secretary-General António Guterres [{number_of(body, 'reception')}].")
-    answer = gen.ask(question)
-    assert answer.refused and answer.text == f"{REFUSAL_TEXT} They give no figure for it."

@@ -38,6 +38,7 @@ class HashEmbedder:
 
     model_id = MODEL_ID
     dim = DIM
+    confident_similarity = None  # uncalibrated: agreement keeps the one-passage relevance check
 
     def __init__(self, batch_size: int = 32) -> None:
         self.delay = float(os.environ.get("FASTRAG_EMBED_DELAY", "0") or 0)
