@@ -29,6 +29,7 @@ TARGETS = {
     "ingest_vs_llamaindex": "ingest ≥ 2× plain LlamaIndex (articles/CPU-s)",
     "unchanged_reingest": "unchanged re-ingest ≥ 50× faster than first ingest",
     "changed_1pct": "1% of articles changed ⇒ ≈ 1% of chunks embedded",
+    "retrieval_seeds_p50": "retrieval p50 ≤ 50 ms on the seeds index",
     "retrieval_p50": "retrieval p50 ≤ 50 ms at 100k chunks",
     "retrieval_p95": "retrieval p95 ≤ 150 ms at 100k chunks",
     "answer_p50": "extractive answer p50 ≤ 200 ms at 100k chunks",
@@ -231,6 +232,10 @@ def run_bench(cfg: BenchConfig) -> dict:
         seeds_corpus = ROOT / "seeds"
         seeds_manifest = {"key": {"seeds": sorted(p.name for p in seeds_corpus.iterdir() if p.is_file())}}
         seeds_index, _, _ = cached_index(cfg, "seeds", seeds_corpus, seeds_manifest)
+    log(f"seeds index: latency over {len(latency_q)} questions …")
+    report["seeds_latency"] = run_worker("latency", {"data_dir": str(seeds_index), "questions": latency_q,
+                                                     "repeats": cfg.latency_repeats, "embedder": cfg.embedder},
+                                         scratch)
     rag = _rag_command()
     runs = 1 if cfg.quick else 3
     log("cold start …")
@@ -274,6 +279,8 @@ def verdicts(report: dict) -> dict[str, dict[str, Any]]:
                                                 ch["chunks_of_changed_articles_before"] + 5)
     near_fraction = ch["embedded_fraction"] <= 2.5 * ch["article_fraction"]
     out["changed_1pct"] = {"value": ch["embedded_fraction"], "verdict": _verdict(only_changed and near_fraction)}
+    seeds_p50 = report["seeds_latency"]["retrieve_default"]["p50_ms"]
+    out["retrieval_seeds_p50"] = {"value": seeds_p50, "verdict": _verdict(seeds_p50 <= 50)}
     big = [s for s in report["sizes"] if s["chunks"] >= 90_000]
     largest = big[-1] if big else None
     if largest:
@@ -310,6 +317,16 @@ def _mb(n: int | None) -> str:
     return "–" if n is None else f"{n / 2**20:,.1f} MB"
 
 
+def _latency_cells(lat: dict) -> str:
+    """The latency, open-time, memory and disk cells of one row of the query latency table."""
+    return (f"{_f(lat['retrieve']['p50_ms'])} / {_f(lat['retrieve']['p95_ms'])} | "
+            f"{_f(lat['retrieve_default']['p50_ms'])} / {_f(lat['retrieve_default']['p95_ms'])} "
+            f"({_f(100 * lat['default_reranked_fraction'], 0)}% of questions) | "
+            f"{_f(lat['retrieve_rerank']['p50_ms'])} / {_f(lat['retrieve_rerank']['p95_ms'])} | "
+            f"{_f(lat['answer_extractive']['p50_ms'])} / {_f(lat['answer_extractive']['p95_ms'])} | "
+            f"{_f(lat['open_s'], 2)} | {_f(lat['rss_open_mb'], 0, ' MB')} | {_mb(lat['disk_bytes'])}")
+
+
 def render_markdown(report: dict) -> str:
     """The report as markdown tables (also readable as plain text in a terminal)."""
     v = report["verdicts"]
@@ -333,6 +350,7 @@ def render_markdown(report: dict) -> str:
         "unchanged_reingest": f"{_f(v['unchanged_reingest']['value'], 0)}× (wall {_f(ours['unchanged']['speedup_wall'], 0)}×)",
         "changed_1pct": (f"{_f(100 * ours['changed']['embedded_fraction'], 2)}% of chunks embedded "
                          f"({ours['changed']['articles_changed']}/{ours['changed']['articles_total']} articles changed)"),
+        "retrieval_seeds_p50": _f(v["retrieval_seeds_p50"]["value"], 1, " ms"),
         "retrieval_p50": _f(v["retrieval_p50"]["value"], 1, " ms"),
         "retrieval_p95": _f(v["retrieval_p95"]["value"], 1, " ms"),
         "answer_p50": _f(v["answer_p50"]["value"], 1, " ms"),
@@ -382,17 +400,13 @@ def render_markdown(report: dict) -> str:
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in report["sizes"]:
-        lat, b = s["latency"], s["build"]
+        b = s["build"]
         lines.append(
-            f"| {s['label']} | {s['chunks']:,} | {s['articles']:,} | "
-            f"{_f(lat['retrieve']['p50_ms'])} / {_f(lat['retrieve']['p95_ms'])} | "
-            f"{_f(lat['retrieve_default']['p50_ms'])} / {_f(lat['retrieve_default']['p95_ms'])} "
-            f"({_f(100 * lat['default_reranked_fraction'], 0)}% of questions) | "
-            f"{_f(lat['retrieve_rerank']['p50_ms'])} / {_f(lat['retrieve_rerank']['p95_ms'])} | "
-            f"{_f(lat['answer_extractive']['p50_ms'])} / {_f(lat['answer_extractive']['p95_ms'])} | "
-            f"{_f(lat['open_s'], 2)} | {_f(lat['rss_open_mb'], 0, ' MB')} | {_mb(lat['disk_bytes'])} | "
+            f"| {s['label']} | {s['chunks']:,} | {s['articles']:,} | {_latency_cells(s['latency'])} | "
             f"{_f(b['chunks_per_s'], 1)}{' (cached)' if s['build_cached'] else ''} | {_f(b['peak_rss_mb'], 0, ' MB')} | "
             f"{_f(b['unchanged_wall_s'], 2, ' s')} ({_f(b['unchanged_speedup_wall'], 0)}×) |")
+    if seeds := report.get("seeds_latency"):
+        lines.append(f"| seeds index | {seeds['chunks']:,} | {seeds['articles']:,} | {_latency_cells(seeds)} | – | – | – |")
     if report["sizes"]:
         lines += ["", "Retrieval stages, p50 ms: " + "; ".join(
             f"{s['label']}: " + ", ".join(f"{k.split('.', 1)[1]} {val}" for k, val in s["latency"]["stages_p50_ms"].items()

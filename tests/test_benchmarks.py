@@ -57,8 +57,12 @@ def test_latency_cold_start_and_verdicts(bench):
     assert cold["first_answer_median_s"] > 0 and cold["help_median_s"] > 0
     assert report["llm"] == {"skipped": "--skip-llm"}
     verdicts = report["verdicts"]
-    assert set(verdicts) == {"ingest_vs_llamaindex", "unchanged_reingest", "changed_1pct", "retrieval_p50",
-                             "retrieval_p95", "answer_p50", "llm_ttft", "cold_start", "help"}
+    assert set(verdicts) == {"ingest_vs_llamaindex", "unchanged_reingest", "changed_1pct", "retrieval_seeds_p50",
+                             "retrieval_p50", "retrieval_p95", "answer_p50", "llm_ttft", "cold_start", "help"}
+    seeds = report["seeds_latency"]  # the quick corpus holds the seeds: its index is the seeds index
+    assert seeds["chunks"] == size["chunks"] and seeds["retrieve_default"]["n"] > 0
+    assert verdicts["retrieval_seeds_p50"]["value"] == seeds["retrieve_default"]["p50_ms"]
+    assert "| seeds index |" in stdout
     assert all(v["verdict"] in ("PASS", "FAIL", "n/a") for v in verdicts.values())
     assert verdicts["retrieval_p50"]["verdict"] == "n/a"  # judged at 100k chunks only
     assert "| target | measured | verdict |" in stdout and (out / "latest.md").read_text() in stdout
