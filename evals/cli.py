@@ -35,8 +35,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--no-judge", action="store_true", help="skip the LLM judge even with an LLM backend")
     p.add_argument("--judge-cache", metavar="FILE",
                    help="judge verdict cache (default evals/reports/.judge-cache.jsonl)")
-    p.add_argument("--compare", nargs=2, metavar=("A.json", "B.json"),
-                   help="compare two reports: per-metric deltas (B - A) and improved / regressed questions")
+    p.add_argument("--compare", nargs="+", metavar="A.json B.json | baseline",
+                   help="compare two reports: per-metric deltas (B - A) and improved / regressed questions; "
+                        "or 'baseline': run the plain LlamaIndex baseline and ours on --dataset (and --corpus) "
+                        "side by side and print the comparison")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_settings_arguments(p)
     p.set_defaults(func=cmd_eval)
@@ -53,18 +55,13 @@ def _floors_from(path: str | None) -> dict[str, float]:
 def cmd_eval(args: argparse.Namespace) -> int:
     from rag import InputError, settings_from_args
 
-    if args.compare:
-        from .compare import compare, render_comparison
+    if args.compare and args.compare != ["baseline"]:
+        if len(args.compare) != 2:
+            raise InputError("--compare takes two reports (A.json B.json) or the word 'baseline'.",
+                             hint="e.g. rag eval --dataset evals/datasets/seeds.jsonl --compare baseline")
+        from .compare import compare
 
-        result = compare(*args.compare)
-        print(render_comparison(result))
-        if args.out:
-            out = Path(args.out)
-            out.mkdir(parents=True, exist_ok=True)
-            (out / "compare.json").write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n",
-                                              encoding="utf-8")
-            (out / "compare.md").write_text(render_comparison(result), encoding="utf-8")
-            print(f"Comparison written to {out}/ (compare.json, compare.md)", file=sys.stderr)
+        _print_comparison(compare(*args.compare), args.out)
         return 0
     if not args.dataset:
         raise InputError("rag eval needs --dataset FILE (or --compare A.json B.json).",
@@ -73,10 +70,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     floors = _floors_from(args.floors)
     floors.update({k: v for k, v in _parse(args.fail_under).items()})
-    report = run_eval(args.dataset, settings=settings_from_args(args), out=args.out, pipeline=args.pipeline,
-                      k=args.k, corpus=args.corpus, limit=args.limit, kind=args.kind,
-                      judge=False if args.no_judge else None, judge_cache=args.judge_cache,
-                      fail_under=floors or None, progress=False if args.quiet else None)
+    options = dict(settings=settings_from_args(args), k=args.k, corpus=args.corpus, limit=args.limit, kind=args.kind,
+                   judge=False if args.no_judge else None, judge_cache=args.judge_cache,
+                   progress=False if args.quiet else None)
+    if args.compare:  # --compare baseline: both pipelines on the same questions and articles, in one run
+        from .compare import compare
+        from .runner import default_out_dir
+
+        out = Path(args.out) if args.out else default_out_dir()
+        base = run_eval(args.dataset, out=out / "baseline", pipeline="baseline", **options)
+        print(summary(base))
+        report = run_eval(args.dataset, out=out / "ours", pipeline="ours", fail_under=floors or None, **options)
+        _print_comparison(compare(base, report), str(out))
+    else:
+        report = run_eval(args.dataset, out=args.out, pipeline=args.pipeline, fail_under=floors or None, **options)
     print(summary(report))
     gate = report.get("gate")
     failed = report["counts"]["failed"] + report["counts"]["skipped"]
@@ -84,6 +91,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print("FAILED: " + "; ".join(gate["failures"]), file=sys.stderr)
         return 1
     return 1 if failed else 0
+
+
+def _print_comparison(result: dict[str, Any], out: str | None) -> None:
+    """Print a comparison (A = first report, B = second) and write compare.json / compare.md into ``out``."""
+    from .compare import render_comparison
+
+    print(render_comparison(result))
+    if out:
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "compare.json").write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n",
+                                             encoding="utf-8")
+        (folder / "compare.md").write_text(render_comparison(result), encoding="utf-8")
+        print(f"Comparison written to {folder}/ (compare.json, compare.md)", file=sys.stderr)
 
 
 def _parse(values: list[str]) -> dict[str, float]:

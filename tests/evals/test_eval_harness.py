@@ -172,6 +172,29 @@ def test_baseline_and_compare(tiny, ours, tmp_path, capsys):
     assert "| fact_recall |" in capsys.readouterr().out and (tmp_path / "cmp" / "compare.md").is_file()
 
 
+def test_compare_baseline_runs_both_pipelines_in_one_command(tiny, tmp_path, capsys):
+    corpus, dataset, _ = tiny
+    from rag.cli import main
+
+    out = tmp_path / "side"
+    code = main(["eval", "--dataset", str(dataset), "--corpus", str(corpus), "--compare", "baseline",
+                 "--backend", "extractive", "--data-dir", str(tmp_path / "unused"), "--quiet", "--out", str(out)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "| metric | baseline/extractive | ours/extractive | Δ (B − A) |" in printed
+    base = json.loads((out / "baseline" / "report.json").read_text())
+    ours = json.loads((out / "ours" / "report.json").read_text())
+    assert (base["run"]["pipeline"], ours["run"]["pipeline"]) == ("baseline", "ours")
+    assert base["run"]["dataset"]["hash"] == ours["run"]["dataset"]["hash"] and base["counts"]["ok"] == ours["counts"]["ok"] == 5
+    # the printed refusal row is the two reports' own figures: the plain pipeline never refuses, ours refuses t5
+    row = next(line for line in printed.splitlines() if line.startswith("| refusal_accuracy |"))
+    assert row.startswith("| refusal_accuracy | 0.000 | 1.000 |")
+    compared = json.loads((out / "compare.json").read_text())
+    assert compared["a"]["label"] == "baseline/extractive" and compared["b"]["label"] == "ours/extractive"
+    assert main(["eval", "--compare", "only-one.json"]) == 2
+    assert "--compare takes two reports (A.json B.json) or the word 'baseline'" in capsys.readouterr().err
+
+
 def test_compare_lists_improved_and_regressed_questions():
     def report(hit, fact, status="ok"):
         rows = [{"id": "q", "kind": "k", "question": "?", "status": status, "metrics": {"hit@5": hit,
