@@ -107,6 +107,9 @@ class Retriever:
             p.score = fused[cid]
             candidates.append(p)
         agreed = do_rerank and rerank is None and s.rerank_skip != "never" and _retrievers_agree(candidates, s.rerank_skip)
+        if agreed:  # what both retrievers rank first leads, whatever a near-tie in the fused scores says
+            _lead_with(candidates, max((p for p in candidates if "dense" in p.scores), key=lambda p: p.scores["dense"]),
+                       s.rerank_skip)
         if do_rerank and candidates:
             # when both retrievers already rank the same article first, the cross-encoder rarely moves it: only the
             # top passage is scored, for the relevance threshold that feeds the refusal decision, and not even
@@ -164,6 +167,13 @@ def _retrievers_agree(candidates: list[Passage], unit: str = "article") -> bool:
     if unit == "passage":
         return top_dense.chunk_id == top_lexical.chunk_id
     return top_dense.doc_id == top_lexical.doc_id
+
+
+def _lead_with(candidates: list[Passage], top: Passage, unit: str) -> None:
+    """Move the best-fused passage of ``top``'s article (``unit="passage"``: ``top`` itself) to the front."""
+    first = next(p for p in candidates if (p.chunk_id == top.chunk_id if unit == "passage" else p.doc_id == top.doc_id))
+    candidates.remove(first)
+    candidates.insert(0, first)
 
 
 def _date_where(since: int | None, until: int | None, doc_ids: set[str] | None) -> dict[str, Any] | None:
