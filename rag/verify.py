@@ -22,7 +22,7 @@ from .embeddings import Embedder
 from .models import Passage
 from .text import content_terms, fold, numbers_in, tokens
 
-__all__ = ["SupportCheck", "Verifier", "names_in", "EXACT_COVERAGE", "MAX_SPAN_SENTENCES"]
+__all__ = ["SupportCheck", "Verifier", "names_in", "figures_in", "EXACT_COVERAGE", "MAX_SPAN_SENTENCES"]
 
 EXACT_COVERAGE = 0.6
 MAX_SPAN_SENTENCES = 3
@@ -32,6 +32,16 @@ _NAME_STOP = frozenset("the a an in on at of and for to by with as he she it the
                        # months and weekdays are dates, checked through their numbers, not names
                        "january february march april may june july august september october november december "
                        "monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|previous|next)\b",
+                      re.IGNORECASE)
+
+
+def figures_in(text: str) -> set[str]:
+    """Numbers and ordinal words ("second visit", "last met") of ``text``: claims a citation must state as written,
+    since "his first visit" over a span saying "his second visit" is a different fact."""
+    return numbers_in(text) | {m.lower() for m in _ORDINAL.findall(text)}
 
 
 def names_in(sentence: str) -> set[str]:
@@ -75,13 +85,13 @@ class Verifier:
         """
         terms = content_terms(sentence)
         premise = fold(question)
-        numbers = numbers_in(sentence)
+        numbers = figures_in(sentence)
         names = {n for n in names_in(sentence) if _stem(n) not in premise}
         sentence_vec = self.embedder.embed_query(sentence) if self.embedder is not None else None
         context_folded = fold(" ".join(f"{p.title} {p.text}" for p in passages))
         context_joined = _joined(context_folded)
         all_names = {_stem(n) for n in names_in(sentence)}
-        all_numbers = numbers_in(sentence)
+        all_numbers = figures_in(sentence)
         results = []
         for p in passages:
             best = _best_span(p, terms, all_names, all_numbers)
@@ -97,11 +107,12 @@ class Verifier:
                 score = lexical
             problem = None
             # the publication date is part of what the reader sees with the passage
-            missing_numbers = [n for n in numbers if n not in numbers_in(f"{p.text} {p.date or ''}")]
+            missing_numbers = [n for n in numbers if n not in figures_in(f"{p.text} {p.date or ''}")]
             missing_names = [n for n in names if not _mentioned(n, passage_folded, passage_joined)]
             invented = [n for n in missing_names if not _mentioned(n, context_folded, context_joined)]
             if missing_numbers:
-                problem = f"number {', '.join(sorted(missing_numbers))} not in the cited passage"
+                kind = "number" if all(n[:1].isdigit() for n in missing_numbers) else "figure"
+                problem = f"{kind} {', '.join(sorted(missing_numbers))} not in the cited passage"
                 score = min(score, 0.2)
             elif invented:
                 problem = f"name {', '.join(sorted(invented))} not in the sources"
@@ -125,7 +136,7 @@ def _best_span(p: Passage, terms: set[str], names: set[str], numbers: set[str]) 
             folded = fold(text)
             joined = _joined(folded)
             found = sum(1 for n in names if _mentioned(n, folded, joined))
-            found += sum(1 for n in numbers if n in numbers_in(text))
+            found += sum(1 for n in numbers if n in figures_in(text))
             cover = _coverage(terms, text)
             exact = found == len(names) + len(numbers) and cover >= EXACT_COVERAGE
             key = (exact, found, cover, -(e - s))
