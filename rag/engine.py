@@ -148,7 +148,9 @@ class Engine:
                 client = self._client(backend)
                 rewritten = client.complete(condense_messages(question, history), max_tokens=60).strip()
                 rewritten = rewritten.splitlines()[0].strip().strip('"') if rewritten else ""
-                if 5 < len(rewritten) < 400:
+                # a small model sometimes answers instead of rewriting: a question must stay a question
+                asks = question.rstrip().endswith("?")
+                if 5 < len(rewritten) < 400 and (not asks or rewritten.endswith("?")):
                     # keep the deterministic carry-over too: small models sometimes drop a name
                     return condense_deterministic(rewritten, history) if needs_context(rewritten) else rewritten
             except (BackendError, RagError):
