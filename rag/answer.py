@@ -50,19 +50,25 @@ def prompt_hash() -> str:
     return hashlib.sha256((SYSTEM_PROMPT + _INSTRUCTION).encode()).hexdigest()[:12]
 
 
-def excerpt(passage: Passage, question: str, max_chars: int = 480) -> str:
-    """The passage, or when long, its sentences that best match the question (in order, joined by "…").
+def excerpt_spans(passage: Passage, question: str, max_chars: int = 480,
+                  shown: frozenset[tuple[str, int]] = frozenset()) -> list[tuple[int, int]]:
+    """Sentence spans (article offsets) of ``passage`` to show for ``question``: all of them when the passage is
+    short, else those that best match the question, in order.
 
-    Prompt size is latency on a CPU: time to first token grows ~1 s per 100 prompt tokens here.
+    Sentences in ``shown`` (``(doc_id, start)`` pairs already in an earlier excerpt: neighbouring chunks overlap)
+    are left out unless nothing else would remain. Prompt size is latency on a CPU: time to first token grows
+    ~1 s per 100 prompt tokens here.
     """
-    text = passage.text
-    if len(text) <= max_chars or not passage.sentences:
-        return text
+    spans = list(passage.sentences) or [(passage.start, passage.end)]
+    spans = [sp for sp in spans if (passage.doc_id, sp[0]) not in shown] or spans
+    if sum(e - s for s, e in spans) <= max_chars:
+        return spans
     terms = content_terms(question)
-    spans = [(s - passage.start, e - passage.start) for s, e in passage.sentences]
+
     def score(span: tuple[int, int]) -> float:
-        have = content_terms(text[span[0]:span[1]])
+        have = content_terms(passage.text[span[0] - passage.start:span[1] - passage.start])
         return len(terms & have) - 0.001 * span[0]
+
     chosen: list[tuple[int, int]] = []
     used = 0
     for span in sorted(spans, key=score, reverse=True):
@@ -71,15 +77,29 @@ def excerpt(passage: Passage, question: str, max_chars: int = 480) -> str:
             continue
         chosen.append(span)
         used += length
-    chosen.sort()
-    return " … ".join(text[a:b] for a, b in chosen)
+    return sorted(chosen)
+
+
+def _joined_text(passage: Passage, spans: Sequence[tuple[int, int]]) -> str:
+    """The text of ``spans``: adjacent sentences joined as written, gaps marked "…"."""
+    at = passage.start
+    parts = [passage.text[spans[0][0] - at:spans[0][1] - at]]
+    for (_, prev_end), (s, e) in zip(spans, spans[1:]):
+        gap = passage.text[prev_end - at:s - at]
+        parts += [gap if not gap.strip() else " … ", passage.text[s - at:e - at]]
+    return "".join(parts)
 
 
 def build_messages(question: str, passages: Sequence[Passage], language: str | None = None) -> list[dict[str, str]]:
-    """Chat messages for the generative answer: the question, numbered excerpts, then the instruction."""
+    """Chat messages for the generative answer: the question, numbered excerpts, then the instruction.
+
+    A sentence shared by two overlapping passages is shown once."""
     blocks = []
+    shown: set[tuple[str, int]] = set()
     for i, p in enumerate(passages, start=1):
-        body = excerpt(p, question).replace("[", "(").replace("]", ")")  # a planted "[n]" cannot pose as ours
+        spans = excerpt_spans(p, question, shown=frozenset(shown))
+        shown.update((p.doc_id, s) for s, _ in spans)
+        body = _joined_text(p, spans).replace("[", "(").replace("]", ")")  # a planted "[n]" cannot pose as ours
         when = f" ({p.date})" if p.date else ""
         blocks.append(f"[{i}]{when} {body}")
     lang = f" Answer in {language}." if language else ""
@@ -145,7 +165,7 @@ class Composer:
         return Answer(question=question, text=text, refused=True, related=list(passages[:3]))
 
     # ------------------------------------------------------------ extractive
-    def extractive(self, question: str, passages: Sequence[Passage], *, max_sentences: int = 2) -> Answer:
+    def extractive(self, question: str, passages: Sequence[Passage], *, max_sentences: int = 3) -> Answer:
         """Quote the sentences of the passages that best answer ``question``."""
         if not self.has_evidence(passages):
             return self.refusal(question, passages)
@@ -172,6 +192,7 @@ class Composer:
             if cand[0] >= 0.8 * best and all(cand[2] != c[2] and not _overlaps(cand, c) for c in chosen):
                 chosen.append(cand)
         chosen.sort(key=lambda c: (c[1], c[2][0]))
+        chosen = _with_enumerations(chosen, passages)
         if missing := self._missing_answer_type(question, [c[3] for c in chosen]):
             return self.refusal(question, passages, missing)
         citations: list[Citation] = []
@@ -278,6 +299,41 @@ _NAME_SKIP = frozenset("i the a an in on at of and what who when where which how
 def stream_text(pieces: Iterator[str]) -> Iterator[str]:
     """Pass generated pieces through (kept as a seam for filtering)."""
     yield from pieces
+
+
+_ENUM_FIRST = re.compile(r"(?:first(?:ly)?|first of all|to begin with)\b", re.IGNORECASE)
+_ENUM_NEXT = re.compile(r"(?:second(?:ly)?|third(?:ly)?|fourth(?:ly)?|fifth(?:ly)?|finally|lastly)\b", re.IGNORECASE)
+
+
+def _with_enumerations(chosen: list[tuple], passages: Sequence[Passage], most: int = 4) -> list[tuple]:
+    """``chosen`` (score, passage index, span, text) sentences, each followed by the list it announces: news often
+    writes "X outlined three priorities. First, … Second, …", and the announcing sentence alone answers nothing.
+
+    Only sentences the context passages hold, and only while they follow each other in the article."""
+    sentences: dict[tuple[str, int], tuple[int, tuple[int, int], str]] = {}
+    for pi, p in enumerate(passages):
+        for s, e in p.sentences:
+            sentences.setdefault((p.doc_id, s), (pi, (s, e), p.text[s - p.start:e - p.start]))
+    starts: dict[str, list[int]] = {}
+    for doc_id, s in sorted(sentences):
+        starts.setdefault(doc_id, []).append(s)
+    taken = {(passages[c[1]].doc_id, c[2][0]) for c in chosen}
+    out: list[tuple] = []
+    for c in chosen:
+        out.append(c)
+        doc_id, end = passages[c[1]].doc_id, c[2][1]
+        pattern = _ENUM_FIRST if not c[3].rstrip().endswith(":") else None
+        for _ in range(most):
+            later = [s for s in starts[doc_id] if s >= end]
+            if not later or not any(p.doc_id == doc_id and p.start <= end and later[0] < p.end for p in passages):
+                break  # the next sentence is not in the context, or something unseen lies between
+            pi, span, text = sentences[(doc_id, later[0])]
+            if (doc_id, span[0]) in taken or (pattern is not None and not pattern.match(text)):
+                break
+            out.append((c[0], pi, span, text))
+            taken.add((doc_id, span[0]))
+            end, pattern = span[1], _ENUM_NEXT
+    return out
 
 
 def _number_for(citations: list[Citation], p: Passage, start: int, end: int) -> int:

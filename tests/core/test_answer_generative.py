@@ -306,3 +306,36 @@ def test_a_date_from_the_question_is_still_checked_against_the_passage(gen, serv
     answer = gen.ask(question)
     assert answer.refused and answer.citations == []
 
+
+
+def test_an_ordinal_the_passage_does_not_state_is_not_supported(gen, server):
+    """Guterres's October trip was "his second visit"; an answer calling it his first is another fact."""
+    question = "When did Guterres make his first visit to Vietnam?"
+    server.responder = lambda body: f"Guterres made his first visit to Vietnam in late October 2025 [1]."
+    answer = gen.ask(question)
+    assert answer.refused and answer.citations == []
+    server.responder = lambda body: (f"On his second visit to Việt Nam, Guterres praised the country’s rising global "
+                                     f"influence [{number_of(body, 'second visit')}].")
+    answer = gen.ask("What did Guterres praise on his second visit to Việt Nam?")
+    assert not answer.refused and "second visit" in answer.citations[0].quote
+
+
+def test_a_rewrite_that_answers_instead_of_asking_is_not_used(gen, server):
+    """A small model asked to rewrite a follow-up sometimes answers it; retrieval then falls back to the
+    deterministic rewrite, which carries the names of the previous turn."""
+    history = [{"role": "user", "content": "When did Luong Cuong meet Guterres in New York?"},
+               {"role": "assistant", "content": "On September 22 [1]."}]
+
+    def reply(body):
+        if "Rewrite the user's last question" in body["messages"][0]["content"]:
+            return "Luong Cuong talked about UN reform."
+        return f"{MET} [{number_of(body, 'September 22')}]."
+
+    server.responder = reply
+    answer = gen.ask("What did he say about it?", history=history)
+    assert answer.standalone_question.startswith("What did he say about it? (about: Luong Cuong, Guterres")
+    server.responder = lambda body: ("What did Luong Cuong say about UN reform when he met Guterres?"
+                                     if "Rewrite the user's last question" in body["messages"][0]["content"]
+                                     else f"{MET} [{number_of(body, 'September 22')}].")
+    answer = gen.ask("What did he say about it?", history=history)
+    assert answer.standalone_question.startswith("What did Luong Cuong say about UN reform when he met Guterres?")

@@ -1,0 +1,31 @@
+"""The generative prompt: overlapping passages show a shared sentence once."""
+from __future__ import annotations
+
+from rag.answer import build_messages
+from rag.models import Passage
+from rag.text import split_sentences
+
+TEXT = "Alpha met Beta in Hanoi. They signed a deal on trade. The deal covers rice exports. Talks resume in May."
+
+
+def _passage(chunk_id: str, start: int, end: int) -> Passage:
+    text = TEXT[start:end]
+    return Passage(chunk_id=chunk_id, doc_id="a.txt", text=text, start=start, end=end, title="", date="2025-10-25",
+                   source_url=None, agency=None, sentences=split_sentences(text, start))
+
+
+def test_a_sentence_shared_by_overlapping_passages_is_shown_once():
+    mid = TEXT.index("The deal")
+    first = _passage("a#0", 0, mid - 1)
+    second = _passage("a#1", TEXT.index("They signed"), len(TEXT))  # repeats "They signed a deal on trade."
+    prompt = build_messages("What deal did they sign?", [first, second])[1]["content"]
+    assert prompt.count("They signed a deal on trade.") == 1
+    assert "[1] (2025-10-25) Alpha met Beta in Hanoi. They signed a deal on trade." in prompt
+    assert "[2] (2025-10-25) The deal covers rice exports. Talks resume in May." in prompt
+
+
+def test_a_passage_wholly_shown_before_is_repeated_rather_than_left_empty():
+    whole = _passage("a#0", 0, len(TEXT))
+    inner = _passage("a#1", TEXT.index("They signed"), TEXT.index("The deal") - 1)
+    prompt = build_messages("What deal did they sign?", [whole, inner])[1]["content"]
+    assert "[2] (2025-10-25) They signed a deal on trade." in prompt
