@@ -399,6 +399,14 @@ def build_app(engine: rag.Engine) -> Any:
         examples = []
 
     warmed: set[str] = set()  # backends that have answered once in this process (their model is loaded)
+    # Each browser session's latest answer run. Stop and Clear cancel a running answer (`cancels=`), but Gradio's
+    # browser client sends the cancellation only once their own reply has arrived, and the run's updates come on
+    # another connection: a draft the run yields meanwhile (or one already on its way) would land after "Stopped" or
+    # the cleared chat and replace it. So Stop/Clear also mark the run here, the run yields no change from then on,
+    # and `settle`, chained after every answer event (the browser runs it once the run's last update has been
+    # applied, cancelled or not), shows the final state.
+    runs: dict[str, dict[str, Any]] = {}
+    runs_lock = threading.Lock()
 
     # ------------------------------------------------------------------ handlers: status
     def status_html(backend: str) -> str:
@@ -431,14 +439,35 @@ def build_app(engine: rag.Engine) -> Any:
             out.append({"role": "assistant", "content": t["html"]})
         return out
 
+    def session_of(request: Any) -> str:
+        return str(getattr(request, "session_hash", None) or "")
+
     def respond(question: str, turns: list[dict], backend: str, top_k: float, since: str, until: str,
-                language: str, retrieval_only: bool) -> Iterator[tuple]:
+                language: str, retrieval_only: bool, request: gr.Request) -> Iterator[tuple]:
         skip = gr.skip()
         question = (question or "").strip()
         if not question:
             gr.Warning("Type a question about the articles first.")
             yield skip, skip, skip, skip, skip, skip, skip, skip
             return
+        session = session_of(request)
+        run: dict[str, Any] = {"active": True, "halt": None}
+        with runs_lock:
+            runs[session] = run
+        try:
+            yield from answer_run(run, question, turns, backend, top_k, since, until, language, retrieval_only)
+        finally:  # also when the run is cancelled (Gradio closes the generator)
+            with runs_lock:
+                run["active"] = False
+
+    def answer_run(run: dict[str, Any], question: str, turns: list[dict], backend: str, top_k: float, since: str,
+                   until: str, language: str, retrieval_only: bool) -> Iterator[tuple]:
+        skip = gr.skip()
+
+        def halted() -> bool:
+            """Stop or Clear was pressed: yield nothing more (``settle`` shows the final state once the run ends)."""
+            return run["halt"] is not None
+
         turns = [dict(t) for t in (turns or [])]
         history = history_of(turns)
         chosen = backend if backend in backends else settings.backend
@@ -460,6 +489,9 @@ def build_app(engine: rag.Engine) -> Any:
             for event in engine.stream(question, history=history, since=since or None, until=until or None,
                                        top_k=int(top_k) if top_k else None, backend=chosen,
                                        retrieval_only=bool(retrieval_only), language=language or None):
+                if halted():  # changes nothing; hands control back so that Stop/Clear's cancellation can close it
+                    yield skip, skip, skip, skip, skip, skip, skip, skip
+                    continue
                 if event.type == "token":
                     draft.append(event.text)
                     now = time.monotonic()
@@ -473,14 +505,20 @@ def build_app(engine: rag.Engine) -> Any:
                 elif event.type == "answer":
                     answer = event.answer
         except RagError as exc:
+            if halted():
+                return
             turn.update(status="error", html=R.render_error(exc.message, exc.hint))
             yield skip, messages_of(turns), turns, skip, skip, skip, skip, skip
             return
         except Exception as exc:  # never leave the chat hanging
             log.exception("answer failed")
+            if halted():
+                return
             turn.update(status="error", html=R.render_error(f"Unexpected error ({type(exc).__name__}).",
                                                             "Try again; the server log has the details."))
             yield skip, messages_of(turns), turns, skip, skip, skip, skip, skip
+            return
+        if halted():
             return
         if answer is None:  # pragma: no cover - the engine always ends with an answer
             turn.update(status="error", html=R.render_error("No answer came back.", "Try again."))
@@ -498,27 +536,71 @@ def build_app(engine: rag.Engine) -> Any:
         yield ("", messages_of(turns), turns, gr.update(value=R.render_sources(data, index), visible=True),
                R.plain_answer(data), header, R.VIEWER_PLACEHOLDER, gr.update(visible=False))
 
-    def retry(turns: list[dict], *options: Any) -> Iterator[tuple]:
+    def retry(turns: list[dict], backend: str, top_k: float, since: str, until: str, language: str,
+              retrieval_only: bool, request: gr.Request) -> Iterator[tuple]:
         if not turns:
             gr.Info("Nothing to retry yet.")
             skip = gr.skip()
             yield skip, skip, skip, skip, skip, skip, skip, skip
             return
         question = turns[-1]["q"]
-        yield from respond(question, list(turns[:-1]), *options)
+        yield from respond(question, list(turns[:-1]), backend, top_k, since, until, language, retrieval_only,
+                           request)
 
-    def stop(turns: list[dict]) -> tuple:
+    def halt(request: Any, why: str) -> None:
+        """Ask the session's running answer (if any) to end: ``why`` is "stopped" or "cleared"."""
+        with runs_lock:
+            run = runs.get(session_of(request))
+            if run is not None and run["active"]:
+                run["halt"] = why
+
+    def mark_stopped(turns: list[dict]) -> list[dict]:
+        """``turns`` with an unfinished last turn (pending or a draft) marked as stopped."""
         turns = [dict(t) for t in (turns or [])]
         if turns and turns[-1]["status"] in ("pending", "draft"):
             t = turns[-1]
             prefix = t["html"] if t["status"] == "draft" else ""
             t.update(status="stopped", html=prefix + '<div class="answer-kind">Stopped. Ask again or press '
                                                       "Retry.</div>")
+        return turns
+
+    def stop(turns: list[dict], request: gr.Request) -> tuple:
+        halt(request, "stopped")
+        turns = mark_stopped(turns)
         return messages_of(turns), turns
 
-    def clear() -> tuple:
+    def cleared() -> tuple:
         return [], [], gr.update(value=R.SOURCES_PLACEHOLDER, visible=True), "", R.VIEWER_PLACEHOLDER, \
-            gr.update(visible=False), "", gr.update(visible=False), None
+            gr.update(visible=False)
+
+    def clear(request: gr.Request) -> tuple:
+        halt(request, "cleared")
+        return *cleared(), "", gr.update(visible=False), None
+
+    def settle(turns: list[dict], request: gr.Request) -> tuple:
+        """After an answer run has ended (finished or cancelled): the chat as Stop/Clear left it.
+
+        Runs after the run's last update has reached the browser, so nothing of the run can replace it; it reads
+        the session state once the run has stopped writing it."""
+        skip = gr.skip()
+        nothing = (skip,) * 8
+        with runs_lock:
+            run = runs.get(session_of(request))
+            if run is None or run["active"]:  # a newer answer is running: it owns the chat
+                return nothing
+            why = run["halt"]
+        if why == "cleared":
+            chat, state, sources_, copy, viewer_, close = cleared()
+            return skip, chat, state, sources_, copy, skip, viewer_, close
+        unfinished = bool(turns) and turns[-1]["status"] in ("pending", "draft")
+        if why is None and not unfinished:  # the answer finished: nothing to change
+            return nothing
+        turns = mark_stopped(turns)
+        return skip, messages_of(turns), turns, skip, skip, skip, skip, skip
+
+    def forget(request: gr.Request) -> None:
+        with runs_lock:
+            runs.pop(session_of(request), None)
 
     def open_ref(turns: list[dict], evt: gr.EventData) -> tuple:
         data = getattr(evt, "_data", None) or {}
@@ -882,6 +964,9 @@ def build_app(engine: rag.Engine) -> Any:
         example_event = chatbot.example_select(pick_example, None, question).then(
             respond, [question, turns, *options], chat_outputs, concurrency_id="answer", show_progress="hidden")
         answer_events.append(example_event)
+        # the browser runs a .then() once the run is over: after its last update, or after Stop/Clear cancelled it
+        for event in answer_events:
+            event.then(settle, [turns], chat_outputs, queue=False, show_progress="hidden")
         stop_btn.click(stop, [turns], [chatbot, turns], cancels=answer_events, queue=False)
         copy_btn.click(None, [copy_text], None, js=COPY_JS)
         clear_btn.click(clear, None, [chatbot, turns, sources, copy_text, viewer, close_btn, fb_comment, fb_row,
@@ -931,6 +1016,7 @@ def build_app(engine: rag.Engine) -> Any:
             return (*restored, rows, dropdown)
 
         demo.load(on_load, [prefs], [*options, status, checks_html, lib_table, doc_pick], queue=False)
+        demo.unload(forget)
 
     demo.queue(default_concurrency_limit=4, max_size=64)
     return demo

@@ -452,6 +452,12 @@ def test_llm_draft_streams_then_verified_answer_replaces_it(pages, fake_llm):
         page.click("#stop-btn")
     page.wait_for_function("() => document.querySelector(\"#chatbot [data-testid='bot']\")"
                            ".innerText.includes('Stopped')")
+    # and nothing of the cancelled run replaces it afterwards: still "Stopped", the draft no longer grows
+    page.wait_for_timeout(1000)
+    stopped = page.locator(BOT).last.inner_text()
+    page.wait_for_timeout(1200)  # three of the fake model's chunks
+    assert "Stopped" in stopped and page.locator(BOT).count() == 1
+    assert page.locator(BOT).last.inner_text() == stopped
     clear_chat(page)
 
     # an unreachable model: the answer is built extractively and the banner says so
