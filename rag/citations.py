@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .text import split_sentences
 
-__all__ = ["CitedSentence", "parse_cited_sentences", "strip_markers", "MARKER"]
+__all__ = ["CitedSentence", "parse_cited_sentences", "strip_markers", "strip_meta", "MARKER"]
 
 MARKER = re.compile(r"\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 _ANY_BRACKET_NUMBERS = re.compile(r"\[\s*(?:\d+|n)(?:\s*[,;–-]\s*\d+)*\s*\]")
@@ -24,6 +24,25 @@ class CitedSentence:
 def strip_markers(text: str) -> str:
     """Text without any ``[n]``/``[n, m]``/``[n]``-style markers."""
     return re.sub(r"\s+([.,;:!?])", r"\1", _ANY_BRACKET_NUMBERS.sub("", text)).strip()
+
+
+_SOURCE_WORDS = r"(?:excerpts?|passages?|articles?|sources?|texts?)"
+# "In the first excerpt, …", "According to excerpt 2, …", "… in Excerpts and ." (markers already removed): where the
+# model says it read something is not a claim about the news, and its ordinals must not be checked as facts
+_META_LEAD = re.compile(
+    rf"^(?:in|according to|from|as (?:stated|mentioned|noted|reported) in|based on)\s+(?:the\s+)?"
+    rf"(?:(?:first|second|third|fourth|fifth|last|given|provided|above)\s+)?{_SOURCE_WORDS}(?:\s*\d+)?\s*,\s*",
+    re.IGNORECASE)
+_META_TAIL = re.compile(
+    rf"\s*,?\s*(?:as (?:stated|mentioned|noted) )?(?:in|from|according to) (?:the )?"
+    rf"(?:(?:first|second|third|given|provided|above) )?{_SOURCE_WORDS}(?:\s*(?:\d+|and|,))*\s*(?=[.!?]?$)",
+    re.IGNORECASE)
+
+
+def strip_meta(sentence: str) -> str:
+    """``sentence`` without phrases about where the model read it ("In the first excerpt, …")."""
+    clean = _META_TAIL.sub("", _META_LEAD.sub("", sentence)).strip()
+    return clean[:1].upper() + clean[1:] if clean else clean
 
 
 def parse_cited_sentences(answer: str, n_passages: int) -> list[CitedSentence]:
@@ -46,7 +65,7 @@ def parse_cited_sentences(answer: str, n_passages: int) -> list[CitedSentence]:
                 if n not in target:
                     target.append(n)
         clean = strip_markers(piece)
-        clean = re.sub(r"^(?:[-*•]|\d{1,2}[.)])\s+", "", clean)
+        clean = strip_meta(re.sub(r"^(?:[-*•]|\d{1,2}[.)])\s+", "", clean))
         if clean and re.search(r"[^\W\d_]", clean):
             out.append(CitedSentence(clean, cited, invalid))
         elif out and (cited or invalid):  # a line holding only markers: attach to the previous sentence

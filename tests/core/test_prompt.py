@@ -29,3 +29,17 @@ def test_a_passage_wholly_shown_before_is_repeated_rather_than_left_empty():
     inner = _passage("a#1", TEXT.index("They signed"), TEXT.index("The deal") - 1)
     prompt = build_messages("What deal did they sign?", [whole, inner])[1]["content"]
     assert "[2] (2025-10-25) They signed a deal on trade." in prompt
+
+
+def test_where_the_model_read_something_is_not_part_of_the_claim():
+    from rag.citations import parse_cited_sentences
+
+    [lead] = parse_cited_sentences("In the first excerpt, Guterres praised all three pillars. [1]", 3)
+    assert (lead.text, lead.cited) == ("Guterres praised all three pillars.", [1])
+    [tail] = parse_cited_sentences("Two leaders asked for climate finance in Excerpts [1] and [2].", 3)
+    assert (tail.text, tail.cited) == ("Two leaders asked for climate finance.", [1, 2])
+    [according] = parse_cited_sentences("According to excerpt [2], the talks were held on Friday [2].", 3)
+    assert (according.text, according.cited) == ("The talks were held on Friday.", [2])
+    # an ordinal about the news stays: it is a claim the verifier checks
+    [claim] = parse_cited_sentences("Guterres made his first visit in 2025 [1].", 3)
+    assert claim.text == "Guterres made his first visit in 2025."
