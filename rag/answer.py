@@ -324,7 +324,7 @@ def _with_enumerations(chosen: list[tuple], passages: Sequence[Passage], most: i
         doc_id, end = passages[c[1]].doc_id, c[2][1]
         pattern = _ENUM_FIRST if not c[3].rstrip().endswith(":") else None
         for _ in range(most):
-            later = [s for s in starts[doc_id] if s >= end]
+            later = [s for s in starts.get(doc_id, ()) if s >= end]
             if not later or not any(p.doc_id == doc_id and p.start <= end and later[0] < p.end for p in passages):
                 break  # the next sentence is not in the context, or something unseen lies between
             pi, span, text = sentences[(doc_id, later[0])]

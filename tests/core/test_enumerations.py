@@ -44,3 +44,9 @@ def test_a_sentence_not_followed_by_a_list_stays_alone():
     p = _passage("a#0", 0, len(TEXT))
     out = _with_enumerations([_chosen(p, 0, 3)], [p])  # "Third, …" is followed by an unrelated sentence
     assert [c[3] for c in out] == ["Third, train workers."]
+
+
+def test_a_passage_without_sentence_spans_is_quoted_alone():
+    p = Passage(chunk_id="b#0", doc_id="b.txt", text="First, a list.", start=0, end=14, title="", date=None,
+                source_url=None, agency=None, sentences=[])
+    assert _with_enumerations([(1.0, 0, (0, 14), "First, a list.")], [p]) == [(1.0, 0, (0, 14), "First, a list.")]
