@@ -91,10 +91,9 @@ class Verifier:
         context_folded = fold(" ".join(f"{p.title} {p.text}" for p in passages))
         context_joined = _joined(context_folded)
         all_names = {_stem(n) for n in names_in(sentence)}
-        all_numbers = figures_in(sentence)
         results = []
         for p in passages:
-            best = _best_span(p, terms, all_names, all_numbers)
+            best = _best_span(p, terms, all_names, numbers)
             lexical = _coverage(terms, best[2])
             passage_folded = fold(f"{p.title} {p.text}")
             passage_joined = _joined(passage_folded)
