@@ -106,10 +106,11 @@ class Retriever:
                 p.scores["lexical"] = lexical_map[cid]
             p.score = fused[cid]
             candidates.append(p)
-        agreed = do_rerank and rerank is None and s.rerank_skip != "never" and _retrievers_agree(candidates, s.rerank_skip)
-        if agreed:  # what both retrievers rank first leads, whatever a near-tie in the fused scores says
-            _lead_with(candidates, max((p for p in candidates if "dense" in p.scores), key=lambda p: p.scores["dense"]),
-                       s.rerank_skip)
+        top = (_retrievers_agree(candidates, s.rerank_skip)
+               if do_rerank and rerank is None and s.rerank_skip != "never" else None)
+        agreed = top is not None
+        if top is not None:  # what both retrievers rank first leads, whatever a near-tie in the fused scores says
+            _lead_with(candidates, top, s.rerank_skip)
         if do_rerank and candidates:
             # when both retrievers already rank the same article first, the cross-encoder rarely moves it: only the
             # top passage is scored, for the relevance threshold that feeds the refusal decision, and not even
@@ -156,17 +157,17 @@ class Retriever:
         return out
 
 
-def _retrievers_agree(candidates: list[Passage], unit: str = "article") -> bool:
-    """Do the dense and the lexical retriever rank the same article (``unit="passage"``: the same passage) first?"""
+def _retrievers_agree(candidates: list[Passage], unit: str = "article") -> Passage | None:
+    """The dense retriever's top passage when the lexical retriever ranks the same article (``unit="passage"``: the
+    same passage) first; None when they disagree."""
     dense = [p for p in candidates if "dense" in p.scores]
     lexical = [p for p in candidates if "lexical" in p.scores]
     if not dense or not lexical:
-        return False
+        return None
     top_dense = max(dense, key=lambda p: p.scores["dense"])
     top_lexical = max(lexical, key=lambda p: p.scores["lexical"])
-    if unit == "passage":
-        return top_dense.chunk_id == top_lexical.chunk_id
-    return top_dense.doc_id == top_lexical.doc_id
+    same = top_dense.chunk_id == top_lexical.chunk_id if unit == "passage" else top_dense.doc_id == top_lexical.doc_id
+    return top_dense if same else None
 
 
 def _lead_with(candidates: list[Passage], top: Passage, unit: str) -> None:

@@ -121,7 +121,7 @@ def test_retrievers_agree_compares_the_top_of_each_ranking():
 
     same_article = [_passage("a#1", dense=0.9, lexical=3.0), _passage("a#2", dense=0.5, lexical=9.0),
                     _passage("b#1", dense=0.7)]
-    assert _retrievers_agree(same_article, "article")
+    assert _retrievers_agree(same_article, "article").chunk_id == "a#1"  # the dense retriever's top passage
     assert not _retrievers_agree(same_article, "passage")  # dense prefers a#1, BM25 a#2
     other_article = [_passage("a#1", dense=0.9, lexical=1.0), _passage("b#1", dense=0.2, lexical=5.0)]
     assert not _retrievers_agree(other_article, "article")
