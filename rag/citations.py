@@ -39,6 +39,13 @@ _META_TAIL = re.compile(
     re.IGNORECASE)
 
 
+# what is left of "This is stated in excerpt [2]." once the source words are gone: the marker belongs to the sentence
+# before it
+_META_STUB = re.compile(
+    r"^(?:this|that|it|these|the (?:answer|information))(?: information| fact)?\s+(?:is|was|are|were|can be)\s+"
+    r"(?:stated|mentioned|noted|found|given|said|reported|shown|described|explained)\W*$", re.IGNORECASE)
+
+
 def strip_meta(sentence: str) -> str:
     """``sentence`` without phrases about where the model read it ("In the first excerpt, …")."""
     clean = _META_TAIL.sub("", _META_LEAD.sub("", sentence)).strip()
@@ -66,9 +73,9 @@ def parse_cited_sentences(answer: str, n_passages: int) -> list[CitedSentence]:
                     target.append(n)
         clean = strip_markers(piece)
         clean = strip_meta(re.sub(r"^(?:[-*•]|\d{1,2}[.)])\s+", "", clean))
-        if clean and re.search(r"[^\W\d_]", clean):
+        if clean and re.search(r"[^\W\d_]", clean) and not (out and _META_STUB.match(clean)):
             out.append(CitedSentence(clean, cited, invalid))
-        elif out and (cited or invalid):  # a line holding only markers: attach to the previous sentence
+        elif out and (cited or invalid):  # only markers (or "This is stated [2]."): they cite the previous sentence
             out[-1].cited += [c for c in cited if c not in out[-1].cited]
             out[-1].invalid += invalid
     return out

@@ -20,7 +20,7 @@ import numpy as np
 
 from .embeddings import Embedder
 from .models import Passage
-from .text import content_terms, fold, numbers_in, tokens
+from .text import content_terms, fold, model_text, numbers_in, stem, tokens
 
 __all__ = ["SupportCheck", "Verifier", "names_in", "figures_in", "EXACT_COVERAGE", "MAX_SPAN_SENTENCES"]
 
@@ -83,7 +83,7 @@ class Verifier:
         appear in the passage (it may say "he" or "the Convention"); every other name must. Numbers always must,
         premise or not: a passage that gives another date or count than the question's is about another event.
         """
-        terms = content_terms(sentence)
+        terms = content_terms(model_text(sentence))
         premise = fold(question)
         numbers = figures_in(sentence)
         names = {n for n in names_in(sentence) if _stem(n) not in premise}
@@ -160,12 +160,13 @@ def _stem(word: str) -> str:
 
 
 def _coverage(terms: set[str], text: str) -> float:
+    """Share of ``terms`` the text states, in any inflection ("hoped" ~ "hope") or spelling ("Vietnam" ~ "Việt
+    Nam")."""
     if not terms:
         return 1.0
-    have = content_terms(text)
-    folded = fold(text)
-    singular = {h.rstrip("s") for h in have}
-    hit = sum(1 for t in terms if t in have or t.rstrip("s") in singular or (len(t) > 4 and t[:5] in folded))
+    canonical = model_text(text)
+    have = {stem(w) for w in content_terms(canonical)}
+    hit = sum(1 for t in terms if stem(t) in have or (len(t) > 4 and t[:5] in canonical))
     return hit / len(terms)
 
 

@@ -339,3 +339,17 @@ def test_a_rewrite_that_answers_instead_of_asking_is_not_used(gen, server):
                                      else f"{MET} [{number_of(body, 'September 22')}].")
     answer = gen.ask("What did he say about it?", history=history)
     assert answer.standalone_question.startswith("What did Luong Cuong say about UN reform when he met Guterres?")
+
+
+def test_support_does_not_depend_on_inflection_or_the_spelling_of_a_country(gen, server):
+    """The passage says "Affirming that supporting and cooperating with the UN is a “tradition” of Việt Nam"; the
+    model writes "Vietnam" and other word forms. The claim is the source's, so it is kept and cited there."""
+    question = "What word did Prime Minister Chính use to describe Vietnam's support for and cooperation with the UN?"
+    server.responder = lambda body: (f"Prime Minister Chính used the word \"tradition\" to describe Vietnam's support "
+                                     f"for and cooperation with the UN. This is stated in excerpt "
+                                     f"[{number_of(body, 'tradition')}].")
+    answer = gen.ask(question)
+    assert not answer.refused
+    assert len(answer.citations) == 1 and "“tradition” of Việt Nam" in answer.citations[0].quote
+    assert "This is stated" not in answer.text
+    assert_citations_consistent(gen, answer)

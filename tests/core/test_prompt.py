@@ -43,3 +43,13 @@ def test_where_the_model_read_something_is_not_part_of_the_claim():
     # an ordinal about the news stays: it is a claim the verifier checks
     [claim] = parse_cited_sentences("Guterres made his first visit in 2025 [1].", 3)
     assert claim.text == "Guterres made his first visit in 2025."
+
+
+def test_a_trailing_this_is_stated_in_excerpt_cites_the_sentence_before_it():
+    from rag.citations import parse_cited_sentences
+
+    parsed = parse_cited_sentences('PM Chính called it a "tradition". This is stated in excerpt [2].', 3)
+    assert [(s.text, s.cited) for s in parsed] == [('PM Chính called it a "tradition".', [2])]
+    # alone, it is still a sentence (nothing before it to cite)
+    [alone] = parse_cited_sentences("This is stated in excerpt [2].", 3)
+    assert alone.cited == [2]
