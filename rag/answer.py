@@ -17,7 +17,7 @@ from .models import Answer, Citation, Passage, SentenceSupport
 from .text import content_terms, fold, numbers_in
 from .verify import SupportCheck, Verifier, names_in
 
-__all__ = ["Composer", "build_messages", "REFUSAL_TEXT", "SYSTEM_PROMPT", "prompt_hash", "is_refusal_text"]
+__all__ = ["Composer", "build_messages", "REFUSAL_TEXT", "SYSTEM_PROMPT", "prompt_hash", "is_refusal_text", "name_phrases"]
 
 REFUSAL_TEXT = "The articles don't say."
 
@@ -281,6 +281,22 @@ class Composer:
         reason = problems[0] if problems else "no passage supports this sentence"
         score = max((c.score for c in checks), default=0.0)
         return _Verified(sentence, [], [], False, score, "; ".join(x for x in (note, reason) if x))
+
+
+def name_phrases(question: str, words: Sequence[str]) -> list[str]:
+    """The runs of capitalised words of ``question`` that hold ``words`` ("Assembly" -> "UN General Assembly"), for
+    messages that quote what the question asked about."""
+    from .text import tokens
+
+    runs: list[list[str]] = []
+    for i, w in enumerate(tokens(question)):
+        capital = w[:1].isupper() and (i > 0 or fold(w) not in _NAME_SKIP)
+        if capital and runs and runs[-1] and question.find(runs[-1][-1] + " " + w) >= 0:
+            runs[-1].append(w)
+        elif capital:
+            runs.append([w])
+    phrases = [" ".join(r) for r in runs if any(w in r for w in words)]
+    return list(dict.fromkeys(phrases)) or list(words)
 
 
 def _question_names(question: str) -> list[str]:

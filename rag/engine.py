@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from .answer import Composer, build_messages
+from .answer import Composer, build_messages, name_phrases
 from .articles import has_visible_text
 from .condense import condense_deterministic, condense_messages, needs_context
 from .config import Settings
 from .dates import parse_date_bound
 from .errors import BackendError, InputError, RagError
 from .index import IngestReport, NewsIndex
-from .models import Answer, DocumentInfo, Passage
+from .models import Answer, Citation, DocumentInfo, Passage
 from .retrieve import RetrievalResult, Retriever
 from .verify import Verifier
 
@@ -126,8 +126,9 @@ class Engine:
                 "base_url": base_url or ""}
 
     # --------------------------------------------------------------- retrieval
-    def _leads(self, passages: list[Passage], chars: int = 300) -> list[str]:
-        """Opening lines (title, dateline, lead) of the articles the passages come from."""
+    def _leads(self, passages: Sequence[Passage | Citation], chars: int | None = 300) -> list[str]:
+        """Opening lines (title, dateline, lead; ``chars=None``: the whole text) of the articles the passages (or
+        citations) come from."""
         leads = []
         for doc_id in dict.fromkeys(p.doc_id for p in passages):
             text = self.index.article_text(doc_id)
@@ -211,7 +212,7 @@ class Engine:
         elif missing := composer.missing_names(question, result.candidates or passages,
                                                self._leads(result.candidates or passages)):
             answer = composer.refusal(question, result.candidates or passages,
-                                      f"They do not mention {', '.join(missing)}.")
+                                      f"They do not mention {', '.join(name_phrases(question, missing))}.")
             used = backend
         elif backend == "extractive":
             answer = composer.extractive(standalone, passages)
@@ -236,6 +237,12 @@ class Engine:
                 notice = f"The language model failed ({exc.message}); this answer was built extractively."
                 answer = composer.extractive(standalone, passages)
                 used = "extractive"
+        if not answer.refused and answer.citations:
+            # an answer whose cited articles never mention a name the question asks about is about something else
+            # ("his speech to the General Assembly" answered from his talks in Hanoi)
+            if missing := composer.missing_names(question, [], self._leads(answer.citations, chars=None)):
+                answer = composer.refusal(question, passages,
+                                          f"They do not mention {', '.join(name_phrases(question, missing))}.")
         answer.question = question
         answer.standalone_question = standalone
         answer.backend = used

@@ -353,3 +353,19 @@ def test_support_does_not_depend_on_inflection_or_the_spelling_of_a_country(gen,
     assert len(answer.citations) == 1 and "“tradition” of Việt Nam" in answer.citations[0].quote
     assert "This is stated" not in answer.text
     assert_citations_consistent(gen, answer)
+
+
+def test_an_answer_from_an_article_that_never_names_what_was_asked_is_refused(gen, server):
+    """Asked about a speech to the General Assembly, the model answers from the Hanoi talks (an article that never
+    mentions the Assembly): the sentence is the source's, but it answers another question."""
+    question = "What did Prime Minister Phạm Minh Chính say in his speech to the UN General Assembly?"
+    server.responder = lambda body: ("Prime Minister Phạm Minh Chính said that supporting and cooperating with the UN "
+                                     f"is a “tradition” of Việt Nam [{number_of(body, 'tradition')}].")
+    answer = gen.ask(question)
+    assert answer.refused and answer.citations == []
+    assert answer.text == f"{REFUSAL_TEXT} They do not mention UN General Assembly."
+    assert answer.related  # the closest passages are still shown, as related
+    # the same answer to a question about what the article does hold is kept
+    answer = gen.ask("What word did Prime Minister Phạm Minh Chính use for Vietnam's support for and cooperation with "
+                     "the UN?")
+    assert not answer.refused and "“tradition”" in answer.citations[0].quote
