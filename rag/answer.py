@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from .citations import parse_cited_sentences
 from .models import Answer, Citation, Passage, SentenceSupport
@@ -120,10 +120,14 @@ class _Verified:
 class Composer:
     """Builds verified answers; holds the verifier and thresholds."""
 
-    def __init__(self, verifier: Verifier, *, support_threshold: float = 0.5, relevance_threshold: float = 0.0) -> None:
+    def __init__(self, verifier: Verifier, *, support_threshold: float = 0.5, relevance_threshold: float = 0.0,
+                 relevance: Callable[[str, Sequence[str]], Sequence[float]] | None = None,
+                 quote_relevance_threshold: float = 0.0) -> None:
         self.verifier = verifier
         self.support_threshold = support_threshold
         self.relevance_threshold = relevance_threshold
+        self.relevance = relevance  # (question, texts) -> cross-encoder logits
+        self.quote_relevance_threshold = quote_relevance_threshold
 
     # --------------------------------------------------------------- refusal
     def has_evidence(self, passages: Sequence[Passage]) -> bool:
@@ -206,8 +210,10 @@ class Composer:
                       passages=list(passages))
 
     # ------------------------------------------------------------ generative
-    def from_generation(self, question: str, generated: str, passages: Sequence[Passage]) -> Answer:
-        """Verify a generated answer against ``passages`` and renumber its citations."""
+    def from_generation(self, question: str, generated: str, passages: Sequence[Passage], *,
+                        standalone: str | None = None) -> Answer:
+        """Verify a generated answer against ``passages`` and renumber its citations (``standalone``: the question
+        as retrieval read it, for follow-ups)."""
         if not generated.strip() or (is_refusal_text(generated) and len(generated) < 200):
             return self.refusal(question, passages)
         parsed = parse_cited_sentences(generated, len(passages))
@@ -232,7 +238,7 @@ class Composer:
                     number = _number_for(citations, p, s, e)
                     parts.append(f"{_before_stop(sent)} [{number}]{_stop(sent)}")
                     sentences.append(SentenceSupport(sent, [number], v.score, True, "; ".join(
-                        x for x in (v.note, f"quoted from the source instead of: {v.text}") if x)))
+                        x for x in (v.note, f"{_QUOTED}{v.text}") if x)))
                 continue
             numbers: list[int] = []
             if v.supported:
@@ -245,6 +251,8 @@ class Composer:
             sentences.append(SentenceSupport(v.text, numbers, v.score, v.supported, v.note))
         if missing := self._missing_answer_type(question, [s.text for s in sentences if s.supported]):
             return self.refusal(question, passages, missing)
+        if self._quotes_miss_the_question(standalone or question, sentences):
+            return self.refusal(question, passages)
         text = " ".join(parts)
         uncovered = [s for s in sentences if not s.supported]
         answer = Answer(question=question, text=text, citations=citations, sentences=sentences,
@@ -253,6 +261,18 @@ class Composer:
             answer.notice = (f"{len(uncovered)} of {len(sentences)} sentences are not supported by the articles "
                              "and are marked as such.")
         return answer
+
+    def _quotes_miss_the_question(self, question: str, sentences: Sequence[SentenceSupport]) -> bool:
+        """Is the answer only the sources' sentences quoted in place of the model's own words, and do those
+        sentences not answer ``question`` (cross-encoder)? A small model asked about something the articles do not
+        hold tends to restate the question as a fact and fill it from a related passage ("The theme of the debate
+        was …"): the words it added are not in the source, and the sentences quoted instead are about something
+        else."""
+        supported = [s for s in sentences if s.supported]
+        if self.relevance is None or not supported or not all(_QUOTED in (s.note or "") for s in supported):
+            return False
+        score = float(self.relevance(question, [" ".join(s.text for s in supported)])[0])
+        return score < self.quote_relevance_threshold
 
     def _verify(self, sentence: str, cited: list[int], passages: Sequence[Passage], invalid: list[int],
                 question: str = "") -> _Verified:
@@ -281,6 +301,9 @@ class Composer:
         reason = problems[0] if problems else "no passage supports this sentence"
         score = max((c.score for c in checks), default=0.0)
         return _Verified(sentence, [], [], False, score, "; ".join(x for x in (note, reason) if x))
+
+
+_QUOTED = "quoted from the source instead of: "
 
 
 def name_phrases(question: str, words: Sequence[str]) -> list[str]:

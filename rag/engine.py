@@ -73,8 +73,16 @@ class Engine:
         return Retriever(self.index, self.settings)
 
     def _composer(self) -> Composer:
-        return Composer(Verifier(self.index.embedder), support_threshold=self.settings.support_threshold,
-                        relevance_threshold=self.settings.relevance_threshold)
+        s = self.settings
+        relevance = None
+        if s.rerank:
+            def relevance(question: str, texts: Sequence[str]) -> Sequence[float]:
+                from .rerank import get_cross_encoder
+
+                return get_cross_encoder(s.rerank_max_tokens).score(question, texts)
+        return Composer(Verifier(self.index.embedder), support_threshold=s.support_threshold,
+                        relevance_threshold=s.relevance_threshold, relevance=relevance,
+                        quote_relevance_threshold=s.quote_relevance_threshold)
 
     def _client(self, backend: str) -> Any:
         if backend not in self._clients:
@@ -231,7 +239,7 @@ class Engine:
                     draft.append(piece)
                     yield StreamEvent("token", piece)
                 timings["generation"] = time.perf_counter() - t1
-                answer = composer.from_generation(question, "".join(draft), context)
+                answer = composer.from_generation(question, "".join(draft), context, standalone=standalone)
             except (BackendError, RagError) as exc:
                 timings["generation"] = time.perf_counter() - t1
                 notice = f"The language model failed ({exc.message}); this answer was built extractively."

@@ -369,3 +369,24 @@ def test_an_answer_from_an_article_that_never_names_what_was_asked_is_refused(ge
     answer = gen.ask("What word did Prime Minister Phạm Minh Chính use for Vietnam's support for and cooperation with "
                      "the UN?")
     assert not answer.refused and "“tradition”" in answer.citations[0].quote
+
+
+def test_a_restated_question_filled_from_a_related_passage_is_refused(gen, server):
+    """The articles never give the debate's theme. A small model restates the question as a fact and fills it from a
+    passage about the session; its words are not the source's, and the source sentences quoted instead do not
+    answer the question (cross-encoder), so nothing is presented as the answer."""
+    question = "What was the theme of the 80th UN General Assembly's general debate?"
+
+    def reply(body):
+        return ("The theme of the 80th UN General Assembly's general debate was multilateralism and the central role "
+                f"of the United Nations [{number_of(body, 'multilateralism')}].")
+
+    server.responder = reply
+    answer = gen.ask(question)
+    assert answer.refused and answer.text == REFUSAL_TEXT and answer.citations == [] and answer.related
+    # the same kind of reply, where the quoted source does answer the question, is kept
+    server.responder = lambda body: (f"On September 22 Luong Cuong and the world body's chief held talks at its New "
+                                     f"York headquarters [{number_of(body, 'September 22')}].")
+    answer = gen.ask("When did Luong Cuong meet Guterres at UN headquarters?")
+    assert not answer.refused and "quoted from the source instead of" in answer.sentences[0].note
+    assert "September 22" in answer.text
