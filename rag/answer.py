@@ -14,7 +14,7 @@ from typing import Callable, Iterator, Sequence
 
 from .citations import parse_cited_sentences
 from .models import Answer, Citation, Passage, SentenceSupport
-from .text import content_terms, fold, numbers_in
+from .text import content_terms, fold, model_text, numbers_in
 from .verify import SupportCheck, Verifier, names_in
 
 __all__ = ["Composer", "build_messages", "REFUSAL_TEXT", "SYSTEM_PROMPT", "prompt_hash", "is_refusal_text", "name_phrases"]
@@ -210,6 +210,17 @@ class Composer:
                       passages=list(passages))
 
     # ------------------------------------------------------------ generative
+    @staticmethod
+    def only_restates(question: str, generated: str) -> bool:
+        """Does a generated reply only restate the question (no word of its own, in any inflection)? Small models
+        sometimes echo "Besides X, Guterres hoped Vietnam would join …" without the answer: a failed generation,
+        not a claim and not a refusal."""
+        from .text import stem
+
+        asked = {stem(t) for t in content_terms(model_text(question))}
+        said = [{stem(t) for t in content_terms(model_text(s.text))} for s in parse_cited_sentences(generated, 99)]
+        return bool(asked) and any(said) and all(terms <= asked for terms in said)
+
     def from_generation(self, question: str, generated: str, passages: Sequence[Passage], *,
                         standalone: str | None = None) -> Answer:
         """Verify a generated answer against ``passages`` and renumber its citations (``standalone``: the question

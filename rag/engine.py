@@ -239,7 +239,12 @@ class Engine:
                     draft.append(piece)
                     yield StreamEvent("token", piece)
                 timings["generation"] = time.perf_counter() - t1
-                answer = composer.from_generation(question, "".join(draft), context, standalone=standalone)
+                if composer.only_restates(standalone, "".join(draft)):
+                    notice = "The language model only restated the question; this answer was built extractively."
+                    answer = composer.extractive(standalone, passages)
+                    used = "extractive"
+                else:
+                    answer = composer.from_generation(question, "".join(draft), context, standalone=standalone)
             except (BackendError, RagError) as exc:
                 timings["generation"] = time.perf_counter() - t1
                 notice = f"The language model failed ({exc.message}); this answer was built extractively."

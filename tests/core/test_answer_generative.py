@@ -390,3 +390,20 @@ def test_a_restated_question_filled_from_a_related_passage_is_refused(gen, serve
     answer = gen.ask("When did Luong Cuong meet Guterres at UN headquarters?")
     assert not answer.refused and "quoted from the source instead of" in answer.sentences[0].note
     assert "September 22" in answer.text
+
+
+def test_a_reply_that_only_restates_the_question_is_answered_extractively(gen, server):
+    question = ("Besides stronger climate commitments, what UN efforts did Guterres hope Vietnam would join when he met "
+                "the Prime Minister?")
+    server.responder = lambda body: ("Besides stronger climate commitments, Guterres hoped Vietnam would join when he "
+                                     "met the Prime Minister. [1]")
+    answer = gen.ask(question)
+    assert not answer.refused and answer.backend == "extractive"
+    assert "only restated the question" in answer.notice
+    assert "preventive diplomacy" in answer.text and any("preventive diplomacy" in c.quote for c in answer.citations)
+    assert_citations_consistent(gen, answer)
+    # a reply with a word of its own is verified as usual, not replaced
+    server.responder = lambda body: ("Guterres hoped Vietnam would join the UN's efforts in preventive diplomacy "
+                                     f"[{number_of(body, 'preventive diplomacy')}].")
+    answer = gen.ask(question)
+    assert not answer.refused and answer.backend != "extractive" and answer.notice is None
