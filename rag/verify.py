@@ -138,7 +138,9 @@ def _best_span(p: Passage, terms: set[str], names: set[str], numbers: set[str]) 
             stated = figures_in(text) if numbers else set()
             found += sum(1 for n in numbers if n in stated)
             cover = _coverage(terms, text)
-            exact = found == len(names) + len(numbers) and cover >= EXACT_COVERAGE
+            # shown as the model wrote it only when the span states it nearly word for word, as worded
+            exact = (found == len(names) + len(numbers) and cover >= EXACT_COVERAGE
+                     and _coverage(terms, text, inflections=False) >= EXACT_COVERAGE)
             key = (exact, found, cover, -(e - s))
             if best is None or key > best[0]:
                 best = (key, (s, e, text, exact))
@@ -159,14 +161,19 @@ def _stem(word: str) -> str:
     return word[:-2] if word.endswith(("'s", "’s")) else word
 
 
-def _coverage(terms: set[str], text: str) -> float:
-    """Share of ``terms`` the text states, in any inflection ("hoped" ~ "hope") or spelling ("Vietnam" ~ "Việt
-    Nam")."""
+def _coverage(terms: set[str], text: str, *, inflections: bool = True) -> float:
+    """Share of ``terms`` the text states, in one spelling per place ("Vietnam" ~ "Việt Nam") and, with
+    ``inflections``, in any word form ("hoped" ~ "hope"; else only a plural or a shared 5-letter start)."""
     if not terms:
         return 1.0
     canonical = model_text(text)
-    have = {stem(w) for w in content_terms(canonical)}
-    hit = sum(1 for t in terms if stem(t) in have or (len(t) > 4 and t[:5] in canonical))
+    have = content_terms(canonical)
+    if inflections:
+        stems = {stem(w) for w in have}
+        hit = sum(1 for t in terms if stem(t) in stems or (len(t) > 4 and t[:5] in canonical))
+    else:
+        singular = {h.rstrip("s") for h in have}
+        hit = sum(1 for t in terms if t in have or t.rstrip("s") in singular or (len(t) > 4 and t[:5] in canonical))
     return hit / len(terms)
 
 
