@@ -67,6 +67,7 @@ class NewsIndex:
             self.store = ChromaStore(self.data_dir, self.name, url=settings.chroma_url)
         self.lexical = LexicalIndex(self.data_dir / "lexical" / self.name)
         self._meta_cache: dict[str, dict] | None = None
+        self._latest_year: tuple[object, int | None] = (None, None)  # (records it was read from, year)
         self._text_cache: dict[str, str] = {}
         self._thread_lock = threading.RLock()
         self._last_sync_check = 0.0
@@ -294,6 +295,14 @@ class NewsIndex:
         if self._meta_cache is None:
             self._meta_cache = self.store.article_records()
         return self._meta_cache
+
+    def latest_year(self) -> int | None:
+        """Publication year of the newest dated article (read once per change of the records, not per query)."""
+        records = self.records()
+        if self._latest_year[0] is not records:
+            years = [int(r["date_num"]) // 10000 for r in records.values() if int(r.get("date_num") or 0)]
+            self._latest_year = (records, max(years) if years else None)
+        return self._latest_year[1]
 
     def documents(self) -> list[DocumentInfo]:
         """Every indexed article, newest first (undated last)."""

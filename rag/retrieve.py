@@ -85,7 +85,7 @@ class Retriever:
         timings["lexical"] = time.perf_counter() - t2
         fused = rrf_fuse({"dense": dense_ids, "lexical": [c for c, _ in lexical]},
                          {"dense": s.dense_weight, "lexical": s.lexical_weight}, k=s.rrf_k)
-        date_hint = date_range_in_question(query, default_year=self._default_year())
+        date_hint = date_range_in_question(query, default_year=self.index.latest_year())
         if date_hint and since is None and until is None:
             fused = self._boost_dates(fused, date_hint)
         order = sorted(fused, key=fused.get, reverse=True)
@@ -139,9 +139,6 @@ class Retriever:
         return RetrievalResult(passages=final, candidates=candidates, timings=timings, date_hint=date_hint,
                                reranked=do_rerank and bool(candidates) and not agreed)
 
-    def _default_year(self) -> int | None:
-        years = [int(r["date_num"]) // 10000 for r in self.index.records().values() if int(r.get("date_num") or 0)]
-        return max(years) if years else None
 
     def _boost_dates(self, fused: dict[str, float], hint: tuple[int, int]) -> dict[str, float]:
         """Nudge chunks of articles published in (or a few days after) the period the question names."""

@@ -114,14 +114,12 @@ class ChromaStore:
             offset += page
 
     def query(self, embedding: np.ndarray, k: int, where: dict | None) -> tuple[list[str], list[float]]:
-        """Chunk ids and cosine similarities of the ``k`` nearest chunks."""
-        total = self.count()
-        if total == 0:
-            return [], []
+        """Chunk ids and cosine similarities of the ``k`` nearest chunks (fewer when the store holds fewer; Chroma
+        caps ``n_results`` itself, so no count round trip is spent on every query)."""
         got = self._call(
             self.chunks.query,
             query_embeddings=[embedding.tolist()],
-            n_results=min(k, total),
+            n_results=k,
             where=where,
             include=["distances"],
         )
