@@ -153,3 +153,19 @@ def test_an_uncalibrated_embedder_still_gets_the_relevance_check_when_the_retrie
     assert top.scores["rerank"] > eng.settings.relevance_threshold and all("rerank" not in p.scores for p in rest)
     monkeypatch.undo()
     assert [p.chunk_id for p in result.passages] == [p.chunk_id for p in eng.retrieve(question).passages]
+
+
+def test_more_results_than_the_store_holds_and_an_emptied_store(fresh_engine):
+    """The dense query asks Chroma for ``dense_k`` results without counting first: a small store gives what it has,
+    an emptied one gives nothing, and the date hint's year follows the records as they change."""
+    eng = fresh_engine(dense_k=500)
+    held = eng.index.store.count()
+    ids, scores = eng.index.store.query(eng.index.embedder.embed_query("Guterres in Hanoi"), 500, None)
+    assert len(ids) == held and len(set(ids)) == held and scores == sorted(scores, reverse=True)
+    assert eng.index.latest_year() == 2025
+    for doc_id in list(eng.index.records()):
+        eng.delete(doc_id)
+    eng.index.refresh(force=True)
+    assert eng.index.latest_year() is None
+    result = eng.retrieve("When did Guterres visit Hanoi?")
+    assert result.passages == [] and eng.ask("When did Guterres visit Hanoi?").refused
