@@ -53,3 +53,15 @@ def test_a_trailing_this_is_stated_in_excerpt_cites_the_sentence_before_it():
     # alone, it is still a sentence (nothing before it to cite)
     [alone] = parse_cited_sentences("This is stated in excerpt [2].", 3)
     assert alone.cited == [2]
+
+
+def test_a_refusal_names_what_the_question_asked_about_as_it_wrote_it():
+    from rag.answer import name_phrases
+
+    question = "What did Prime Minister Phạm Minh Chính say in his speech to the UN General Assembly in New York?"
+    assert name_phrases(question, ["Assembly", "York"]) == ["UN General Assembly", "New York"]
+    assert name_phrases("What did Foreign Minister Bùi Thanh Sơn say?", ["Bùi", "Thanh"]) == [
+        "Foreign Minister Bùi Thanh Sơn"]
+    # the question's first word is not part of a name; a word not found stays as given
+    assert name_phrases("Who is the UN Resident Coordinator?", ["Coordinator"]) == ["UN Resident Coordinator"]
+    assert name_phrases("Where is it?", ["Gotham"]) == ["Gotham"]
