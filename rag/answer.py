@@ -20,6 +20,7 @@ from .verify import SupportCheck, Verifier, names_in
 __all__ = ["Composer", "build_messages", "REFUSAL_TEXT", "SYSTEM_PROMPT", "prompt_hash", "is_refusal_text", "name_phrases"]
 
 REFUSAL_TEXT = "The articles don't say."
+SAME_KIND_SIMILARITY = 0.7  # bge-small cosine of two counted nouns: countries/nations 0.86, countries/years 0.64
 
 SYSTEM_PROMPT = (
     "You answer questions about news articles. Use only facts from the numbered excerpts; "
@@ -156,13 +157,27 @@ class Composer:
                 missing.append(word)
         return missing
 
-    @staticmethod
-    def _missing_answer_type(question: str, sentences: Sequence[str]) -> str | None:
+    def _missing_answer_type(self, question: str, sentences: Sequence[str]) -> str | None:
         """Why the supported ``sentences`` cannot answer a "how many / how much" ``question`` (they give no
         number), else None."""
-        if _answer_type(question) == "number" and not any(_figures(s) - _figures(question) for s in sentences):
+        if _answer_type(question) != "number":
+            return None
+        if not any(_figures(s) - _figures(question) for s in sentences):
             return "They give no figure for it."
+        counted = _counted_noun(question)
+        if counted and not any(_counts(s, counted, _figures(question), self._same_kind) for s in sentences):
+            # "How many countries signed?" answered by "120 representatives from UN member countries": a figure, but
+            # of something else
+            return f"They give no number of {counted[1]}."
         return None
+
+    def _same_kind(self, a: str, b: str) -> bool:
+        """Are two counted nouns near-synonyms ("countries" / "nations", "soldiers" / "troops") by the packaged
+        embedder? Without an embedder, only the same word is."""
+        embedder = self.verifier.embedder
+        if embedder is None:
+            return False
+        return float(embedder.embed_query(a) @ embedder.embed_query(b)) >= SAME_KIND_SIMILARITY
 
     def refusal(self, question: str, passages: Sequence[Passage], reason: str | None = None) -> Answer:
         text = REFUSAL_TEXT if reason is None else f"{REFUSAL_TEXT} {reason}"
@@ -451,6 +466,64 @@ def _figures(text: str) -> set[str]:
     delegates…" gives {"120"}."""
     undated = _DATE_PART.sub(" ", text)
     return numbers_in(undated) | {w.lower().rstrip("s") for w in _NUMBER_WORDS.findall(undated)}
+
+
+_IRREGULAR_PLURALS = frozenset("people men women children police staff personnel troops cattle sheep fish deer data "
+                               "media crew".split())
+
+
+def _counted_noun(question: str) -> tuple[str, str] | None:
+    """(stem, words) of what a "how many …" question counts: the words after "how many" up to the first plural noun
+    ("How many international organisations is …" gives ("organis", "international organisations")); None when no
+    plural follows within four words ("how many of …", "how many are …")."""
+    from .text import stem, tokens
+
+    words = tokens(question)
+    lower = [w.lower() for w in words]
+    for i in range(len(lower) - 1):
+        if lower[i] == "how" and lower[i + 1] == "many":
+            run: list[str] = []
+            for w in words[i + 2:i + 8]:
+                if not w[:1].isalpha():
+                    break
+                low = w.lower()
+                if low in ("of", "the") and not run:  # "how many of the world's largest economies"
+                    continue
+                run.append(w)
+                if _is_plural(w):
+                    return stem(fold(w)), " ".join(run)
+            return None
+    return None
+
+
+def _counts(sentence: str, counted: tuple[str, str], asked: set[str],
+            same_kind: Callable[[str, str], bool] = lambda a, b: False) -> bool:
+    """Does ``sentence`` give a figure that can count ``counted``? A new figure followed within four words by the
+    counted noun does; so does one followed by no plural noun ("12 were killed") or by a near-synonym
+    (``same_kind``: "65 states" for countries), and any figure when the question counts people in general.
+    "120 representatives" does not count countries, nor "20 years"."""
+    from .text import stem, tokens
+
+    words = tokens(_DATE_PART.sub(" ", sentence))
+    stems = [stem(fold(w)) for w in words]
+    for i, w in enumerate(words):
+        if not (_figures(w) - asked):
+            continue
+        if counted[0] in stems[i + 1:i + 5] or counted[0] in _GENERIC_COUNTS:
+            return True
+        following = next((x for x in words[i + 1:i + 3] if not _figures(x)), "")
+        if not _is_plural(following) or same_kind(counted[1].split()[-1].lower(), following.lower()):
+            return True
+    return False
+
+
+_GENERIC_COUNTS = frozenset({"peopl", "person", "individu"})
+
+
+def _is_plural(word: str) -> bool:
+    low = word.lower()
+    return low in _IRREGULAR_PLURALS or (low.endswith("s") and not low.endswith(("ss", "us", "'s", "’s"))
+                                         and len(low) > 3)
 
 
 def _has_type(sentence: str, kind: str) -> bool:

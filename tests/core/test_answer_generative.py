@@ -299,6 +299,38 @@ def test_how_many_question_answered_without_a_figure_is_refused(gen, server, que
     assert answer.citations == [] and answer.related
 
 
+def test_a_figure_that_counts_something_else_does_not_answer_how_many(gen, server):
+    """"How many countries signed?" answered with the 120 representatives who attended: a figure, of other things."""
+    server.responder = lambda body: ("120 representatives from UN member countries, research institutes and "
+                                     "international organisations participated in the event "
+                                     f"[{number_of(body, '120 representatives')}].")
+    answer = gen.ask("How many countries signed the UN Convention against Cybercrime at the New York event?")
+    assert answer.refused and answer.text == f"{REFUSAL_TEXT} They give no number of countries."
+    # asked about the people who took part, the same figure answers
+    answer = gen.ask("How many people took part in the New York event on the Hanoi Convention?")
+    assert not answer.refused and "120" in answer.text
+    # and a count of the asked things answers, whatever else the sentence counts
+    server.responder = lambda body: (f"Viet Nam has diplomatic ties with 194 countries "
+                                     f"[{number_of(body, '194 countries')}].")
+    answer = gen.ask("With how many countries does Viet Nam have diplomatic ties?")
+    assert not answer.refused and "194 countries" in answer.text
+
+
+@pytest.mark.parametrize("sentence,counts", [
+    ("Viet Nam has diplomatic ties with 194 countries.", True),
+    ("Sixty-five states signed it on the first day.", True),  # a near-synonym (embedder)
+    ("At least 12 were killed.", True),  # no noun after the figure
+    ("120 representatives from UN member countries attended.", False),
+    ("It was the first such treaty in over 20 years.", False),
+])
+def test_what_a_figure_counts(gen, sentence, counts):
+    from rag.answer import _counted_noun, _counts
+
+    counted = _counted_noun("How many countries signed the convention?")
+    assert counted == ("countri", "countries")
+    assert _counts(sentence, counted, set(), gen._composer()._same_kind) is counts
+
+
 def test_a_date_from_the_question_is_still_checked_against_the_passage(gen, server):
     # the question's own date is no licence: a passage about September 22 does not answer for September 29
     question = "What did Luong Cuong and Guterres discuss on September 29?"
