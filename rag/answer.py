@@ -20,7 +20,9 @@ from .verify import SupportCheck, Verifier, names_in
 __all__ = ["Composer", "build_messages", "REFUSAL_TEXT", "SYSTEM_PROMPT", "prompt_hash", "is_refusal_text", "name_phrases"]
 
 REFUSAL_TEXT = "The articles don't say."
-SAME_KIND_SIMILARITY = 0.7  # bge-small cosine of two counted nouns: countries/nations 0.86, countries/years 0.64
+# bge-small cosine of two counted nouns: countries/nations 0.88, delegates/representatives 0.73, countries/years
+# 0.66, countries/representatives 0.59
+SAME_KIND_SIMILARITY = 0.7
 
 SYSTEM_PROMPT = (
     "You answer questions about news articles. Use only facts from the numbered excerpts; "
@@ -172,12 +174,13 @@ class Composer:
         return None
 
     def _same_kind(self, a: str, b: str) -> bool:
-        """Are two counted nouns near-synonyms ("countries" / "nations", "soldiers" / "troops") by the packaged
-        embedder? Without an embedder, only the same word is."""
+        """Are two counted nouns near-synonyms ("countries" / "nations", "delegates" / "representatives") by the
+        packaged embedder? Without an embedder, only the same word is."""
         embedder = self.verifier.embedder
         if embedder is None:
             return False
-        return float(embedder.embed_query(a) @ embedder.embed_query(b)) >= SAME_KIND_SIMILARITY
+        va, vb = embedder.embed_passages([a, b])  # plain words: no query instruction in front of either
+        return float(va @ vb) >= SAME_KIND_SIMILARITY
 
     def refusal(self, question: str, passages: Sequence[Passage], reason: str | None = None) -> Answer:
         text = REFUSAL_TEXT if reason is None else f"{REFUSAL_TEXT} {reason}"
