@@ -14,7 +14,7 @@ from typing import Callable, Iterator, Sequence
 
 from .citations import parse_cited_sentences
 from .models import Answer, Citation, Passage, SentenceSupport
-from .text import content_terms, fold, model_text, numbers_in
+from .text import content_terms, fold, model_text, numbers_in, stem, tokens
 from .verify import SupportCheck, Verifier, names_in
 
 __all__ = ["Composer", "build_messages", "REFUSAL_TEXT", "SYSTEM_PROMPT", "prompt_hash", "is_refusal_text", "name_phrases"]
@@ -161,7 +161,7 @@ class Composer:
 
     def _missing_answer_type(self, question: str, sentences: Sequence[str]) -> str | None:
         """Why the supported ``sentences`` cannot answer a "how many / how much" ``question`` (they give no
-        number), else None."""
+        figure, or only figures of other things than the question counts), else None."""
         if _answer_type(question) != "number":
             return None
         if not any(_figures(s) - _figures(question) for s in sentences):
@@ -185,6 +185,10 @@ class Composer:
     def refusal(self, question: str, passages: Sequence[Passage], reason: str | None = None) -> Answer:
         text = REFUSAL_TEXT if reason is None else f"{REFUSAL_TEXT} {reason}"
         return Answer(question=question, text=text, refused=True, related=list(passages[:3]))
+
+    def unmentioned(self, question: str, passages: Sequence[Passage], missing: Sequence[str]) -> Answer:
+        """The refusal for names of the question that the sources do not mention (as the question wrote them)."""
+        return self.refusal(question, passages, f"They do not mention {', '.join(name_phrases(question, missing))}.")
 
     # ------------------------------------------------------------ extractive
     def extractive(self, question: str, passages: Sequence[Passage], *, max_sentences: int = 3) -> Answer:
@@ -233,8 +237,6 @@ class Composer:
         """Does a generated reply only restate the question (no word of its own, in any inflection)? Small models
         sometimes echo "Besides X, Guterres hoped Vietnam would join …" without the answer: a failed generation,
         not a claim and not a refusal."""
-        from .text import stem
-
         asked = {stem(t) for t in content_terms(model_text(question))}
         said = [{stem(t) for t in content_terms(model_text(s.text))} for s in parse_cited_sentences(generated, 99)]
         return bool(asked) and any(said) and all(terms <= asked for terms in said)
@@ -338,8 +340,6 @@ _QUOTED = "quoted from the source instead of: "
 def name_phrases(question: str, words: Sequence[str]) -> list[str]:
     """The runs of capitalised words of ``question`` that hold ``words`` ("Assembly" -> "UN General Assembly"), for
     messages that quote what the question asked about."""
-    from .text import tokens
-
     runs: list[list[str]] = []
     for i, w in enumerate(tokens(question)):
         capital = w[:1].isupper() and (i > 0 or fold(w) not in _NAME_SKIP)
@@ -353,8 +353,6 @@ def name_phrases(question: str, words: Sequence[str]) -> list[str]:
 
 def _question_names(question: str) -> list[str]:
     """Capitalised words of a question that are not its first word (names, places, organisations)."""
-    from .text import tokens
-
     words = tokens(question)
     return list(dict.fromkeys(w for i, w in enumerate(words) if i > 0 and w[:1].isupper() and len(w) > 1
                               and fold(w) not in _NAME_SKIP))
@@ -479,8 +477,6 @@ def _counted_noun(question: str) -> tuple[str, str] | None:
     """(stem, words) of what a "how many …" question counts: the words after "how many" up to the first plural noun
     ("How many international organisations is …" gives ("organis", "international organisations")); None when no
     plural follows within four words ("how many of …", "how many are …")."""
-    from .text import stem, tokens
-
     words = tokens(question)
     lower = [w.lower() for w in words]
     for i in range(len(lower) - 1):
@@ -505,8 +501,6 @@ def _counts(sentence: str, counted: tuple[str, str], asked: set[str],
     counted noun does; so does one followed by no plural noun ("12 were killed") or by a near-synonym
     (``same_kind``: "65 states" for countries), and any figure when the question counts people in general.
     "120 representatives" does not count countries, nor "20 years"."""
-    from .text import stem, tokens
-
     words = tokens(_DATE_PART.sub(" ", sentence))
     stems = [stem(fold(w)) for w in words]
     for i, w in enumerate(words):

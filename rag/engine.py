@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from .answer import Composer, build_messages, name_phrases
+from .answer import Composer, build_messages
 from .articles import has_visible_text
 from .condense import condense_deterministic, condense_messages, needs_context
 from .config import Settings
@@ -219,8 +219,7 @@ class Engine:
             used = backend
         elif missing := composer.missing_names(question, result.candidates or passages,
                                                self._leads(result.candidates or passages)):
-            answer = composer.refusal(question, result.candidates or passages,
-                                      f"They do not mention {', '.join(name_phrases(question, missing))}.")
+            answer = composer.unmentioned(question, result.candidates or passages, missing)
             used = backend
         elif backend == "extractive":
             answer = composer.extractive(standalone, passages)
@@ -254,8 +253,7 @@ class Engine:
             # an answer whose cited articles never mention a name the question asks about is about something else
             # ("his speech to the General Assembly" answered from his talks in Hanoi)
             if missing := composer.missing_names(question, [], self._leads(answer.citations, chars=None)):
-                answer = composer.refusal(question, passages,
-                                          f"They do not mention {', '.join(name_phrases(question, missing))}.")
+                answer = composer.unmentioned(question, passages, missing)
         answer.question = question
         answer.standalone_question = standalone
         answer.backend = used
