@@ -139,7 +139,6 @@ class Retriever:
         return RetrievalResult(passages=final, candidates=candidates, timings=timings, date_hint=date_hint,
                                reranked=do_rerank and bool(candidates) and not agreed)
 
-
     def _boost_dates(self, fused: dict[str, float], hint: tuple[int, int]) -> dict[str, float]:
         """Nudge chunks of articles published in (or a few days after) the period the question names."""
         since, until = hint

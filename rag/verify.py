@@ -94,7 +94,7 @@ class Verifier:
         results = []
         for p in passages:
             best = _best_span(p, terms, all_names, numbers)
-            lexical = _coverage(terms, best[2])
+            lexical = best[4]
             passage_folded = fold(f"{p.title} {p.text}")
             passage_joined = _joined(passage_folded)
             semantic = 0.0
@@ -122,7 +122,7 @@ class Verifier:
         return results
 
 
-def _best_span(p: Passage, terms: set[str], names: set[str], numbers: set[str]) -> tuple[int, int, str, bool]:
+def _best_span(p: Passage, terms: set[str], names: set[str], numbers: set[str]) -> tuple[int, int, str, bool, float]:
     """``(start, end, text, exact)`` of the run of consecutive sentences of ``p`` that best carries a sentence with
     these content ``terms``, ``names`` and ``numbers``: exact runs first, then the most names and numbers, then
     coverage, then the shortest."""
@@ -137,13 +137,12 @@ def _best_span(p: Passage, terms: set[str], names: set[str], numbers: set[str]) 
             found = sum(1 for n in names if _mentioned(n, folded, joined))
             stated = figures_in(text) if numbers else set()
             found += sum(1 for n in numbers if n in stated)
-            cover = _coverage(terms, text)
+            cover, as_written = _coverages(terms, text)
             # shown as the model wrote it only when the span states it nearly word for word, as worded
-            exact = (found == len(names) + len(numbers) and cover >= EXACT_COVERAGE
-                     and _coverage(terms, text, inflections=False) >= EXACT_COVERAGE)
+            exact = found == len(names) + len(numbers) and cover >= EXACT_COVERAGE and as_written >= EXACT_COVERAGE
             key = (exact, found, cover, -(e - s))
             if best is None or key > best[0]:
-                best = (key, (s, e, text, exact))
+                best = (key, (s, e, text, exact, cover))
     return best[1]
 
 
@@ -161,19 +160,18 @@ def _stem(word: str) -> str:
     return word[:-2] if word.endswith(("'s", "’s")) else word
 
 
-def _coverage(terms: set[str], text: str, *, inflections: bool = True) -> float:
-    """Share of ``terms`` the text states, in one spelling per place ("Vietnam" ~ "Việt Nam") and, with
-    ``inflections``, in any word form ("hoped" ~ "hope"; else only a plural or a shared 5-letter start)."""
+def _coverages(terms: set[str], text: str) -> tuple[float, float]:
+    """Shares of ``terms`` the text states, in one spelling per place ("Vietnam" ~ "Việt Nam"): in any word form
+    ("hoped" ~ "hope"), and as written (only a plural or a shared 5-letter start may differ)."""
     if not terms:
-        return 1.0
+        return 1.0, 1.0
     canonical = model_text(text)
     have = content_terms(canonical)
-    if inflections:
-        stems = {stem(w) for w in have}
-        hit = sum(1 for t in terms if stem(t) in stems or (len(t) > 4 and t[:5] in canonical))
-    else:
-        singular = {h.rstrip("s") for h in have}
-        hit = sum(1 for t in terms if t in have or t.rstrip("s") in singular or (len(t) > 4 and t[:5] in canonical))
-    return hit / len(terms)
+    stems = {stem(w) for w in have}
+    singular = {h.rstrip("s") for h in have}
+    shared_start = {t for t in terms if len(t) > 4 and t[:5] in canonical}
+    inflected = sum(1 for t in terms if stem(t) in stems or t in shared_start)
+    written = sum(1 for t in terms if t in have or t.rstrip("s") in singular or t in shared_start)
+    return inflected / len(terms), written / len(terms)
 
 
