@@ -14,7 +14,7 @@ from typing import Callable, Iterator, Sequence
 
 from .citations import parse_cited_sentences
 from .models import Answer, Citation, Passage, SentenceSupport
-from .text import content_terms, fold, model_text, numbers_in, stem, tokens
+from .text import content_terms, fold, model_text, nfc, numbers_in, stem, tokens
 from .verify import SupportCheck, Verifier, names_in
 
 __all__ = ["Composer", "build_messages", "REFUSAL_TEXT", "SYSTEM_PROMPT", "prompt_hash", "is_refusal_text", "name_phrases"]
@@ -131,6 +131,7 @@ class Composer:
         self.relevance_threshold = relevance_threshold
         self.relevance = relevance  # (question, texts) -> cross-encoder logits
         self.quote_relevance_threshold = quote_relevance_threshold
+        self._kinds: dict[tuple[str, str], bool] = {}
 
     # --------------------------------------------------------------- refusal
     def has_evidence(self, passages: Sequence[Passage]) -> bool:
@@ -173,14 +174,26 @@ class Composer:
             return f"They give no number of {counted[1]}."
         return None
 
+    def _unlinked_role(self, question: str, sources: Sequence[str]) -> str | None:
+        """Why ``sources`` cannot answer "Who is the <Title> of <X>?": none of them ties the title to X ("President
+        of the 80th session", "General Assembly President", "UN Secretary-General"), else None. Every word of
+        "The President of the 80th session is President Cường" can be in a source that only says President Cường
+        attended the 80th session: the words are there, the role is not."""
+        asked = _asked_role(question)
+        if asked is None or any(_ties_role(text, *asked[:2], self._same_kind) for text in sources):
+            return None
+        return f"They do not say who the {asked[2]} is."
+
     def _same_kind(self, a: str, b: str) -> bool:
         """Are two counted nouns near-synonyms ("countries" / "nations", "delegates" / "representatives") by the
         packaged embedder? Without an embedder, only the same word is."""
         embedder = self.verifier.embedder
         if embedder is None:
-            return False
-        va, vb = embedder.embed_passages([a, b])  # plain words: no query instruction in front of either
-        return float(va @ vb) >= SAME_KIND_SIMILARITY
+            return a == b
+        if (a, b) not in self._kinds:
+            va, vb = embedder.embed_passages([a, b])  # plain words: no query instruction in front of either
+            self._kinds[(a, b)] = float(va @ vb) >= SAME_KIND_SIMILARITY
+        return self._kinds[(a, b)]
 
     def refusal(self, question: str, passages: Sequence[Passage], reason: str | None = None) -> Answer:
         text = REFUSAL_TEXT if reason is None else f"{REFUSAL_TEXT} {reason}"
@@ -220,6 +233,8 @@ class Composer:
         chosen.sort(key=lambda c: (c[1], c[2][0]))
         chosen = _with_enumerations(chosen, passages)
         if missing := self._missing_answer_type(question, [c[3] for c in chosen]):
+            return self.refusal(question, passages, missing)
+        if missing := self._unlinked_role(question, [passages[c[1]].text for c in chosen]):
             return self.refusal(question, passages, missing)
         citations: list[Citation] = []
         sentences: list[SentenceSupport] = []
@@ -281,6 +296,8 @@ class Composer:
             parts.append(f"{_before_stop(body)} {marks}".rstrip() + _stop(body) if marks else body)
             sentences.append(SentenceSupport(v.text, numbers, v.score, v.supported, v.note))
         if missing := self._missing_answer_type(question, [s.text for s in sentences if s.supported]):
+            return self.refusal(question, passages, missing)
+        if missing := self._unlinked_role(question, [_cited_text(c, passages) for c in citations]):
             return self.refusal(question, passages, missing)
         if self._quotes_miss_the_question(standalone or question, sentences):
             return self.refusal(question, passages)
@@ -402,6 +419,11 @@ def _with_enumerations(chosen: list[tuple], passages: Sequence[Passage], most: i
     return out
 
 
+def _cited_text(citation: Citation, passages: Sequence[Passage]) -> str:
+    """The text of the passage a citation points into."""
+    return next((p.text for p in passages if p.chunk_id == citation.chunk_id), citation.quote)
+
+
 def _number_for(citations: list[Citation], p: Passage, start: int, end: int) -> int:
     """The citation number of (passage, span), adding a new one (numbered in order of first use)."""
     for c in citations:
@@ -512,6 +534,72 @@ def _counts(sentence: str, counted: tuple[str, str], asked: set[str],
         if not _is_plural(following) or same_kind(counted[1].split()[-1].lower(), following.lower()):
             return True
     return False
+
+
+_ROLE_QUESTION = re.compile(
+    r"^\s*(?i:who\s+(?:is|was|are|were|will\s+be|has\s+been|had\s+been)\s+(?:the\s+)?)"
+    r"(?P<role>(?i:(?:current|new|former|acting|then)\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2})\s+of\s+"
+    r"(?P<of>[^?]+)")
+_WORD = r"[\w’'-]+"
+
+
+def _asked_role(question: str) -> tuple[str, list[str], str] | None:
+    """(title, words of what it is the title of, "title of X" as written) for "Who is the <Title> of <X>?"
+    questions; the title is written with a capital ("President", "CEO", "Secretary-General"), so "Who was the winner
+    of …" (often answered as "X won …") is left out."""
+    m = _ROLE_QUESTION.match(nfc(question))
+    if not m:
+        return None
+    role, of = m.group("role"), m.group("of").strip()
+    title = fold(role.split()[-1]).lower()
+    if any(_is_lesser(fold(w).lower()) for w in role.split()[:-1]):
+        title = " ".join(fold(w).lower() for w in role.split()[-2:])  # "Vice President": the whole rank
+    words = tokens(of)
+    keys = {fold(w).lower() for w in words if len(w) > 1 and fold(w).lower() not in _NAME_SKIP}
+    run: list[str] = []
+    for w in words + [""]:  # "United Nations" is also "UN"
+        if w[:1].isupper():
+            run.append(w)
+            continue
+        if len(run) >= 2:
+            keys.add("".join(x[0] for x in run).lower())
+        run = []
+    return title, sorted(keys, key=len, reverse=True), f"{role} of {of}"
+
+
+def _ties_role(text: str, title: str, keys: Sequence[str], same_kind: Callable[[str, str], bool]) -> bool:
+    """Does ``text`` name ``title`` together with one of ``keys``: "<title> of (the) … <key>" or "<key>('s) …
+    <title>", within three words and no punctuation between, the title word itself or a near-synonym by
+    ``same_kind`` ("Tesla chief executive" for CEO), and not a lesser rank ("Deputy Secretary-General" is not the
+    Secretary-General)? Words are compared accent-folded and lower-cased; a key also matches as a prefix
+    ("Vietnamese" for Vietnam)."""
+    low = fold(model_text(text)).lower()
+    key = "(?:" + "|".join(re.escape(k) + (r"[\w’'-]*" if len(k) >= 4 else r"\b") for k in keys) + ")"
+    size = len(title.split())
+
+    def is_title(words: list[str], i: int) -> bool:
+        word = " ".join(words[max(0, i - size + 1):i + 1]).strip("’'-")
+        if i >= size and _is_lesser(words[i - size]) or _is_lesser(word) and not _is_lesser(title):
+            return False
+        return word.startswith(title) or (len(word) > 2 and word not in _NAME_SKIP and same_kind(title, word))
+
+    for m in re.finditer(rf"\b({_WORD})\s+of\s+(?:the\s+)?(?:{_WORD}\s+){{0,2}}{key}", low):
+        words = low[max(0, m.start(1) - 40):m.end(1)].split()
+        if is_title(words, len(words) - 1):
+            return True
+    for m in re.finditer(rf"\b{key}(?:['’]s)?((?:\s+{_WORD}){{1,3}})", low):
+        words = low[max(0, m.start(1) - 40):m.start(1)].split()[-1:] + m.group(1).split()
+        if any(is_title(words, i) for i in range(1, len(words))):
+            return True
+    return False
+
+
+_LESSER = ("deputy", "vice", "assistant", "under", "former", "ex-", "ex ")
+
+
+def _is_lesser(word: str) -> bool:
+    """Does a title word lower the rank ("Deputy", "Vice", "vice-president", "former")?"""
+    return word.startswith(_LESSER)
 
 
 _GENERIC_COUNTS = frozenset({"peopl", "person", "individu"})

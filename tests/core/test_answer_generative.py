@@ -332,6 +332,61 @@ def test_what_a_figure_counts(gen, sentence, counts):
     assert _counts(sentence, counted, set(), gen._composer()._same_kind) is counts
 
 
+def test_a_title_the_sources_never_give_the_person_is_refused(gen, server):
+    """Asked who presides over the 80th session, the model names President Cường, who attended it: every word of
+    the answer is in the source, but the source never ties the title to the session."""
+    question = "Who is the President of the 80th session of the UN General Assembly?"
+    server.responder = lambda body: ("The President of the 80th session of the UN General Assembly is President "
+                                     f"Lương Cường [{number_of(body, '80th')}].")
+    answer = gen.ask(question)
+    assert answer.refused and answer.citations == [] and answer.related
+    assert answer.text == (f"{REFUSAL_TEXT} They do not say who the President of the 80th session of the UN General "
+                           "Assembly is.")
+    # asked for a title the sources do give him, the same kind of answer is kept
+    server.responder = lambda body: ("The Secretary-General of the United Nations is António Guterres "
+                                     f"[{number_of(body, 'Secretary-General')}].")
+    answer = gen.ask("Who is the Secretary-General of the United Nations?")
+    assert not answer.refused and "Guterres" in answer.text and answer.citations
+
+
+_HEAD_OF_UN = "Who is the Secretary-General of the United Nations?"
+
+
+@pytest.mark.parametrize("question,text,ties", [
+    (_HEAD_OF_UN, "UN Secretary-General António Guterres arrived in Hanoi.", True),  # acronym, title after it
+    (_HEAD_OF_UN, "António Guterres, Secretary-General of the United Nations, arrived.", True),  # "<title> of the X"
+    (_HEAD_OF_UN, "Guterres met United Nations Deputy Secretary-General Ghada Waly.", False),  # a lesser rank
+    ("Who is the Deputy Secretary-General of the UN?", "UN Deputy Secretary-General Ghada Waly spoke.", True),
+    (_HEAD_OF_UN, "Vietnamese President Lương Cường spoke at the United Nations.", False),  # another title
+    ("Who is the CEO of Tesla?", "Tesla chief executive Elon Musk said so.", True),  # a near-synonym (embedder)
+    ("Who is the President of the 80th session of the UN General Assembly?",
+     "President Lương Cường attended the 80th session of the United Nations General Assembly.", False),  # words apart
+    ("Who is the President of the 80th session of the UN General Assembly?",
+     "On the UN’s 80th anniversary, President Cường voiced support.", False),  # a comma between
+], ids=["acronym", "title-of", "deputy", "asked-deputy", "other-title", "synonym", "words-apart", "comma-between"])
+def test_when_a_source_ties_a_title_to_what_it_heads(gen, question, text, ties):
+    from rag.answer import _asked_role, _ties_role
+
+    title, keys, _ = _asked_role(question)
+    assert _ties_role(text, title, keys, gen._composer()._same_kind) is ties
+
+
+@pytest.mark.parametrize("question,asked", [
+    ("Who is the President of Vietnam?", ("president", "President of Vietnam")),
+    ("Who is the Vice President of Vietnam?", ("vice president", "Vice President of Vietnam")),
+    (_HEAD_OF_UN, ("secretary-general", "Secretary-General of the United Nations")),
+    ("who was the acting Foreign Minister of Vietnam?", ("minister", "acting Foreign Minister of Vietnam")),
+    ("Who was the winner of the election?", None),  # not a title: often answered "X won …"
+    ("Who met the President of Vietnam?", None),  # asks for someone else, not the title holder
+    ("Who is Ghada Waly?", None),
+])
+def test_which_questions_ask_for_a_title_holder(question, asked):
+    from rag.answer import _asked_role
+
+    got = _asked_role(question)
+    assert (got if got is None else (got[0], got[2])) == asked
+
+
 def test_a_date_from_the_question_is_still_checked_against_the_passage(gen, server):
     # the question's own date is no licence: a passage about September 22 does not answer for September 29
     question = "What did Luong Cuong and Guterres discuss on September 29?"
