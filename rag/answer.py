@@ -545,24 +545,30 @@ _WORD = r"[\w’'-]+"
 
 def _asked_role(question: str) -> tuple[str, list[str], str] | None:
     """(title, words of what it is the title of, "title of X" as written) for "Who is the <Title> of <X>?"
-    questions; the title is written with a capital ("President", "CEO", "Secretary-General"), so "Who was the winner
-    of …" (often answered as "X won …") is left out."""
+    questions where X is described, not only named ("the 80th session of the UN General Assembly", not "Vietnam");
+    the title is written with a capital ("President", "CEO", "Secretary-General"), so "Who was the winner of …"
+    (often answered as "X won …") is left out."""
     m = _ROLE_QUESTION.match(nfc(question))
     if not m:
         return None
     role, of = m.group("role"), m.group("of").strip()
+    words = tokens(of)
+    if all(w[:1].isupper() or fold(w).lower() in _NAME_SKIP for w in words):
+        # the title of a named country, party or company is often written bare in its own news ("Prime Minister
+        # Phạm Minh Chính" in Vietnamese reports): only the title of a described body ("the 80th session of …",
+        # "the organising committee") must be written out with it
+        return None
     title = fold(role.split()[-1]).lower()
     if any(_is_lesser(fold(w).lower()) for w in role.split()[:-1]):
         title = " ".join(fold(w).lower() for w in role.split()[-2:])  # "Vice President": the whole rank
-    words = tokens(of)
     keys = {fold(w).lower() for w in words if len(w) > 1 and fold(w).lower() not in _NAME_SKIP}
     run: list[str] = []
-    for w in words + [""]:  # "United Nations" is also "UN"
+    for w in words + [""]:  # "United Nations" is also "UN", "UN General Assembly" "UNGA"
         if w[:1].isupper():
             run.append(w)
             continue
         if len(run) >= 2:
-            keys.add("".join(x[0] for x in run).lower())
+            keys.add("".join(x if x.isupper() else x[0] for x in run).lower())
         run = []
     return title, sorted(keys, key=len, reverse=True), f"{role} of {of}"
 

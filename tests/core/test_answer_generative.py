@@ -342,28 +342,28 @@ def test_a_title_the_sources_never_give_the_person_is_refused(gen, server):
     assert answer.refused and answer.citations == [] and answer.related
     assert answer.text == (f"{REFUSAL_TEXT} They do not say who the President of the 80th session of the UN General "
                            "Assembly is.")
-    # asked for a title the sources do give him, the same kind of answer is kept
+    # the title of a named body is often written bare in its own news: the same kind of answer is kept
     server.responder = lambda body: ("The Secretary-General of the United Nations is António Guterres "
                                      f"[{number_of(body, 'Secretary-General')}].")
     answer = gen.ask("Who is the Secretary-General of the United Nations?")
     assert not answer.refused and "Guterres" in answer.text and answer.citations
 
 
-_HEAD_OF_UN = "Who is the Secretary-General of the United Nations?"
+_SESSION = "Who is the President of the 80th session of the UN General Assembly?"
 
 
 @pytest.mark.parametrize("question,text,ties", [
-    (_HEAD_OF_UN, "UN Secretary-General António Guterres arrived in Hanoi.", True),  # acronym, title after it
-    (_HEAD_OF_UN, "António Guterres, Secretary-General of the United Nations, arrived.", True),  # "<title> of the X"
-    (_HEAD_OF_UN, "Guterres met United Nations Deputy Secretary-General Ghada Waly.", False),  # a lesser rank
-    ("Who is the Deputy Secretary-General of the UN?", "UN Deputy Secretary-General Ghada Waly spoke.", True),
-    (_HEAD_OF_UN, "Vietnamese President Lương Cường spoke at the United Nations.", False),  # another title
-    ("Who is the CEO of Tesla?", "Tesla chief executive Elon Musk said so.", True),  # a near-synonym (embedder)
-    ("Who is the President of the 80th session of the UN General Assembly?",
-     "President Lương Cường attended the 80th session of the United Nations General Assembly.", False),  # words apart
-    ("Who is the President of the 80th session of the UN General Assembly?",
-     "On the UN’s 80th anniversary, President Cường voiced support.", False),  # a comma between
-], ids=["acronym", "title-of", "deputy", "asked-deputy", "other-title", "synonym", "words-apart", "comma-between"])
+    (_SESSION, "Annalena Baerbock, President of the 80th session of the General Assembly, opened it.", True),
+    (_SESSION, "General Assembly President Annalena Baerbock opened the debate.", True),  # X before the title
+    (_SESSION, "UNGA President Annalena Baerbock opened the debate.", True),  # acronym of "UN General Assembly"
+    (_SESSION, "President Lương Cường attended the 80th session of the United Nations General Assembly.", False),
+    (_SESSION, "On the UN’s 80th anniversary, President Cường voiced support.", False),  # a comma between
+    (_SESSION, "General Assembly Vice President Tran Van Nam spoke.", False),  # a lesser rank
+    ("Who is the Vice President of the organising committee?",
+     "The organising committee's Vice President, Tran Van Nam, spoke.", True),  # the lesser rank, when asked
+    ("Who is the CEO of the company that makes the chips?",
+     "The company's chief executive, Jane Doe, said so.", True),  # a near-synonym of the title (embedder)
+], ids=["title-of", "x-title", "acronym", "words-apart", "comma-between", "lesser-rank", "asked-lesser", "synonym"])
 def test_when_a_source_ties_a_title_to_what_it_heads(gen, question, text, ties):
     from rag.answer import _asked_role, _ties_role
 
@@ -372,12 +372,15 @@ def test_when_a_source_ties_a_title_to_what_it_heads(gen, question, text, ties):
 
 
 @pytest.mark.parametrize("question,asked", [
-    ("Who is the President of Vietnam?", ("president", "President of Vietnam")),
-    ("Who is the Vice President of Vietnam?", ("vice president", "Vice President of Vietnam")),
-    (_HEAD_OF_UN, ("secretary-general", "Secretary-General of the United Nations")),
-    ("who was the acting Foreign Minister of Vietnam?", ("minister", "acting Foreign Minister of Vietnam")),
+    (_SESSION, ("president", "President of the 80th session of the UN General Assembly")),
+    ("who was the acting Chair of the organising committee?", ("chair", "acting Chair of the organising committee")),
+    ("Who is the Vice President of the organising committee?",
+     ("vice president", "Vice President of the organising committee")),
+    # a named country, party or company: its own news often writes the title bare ("Prime Minister Phạm Minh Chính")
+    ("Who is the President of Vietnam?", None),
+    ("Who is the Secretary-General of the United Nations?", None),
     ("Who was the winner of the election?", None),  # not a title: often answered "X won …"
-    ("Who met the President of Vietnam?", None),  # asks for someone else, not the title holder
+    ("Who met the President of the organising committee?", None),  # asks for someone else, not the title holder
     ("Who is Ghada Waly?", None),
 ])
 def test_which_questions_ask_for_a_title_holder(question, asked):
