@@ -257,14 +257,18 @@ class Composer:
         return bool(asked) and any(said) and all(terms <= asked for terms in said)
 
     def from_generation(self, question: str, generated: str, passages: Sequence[Passage], *,
-                        standalone: str | None = None) -> Answer:
+                        standalone: str | None = None,
+                        judge: Callable[[str, str], bool | None] | None = None) -> Answer:
         """Verify a generated answer against ``passages`` and renumber its citations (``standalone``: the question
-        as retrieval read it, for follow-ups)."""
+        as retrieval read it, for follow-ups; ``judge``: the optional language-model check of a sentence against
+        its cited spans, which can only take support away)."""
         if not generated.strip() or (is_refusal_text(generated) and len(generated) < 200):
             return self.refusal(question, passages)
         parsed = parse_cited_sentences(generated, len(passages))
         verified = [self._verify(s.text, [c - 1 for c in s.cited], passages, s.invalid, question) for s in parsed]
         verified = [v for v in verified if v.text]
+        if judge is not None:
+            verified = [_judged(v, passages, judge) for v in verified]
         if not any(v.supported for v in verified):
             return self.refusal(question, passages)
         citations: list[Citation] = []
@@ -352,6 +356,19 @@ class Composer:
 
 
 _QUOTED = "quoted from the source instead of: "
+_JUDGED_UNSUPPORTED = "the language model check found no support in the cited passage"
+
+
+def _judged(v: _Verified, passages: Sequence[Passage], judge: Callable[[str, str], bool | None]) -> _Verified:
+    """A supported sentence whose cited spans the language model says do not state it is flagged; a failed or
+    unclear check leaves the offline verdict."""
+    if not v.supported:
+        return v
+    spans = " … ".join(passages[pi].text[c.start - passages[pi].start:c.end - passages[pi].start]
+                       for pi, c in zip(v.passages, v.checks))
+    if judge(v.text, spans) is False:
+        return _Verified(v.text, [], [], False, v.score, "; ".join(x for x in (v.note, _JUDGED_UNSUPPORTED) if x))
+    return v
 
 
 def name_phrases(question: str, words: Sequence[str]) -> list[str]:

@@ -93,6 +93,8 @@ class Settings(BaseSettings):
     temperature: float = 0.0
     max_tokens: int = Field(350, ge=16)
     support_threshold: float = Field(0.5, ge=0, le=1, description="Minimum support score of a cited sentence.")
+    llm_check: bool = Field(False, description="Also ask the generative model whether each cited span states its "
+                                               "sentence (a no flags it; the offline check always runs first).")
     answer_language: str | None = None
 
     # serving
@@ -167,6 +169,7 @@ class Settings(BaseSettings):
 
 def settings_from_args(args: Any) -> Settings:
     """Settings from defaults < rag.toml < RAG_* env < the flags added by :func:`add_settings_arguments`."""
-    names = ("data_dir", "backend", "llm_model", "llm_base_url", "local_model", "chroma_url", "embedder", "rerank")
+    names = ("data_dir", "backend", "llm_model", "llm_base_url", "local_model", "chroma_url", "embedder", "rerank",
+             "llm_check")
     overrides = {n: getattr(args, n, None) for n in names}
     return Settings.load(getattr(args, "config", None), **overrides)

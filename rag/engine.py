@@ -15,6 +15,7 @@ from .config import Settings
 from .dates import parse_date_bound
 from .errors import BackendError, InputError, RagError
 from .index import IngestReport, NewsIndex
+from .llm_check import support_judge
 from .models import Answer, Citation, DocumentInfo, Passage
 from .retrieve import RetrievalResult, Retriever
 from .verify import Verifier
@@ -243,7 +244,9 @@ class Engine:
                     answer = composer.extractive(standalone, passages)
                     used = "extractive"
                 else:
-                    answer = composer.from_generation(question, "".join(draft), context, standalone=standalone)
+                    judge = support_judge(client) if self.settings.llm_check else None
+                    answer = composer.from_generation(question, "".join(draft), context, standalone=standalone,
+                                                      judge=judge)
             except (BackendError, RagError) as exc:
                 timings["generation"] = time.perf_counter() - t1
                 notice = f"The language model failed ({exc.message}); this answer was built extractively."

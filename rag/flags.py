@@ -22,3 +22,5 @@ def add_settings_arguments(parser: Any) -> None:
     group.add_argument("--chroma-url", metavar="URL", help="Chroma server http://host:port (default: embedded)")
     group.add_argument("--embedder", choices=list(EMBEDDER_NAMES), help="embedding model")
     group.add_argument("--no-rerank", dest="rerank", action="store_const", const=False, help="skip the cross-encoder")
+    group.add_argument("--llm-check", dest="llm_check", action="store_const", const=True,
+                       help="also ask the model whether each cited span states its sentence")

@@ -498,3 +498,53 @@ def test_a_reply_that_only_restates_the_question_is_answered_extractively(gen, s
                                      f"[{number_of(body, 'preventive diplomacy')}].")
     answer = gen.ask(question)
     assert not answer.refused and answer.backend != "extractive" and answer.notice is None
+
+
+def _answer_or_verdict(verdict):
+    """A responder answering the question with MET, and the support check (its own system prompt) with ``verdict``."""
+    from rag.llm_check import CHECK_SYSTEM_PROMPT
+
+    def respond(body):
+        if body["messages"][0]["content"] == CHECK_SYSTEM_PROMPT:
+            return verdict
+        return f"{MET} [{number_of(body, 'September 22')}]."
+    return respond
+
+
+def test_the_optional_llm_check_can_only_take_support_away(seed_index, server):
+    checked = _generative(seed_index, server.base_url, llm_check=True)
+    # the model says the cited span does not state the sentence: flagged, and with nothing else supported, refused
+    server.responder = _answer_or_verdict("No.")
+    answer = checked.ask(QUESTION)
+    assert answer.refused and answer.citations == []
+    prompt = next(r for r in server.requests if "Claim:" in r["messages"][-1]["content"])["messages"][-1]["content"]
+    assert f"Claim: {MET}" in prompt and "September 22" in prompt.split("Claim:")[0]
+    # a yes keeps the offline verdict, and so does a check that fails or answers neither yes nor no
+    for verdict in ("Yes", "Maybe, partly.", Reply(status=500, error_message="check failed")):
+        server.reset()
+        server.responder = _answer_or_verdict(verdict)
+        answer = checked.ask(QUESTION)
+        assert not answer.refused and answer.text == f"{MET} [1]." and answer.sentences[0].supported
+    # off by default: no check request at all
+    server.reset()
+    server.responder = _answer_or_verdict("No.")
+    assert not _generative(seed_index, server.base_url).ask(QUESTION).refused
+    assert not any("Claim:" in r["messages"][-1]["content"] for r in server.requests)
+
+
+def test_a_flagged_sentence_says_the_llm_check_found_no_support(seed_index, server):
+    """With a second, supported sentence the answer stands, and the flagged one is marked as such."""
+    from rag.llm_check import CHECK_SYSTEM_PROMPT
+
+    def respond(body):
+        if body["messages"][0]["content"] == CHECK_SYSTEM_PROMPT:
+            return "no" if "New York on September 22" in body["messages"][-1]["content"] else "yes"
+        return (f"{MET} [{number_of(body, 'September 22')}]. The meeting took place on the sidelines of the "
+                f"High-level General Debate [{number_of(body, 'sidelines')}].")
+
+    server.responder = respond
+    answer = _generative(seed_index, server.base_url, llm_check=True).ask(QUESTION)
+    assert not answer.refused
+    flagged = [s for s in answer.sentences if not s.supported]
+    assert [s.text for s in flagged] == [f"{MET}."] and "language model check" in flagged[0].note
+    assert f"{MET}. *(unsupported)*" in answer.text and "1 of 2 sentences" in answer.notice

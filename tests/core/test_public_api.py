@@ -94,3 +94,18 @@ def test_unknown_attribute():
         assert "NoSuchThing" in str(exc)
     else:  # pragma: no cover
         raise AssertionError("rag.NoSuchThing should not exist")
+
+
+def test_settings_flags_override_the_environment(monkeypatch, tmp_path):
+    """defaults < RAG_* env < CLI flags, for the optional LLM check as for the reranker."""
+    import argparse
+
+    monkeypatch.chdir(tmp_path)  # no rag.toml here
+    parser = argparse.ArgumentParser()
+    rag.add_settings_arguments(parser)
+    assert rag.settings_from_args(parser.parse_args([])).llm_check is False
+    monkeypatch.setenv("RAG_LLM_CHECK", "true")
+    monkeypatch.setenv("RAG_RERANK", "true")
+    assert rag.settings_from_args(parser.parse_args([])).llm_check is True
+    settings = rag.settings_from_args(parser.parse_args(["--llm-check", "--no-rerank"]))
+    assert settings.llm_check is True and settings.rerank is False
