@@ -160,6 +160,11 @@ class Composer:
                 missing.append(word)
         return missing
 
+    def _not_an_answer(self, question: str, sentences: Sequence[str], sources: Sequence[str]) -> str | None:
+        """Why the supported ``sentences`` (quoted from or citing ``sources``) do not answer what ``question`` asks
+        for — a count, or the holder of a title — else None."""
+        return self._missing_answer_type(question, sentences) or self._unlinked_role(question, sources)
+
     def _missing_answer_type(self, question: str, sentences: Sequence[str]) -> str | None:
         """Why the supported ``sentences`` cannot answer a "how many / how much" ``question`` (they give no
         figure, or only figures of other things than the question counts), else None."""
@@ -185,8 +190,8 @@ class Composer:
         return f"They do not say who the {asked[2]} is."
 
     def _same_kind(self, a: str, b: str) -> bool:
-        """Are two counted nouns near-synonyms ("countries" / "nations", "delegates" / "representatives") by the
-        packaged embedder? Without an embedder, only the same word is."""
+        """Are two words near-synonyms by the packaged embedder (counted nouns: "countries" / "nations", "delegates" /
+        "representatives"; titles: "CEO" / "executive")? Without an embedder, only the same word is."""
         embedder = self.verifier.embedder
         if embedder is None:
             return a == b
@@ -232,9 +237,7 @@ class Composer:
                 chosen.append(cand)
         chosen.sort(key=lambda c: (c[1], c[2][0]))
         chosen = _with_enumerations(chosen, passages)
-        if missing := self._missing_answer_type(question, [c[3] for c in chosen]):
-            return self.refusal(question, passages, missing)
-        if missing := self._unlinked_role(question, [passages[c[1]].text for c in chosen]):
+        if missing := self._not_an_answer(question, [c[3] for c in chosen], [passages[c[1]].text for c in chosen]):
             return self.refusal(question, passages, missing)
         citations: list[Citation] = []
         sentences: list[SentenceSupport] = []
@@ -299,9 +302,8 @@ class Composer:
             body = v.text if v.supported else f"{v.text} *(unsupported)*"
             parts.append(f"{_before_stop(body)} {marks}".rstrip() + _stop(body) if marks else body)
             sentences.append(SentenceSupport(v.text, numbers, v.score, v.supported, v.note))
-        if missing := self._missing_answer_type(question, [s.text for s in sentences if s.supported]):
-            return self.refusal(question, passages, missing)
-        if missing := self._unlinked_role(question, [_cited_text(c, passages) for c in citations]):
+        if missing := self._not_an_answer(question, [s.text for s in sentences if s.supported],
+                                          [_cited_text(c, passages) for c in citations]):
             return self.refusal(question, passages, missing)
         if self._quotes_miss_the_question(standalone or question, sentences):
             return self.refusal(question, passages)

@@ -109,7 +109,7 @@ class Retriever:
         top = (_retrievers_agree(candidates, s.rerank_skip)
                if do_rerank and rerank is None and s.rerank_skip != "never" else None)
         agreed = top is not None
-        if top is not None:  # what both retrievers rank first leads, whatever a near-tie in the fused scores says
+        if agreed:  # what both retrievers rank first leads, whatever a near-tie in the fused scores says
             _lead_with(candidates, top, s.rerank_skip)
         if do_rerank and candidates:
             # when both retrievers already rank the same article first, the cross-encoder rarely moves it: only the

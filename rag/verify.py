@@ -123,9 +123,9 @@ class Verifier:
 
 
 def _best_span(p: Passage, terms: set[str], names: set[str], numbers: set[str]) -> tuple[int, int, str, bool, float]:
-    """``(start, end, text, exact)`` of the run of consecutive sentences of ``p`` that best carries a sentence with
-    these content ``terms``, ``names`` and ``numbers``: exact runs first, then the most names and numbers, then
-    coverage, then the shortest."""
+    """``(start, end, text, exact, coverage)`` of the run of consecutive sentences of ``p`` that best carries a
+    sentence with these content ``terms``, ``names`` and ``numbers``: exact runs first, then the most names and
+    numbers, then coverage, then the shortest."""
     spans = p.sentences or [(p.start, p.end)]
     best: tuple | None = None
     for i in range(len(spans)):
