@@ -9,10 +9,11 @@ import hashlib
 import html
 import re
 import unicodedata
-from datetime import date as _date
 from pathlib import Path
 
 from .errors import DocumentError
+from .metadata import (byline, dateline_agency, front_matter, front_matter_block, html_metadata, labelled_line,
+                       parse_date)
 from .models import Article
 from .text import nfc, split_sentences
 
@@ -25,16 +26,14 @@ _SOURCE = re.compile(r"^\s*Source:\s*(https?://\S+)\s*$", re.IGNORECASE)
 _AGENCY_TAIL = re.compile(r"\s*[—–-]+\s*((?:VNA|VNS|VNA/VNS|VOV|AFP|Reuters|AP|Xinhua|Bernama|Kyodo|[A-Z]{2,6}(?:/[A-Z]{2,6})?))\s*$")
 _AGENCY_LINE = re.compile(r"^\s*((?:[A-Z][\w-]*\.)?[A-Za-z][\w-]*\.(?:vn|com|net|org)(?:\.vn)?|VNA|VNS|VNA/VNS|VOV|VnExpress)\s*$")
 _BOILERPLATE = re.compile(
-    r"^\s*(comments?\s*\(\d+\)|share|print|read more|related news|tags?:.*|back to top|\/\.)\s*$", re.IGNORECASE
+    r"^\s*(comments?\s*\(\d+\)|share|print|read more|related news|tags?:.*|back to top|\/\.|advertisement"
+    r"|share (?:this|on)\b.{0,40}|[-*_=]{3,}|(?:©|\(c\)|copyright\s*(?:©|\(c\))?\s*\d{4}).{0,150}|.{0,100}all rights reserved\.?"
+    r"|\(?(?:reporting|writing|editing|additional reporting) by\b[^\n]{0,200})\s*$", re.IGNORECASE
 )
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
 _CAPTION = re.compile(r"[\s.]*\(?\s*(?:Photo|Photos|Ảnh|Image)\s*:\s*[^()\n]{1,60}\)?\s*$", re.IGNORECASE)
-_DATELINE = re.compile(r"^([A-ZÀ-Ỹ][A-ZÀ-Ỹ .,'’]{1,40})\s*[—–-]+\s*")
-_MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
-_TEXT_DATE = re.compile(
-    r"\b(?:(\d{1,2})\s+(" + "|".join(m.title() for m in _MONTHS) + r"),?\s+(\d{4})"
-    r"|(" + "|".join(m.title() for m in _MONTHS) + r")\s+(\d{1,2}),?\s+(\d{4}))\b"
-)
+_DATELINE = re.compile(  # "HÀ NỘI — ", "LONDON, March 14 (Reuters) - "
+    r"^([A-ZÀ-Ỹ][A-ZÀ-Ỹ .,'’]{1,40}(?:,?\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?(?:\s*\([^()\n]{1,30}\))?)\s*[—–-]+\s*")
 
 
 def content_hash(text: str) -> str:
@@ -74,15 +73,29 @@ def decode_article_bytes(data: bytes, name: str, *, html_input: bool = False) ->
             hint="Re-save the file as UTF-8 (e.g. `iconv -f cp1258 -t utf-8`).",
         ) from exc
     if html_input:
-        text = html_to_text(text)
+        text = html_article_text(text)
     if not has_visible_text(text):
         raise DocumentError(f"{name}: the file is empty.", hint="Upload an article with some text.")
     return text
 
 
+def html_article_text(markup: str) -> str:
+    """The article of a web page as text: its metadata (``<meta>`` tags, JSON-LD, ``<title>``) as a front matter
+    block, then the visible text of its ``<article>`` element (the longest, when there are several) or, without
+    one, of the whole page minus navigation, header, footer and asides."""
+    meta = html_metadata(markup)
+    articles = [m.group(0) for m in re.finditer(r"(?is)<article\b.*?</article>", markup)]
+    texts = [html_to_text(a) for a in articles]
+    body = max(texts, key=len) if texts and max(map(len, texts)) > 0 else html_to_text(markup)
+    return front_matter_block(meta) + body
+
+
 def html_to_text(markup: str) -> str:
-    """Visible text of an HTML page: scripts and styles dropped, block elements become line breaks."""
-    markup = re.sub(r"(?is)<(script|style|noscript|head)\b.*?</\1>", " ", markup)
+    """Visible text of an HTML page: scripts, styles, navigation, page header, footer, asides and forms dropped,
+    block elements become line breaks."""
+    markup = re.sub(r"(?is)<(script|style|noscript|head|nav|footer|aside|form|template)\b.*?</\1>", " ", markup)
+    if not re.search(r"(?i)<article\b", markup):  # a page header (site name, menus); an article's own is content
+        markup = re.sub(r"(?is)<header\b.*?</header>", " ", markup)
     markup = re.sub(r"(?i)<(br|/p|/div|/h[1-6]|/li|/tr|/title)\b[^>]*>", "\n", markup)
     markup = re.sub(r"(?s)<[^>]+>", " ", markup)
     text = html.unescape(markup)
@@ -105,24 +118,37 @@ def parse_article(doc_id: str, raw: str) -> Article:
     except UnicodeEncodeError as exc:  # lone surrogates, only possible in text handed over from Python
         raise DocumentError(f"{doc_id}: not valid Unicode text (character {exc.start}).",
                             hint="Pass text decoded from UTF-8.") from None
-    date: str | None = None
-    date_source: str | None = None
-    source_url: str | None = None
-    agency: str | None = None
-    title: str | None = None
+    meta, body_start = front_matter(text)
+    date: str | None = meta.get("date")
+    date_source: str | None = "metadata" if date else None
+    source_url: str | None = meta.get("url")
+    agency: str | None = meta.get("agency")
+    title: str | None = meta.get("title")
     spans: list[tuple[int, int]] = []
 
-    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.start() >= body_start]
     first_content = True
     for start, end in lines:
         line = text[start:end]
         if not line.strip():
             continue
+        header = labelled_line(line)
+        if header is None:
+            header = byline(line)
+        if header is not None:
+            # "Published: July 8, 2025", "Title: …", "By Kenji Tanaka, Kyodo News": metadata, not content
+            title = title or header.get("title")
+            source_url = source_url or header.get("url")
+            agency = agency or header.get("agency")
+            if date is None and header.get("date"):
+                date, date_source = header["date"], "metadata"
+            continue
         if first_content:
             m = _DATE_LINE.match(line)
-            if m and _valid_date(*m.groups()):
-                date = "-".join(m.groups())
-                date_source = "dateline"
+            iso = parse_date(m.group(0)) if m else None
+            if m and iso:
+                if date is None:
+                    date, date_source = iso, "dateline"
                 start += m.end()
                 line = text[start:end]
                 if not line.strip():
@@ -150,8 +176,15 @@ def parse_article(doc_id: str, raw: str) -> Article:
             end = start + m.start()
         if text[start:end].rstrip().endswith("/."):  # wire-service end mark
             end = start + text[start:end].rstrip().rfind("/.")
+        heading = _MD_HEADING.match(line)
+        if heading:  # a Markdown heading: its words are content, the "#" marks are not
+            start += heading.start(1)
+            if first_content and title is None and heading.group(1).strip():
+                title = " ".join(heading.group(1).split())[:300]
         if first_content and title is None:
             title = _title_from_lead(text[start:end])
+        if first_content or not spans:
+            agency = agency or dateline_agency(text[start:end])
         first_content = False
         s, e = _strip_span(text, start, end)
         if e > s:
@@ -160,7 +193,7 @@ def parse_article(doc_id: str, raw: str) -> Article:
     if not spans:
         raise DocumentError(f"{doc_id}: no article text found (only boilerplate).", hint="Check the file content.")
     if date is None:
-        date = _date_from_text(text[spans[0][0]:spans[0][1]])
+        date = parse_date(text[spans[0][0]:spans[0][1]])  # the first full date in the lead: the event's
         date_source = "text" if date else None
     return Article(
         doc_id=doc_id,
@@ -189,14 +222,6 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _valid_date(y: str, m: str, d: str) -> bool:
-    try:
-        _date(int(y), int(m), int(d))
-        return True
-    except ValueError:
-        return False
-
-
 def _title_from_lead(paragraph: str) -> str:
     """A headline made from the lead: its first sentence without the dateline, cut at a word boundary."""
     paragraph = paragraph.strip()
@@ -206,16 +231,3 @@ def _title_from_lead(paragraph: str) -> str:
     if len(first) > 160:
         first = first[:160].rsplit(" ", 1)[0] + "…"
     return first
-
-
-def _date_from_text(lead: str) -> str | None:
-    """The first full calendar date written in the lead paragraph (an event date, the best evidence left)."""
-    m = _TEXT_DATE.search(lead)
-    if not m:
-        return None
-    if m.group(1):
-        day, month, year = m.group(1), m.group(2), m.group(3)
-    else:
-        month, day, year = m.group(4), m.group(5), m.group(6)
-    y, mo, d = int(year), _MONTHS[month.lower()], int(day)
-    return f"{y:04d}-{mo:02d}-{d:02d}" if _valid_date(str(y), str(mo), str(d)) else None

@@ -187,9 +187,11 @@ def cmd_documents(args: Any) -> int:
 
         print(json.dumps([asdict(d) for d in docs], ensure_ascii=False, indent=2))
         return 0
+    width = max((len(d.doc_id) for d in docs), default=0)
     for d in docs:
-        print(f"{d.date or '----------'}  {d.doc_id}  {d.chunks:>3} chunks  {d.title[:70]}")
-    print(f"{len(docs)} articles")
+        chunks = f"{d.chunks} chunk{'s' if d.chunks != 1 else ''}"
+        print(f"{d.date or '----------'}  {d.doc_id:<{width}}  {chunks:>10}  {d.title[:70]}")
+    print(f"{len(docs)} article{'s' if len(docs) != 1 else ''}")
     return 0
 
 

@@ -15,7 +15,8 @@ class Article:
     text: str
     title: str
     date: str | None  # ISO yyyy-mm-dd publication date, or None when unknown
-    date_source: str | None  # "dateline" (explicit date line), "text" (derived from the text) or None
+    date_source: str | None  # "metadata" (front matter, "Published:" line, byline, HTML meta), "dateline"
+    # (explicit date line), "text" (derived from the text) or None
     source_url: str | None
     agency: str | None
     content_spans: tuple[tuple[int, int], ...]  # paragraphs that are indexed (boilerplate excluded)
