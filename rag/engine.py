@@ -215,6 +215,11 @@ class Engine:
         if retrieval_only:
             answer = Answer(question=question, text="", passages=passages, related=passages)
             used = "retrieval-only"
+        elif not result.candidates and not self.index.records():
+            answer = composer.refusal(question, [], "No articles are indexed yet.")
+            notice = ("Add articles first: `rag ingest <folder>`, `POST /api/documents`, or the upload panel of the "
+                      "web app.")
+            used = backend
         elif not composer.has_evidence(passages):
             answer = composer.refusal(question, result.candidates or passages)
             used = backend

@@ -55,6 +55,19 @@ def test_question_about_someone_the_articles_never_mention_is_refused(engine):
     assert answer.citations == []
 
 
+@pytest.mark.parametrize("backend", ["extractive", "local"])
+def test_an_empty_index_says_so_and_how_to_fill_it(tmp_path, backend):
+    from rag import Engine
+
+    from .helpers import core_settings
+
+    engine = Engine(core_settings(tmp_path / "empty"))
+    answer = engine.ask("What did Guterres say?", backend=backend)  # the local model is not even started
+    assert answer.refused and answer.text == f"{REFUSAL_TEXT} No articles are indexed yet."
+    assert "rag ingest" in answer.notice and answer.citations == [] and answer.related == []
+    assert engine._clients == {}
+
+
 @pytest.mark.parametrize("question", [
     "What did Ghada Waly say about the Convention?",
     "How many representatives attended the signing opening in New York?",
