@@ -137,9 +137,11 @@ def render_answer(answer: Any, turn: int) -> str:
             parts.append(f'<li><a class="rel" href="#rel-{turn}-{i}">{esc(_get(p, "title", ""))}</a>{meta}</li>')
         parts.append("</ol></div>")
     elif refused:
+        kind = ("The indexed articles do not contain this. Related passages are shown beside the chat, but they are "
+                "not sources for an answer." if _get(answer, "related") else
+                "The indexed articles do not contain this, and no passage comes close.")
         parts.append(f'<div class="answer refusal"><div class="refusal-text">{_paragraphs(esc(text))}</div>'
-                     '<div class="answer-kind">The indexed articles do not contain this. Related passages are '
-                     "shown beside the chat, but they are not sources for an answer.</div></div>")
+                     f'<div class="answer-kind">{kind}</div></div>')
     else:
         body = esc(text)
         for s in _get(answer, "sentences", []) or []:

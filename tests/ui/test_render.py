@@ -56,6 +56,16 @@ def test_refusal_shows_related_passages_not_as_sources():
     panel = R.render_sources(answer, 0)
     assert "Related passages (not sources)" in panel and 'data-ref="rel-0-0"' in panel
     assert "javascript:" not in panel  # only http(s) links are ever rendered
+    assert "Related passages are shown beside the chat" in R.render_answer(answer, 0)
+
+
+def test_refusal_over_an_empty_index_shows_how_to_add_articles():
+    answer = Answer(question="q", text="The articles don't say. No articles are indexed yet.", refused=True,
+                    notice="Add articles first: `rag ingest <folder>`, or the upload panel of the web app.")
+    out = R.render_answer(answer, 0)
+    assert "No articles are indexed yet." in out and "no passage comes close" in out
+    assert "Related passages are shown" not in out  # there are none
+    assert '<div class="notice" role="note">Add articles first' in out
 
 
 def test_article_viewer_marks_the_span():
