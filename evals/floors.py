@@ -17,8 +17,9 @@ GATE_SETTINGS: dict[str, Any] = {"backend": "extractive"}
 GATE_K = (1, 3, 5)
 
 
-def load_floors(path: str | Path = FLOORS_FILE) -> dict[str, float]:
-    """``{metric: floor}`` from a floors file (keys starting with ``_`` are comments)."""
+def load_floors(path: str | Path = FLOORS_FILE, section: str = "floors") -> dict[str, float]:
+    """``{metric: floor}`` from a floors file (keys starting with ``_`` are comments); ``section`` names the set
+    ("floors" for the seeds gate, "topical_floors" for the topical questions)."""
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -26,7 +27,9 @@ def load_floors(path: str | Path = FLOORS_FILE) -> dict[str, float]:
         raise InputError(f"Floors file {path} does not exist.", hint="Pass --floors evals/floors.json.") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path} is not valid JSON (line {exc.lineno}).", hint="Fix the floors file.") from None
-    floors = data.get("floors", data) if isinstance(data, dict) else None
+    floors = data.get(section, data if section == "floors" else None) if isinstance(data, dict) else None
+    if floors is None:
+        raise InputError(f"{path} has no {section!r} object.", hint=f'Add "{section}": {{"hit@5": 0.9, …}}.')
     if not isinstance(floors, dict):
         raise InputError(f"{path} must hold a JSON object of metric: value.", hint='e.g. {"hit@5": 0.9}')
     out = {}

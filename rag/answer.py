@@ -15,6 +15,7 @@ from typing import Callable, Iterator, Sequence
 from .citations import parse_cited_sentences
 from .models import Answer, Citation, Passage, SentenceSupport
 from .text import content_terms, fold, model_text, nfc, numbers_in, stem, tokens
+from .topic import topic_of
 from .verify import SupportCheck, Verifier, names_in
 
 __all__ = ["Composer", "build_messages", "REFUSAL_TEXT", "SYSTEM_PROMPT", "prompt_hash", "is_refusal_text", "name_phrases"]
@@ -325,7 +326,8 @@ class Composer:
         supported = [s for s in sentences if s.supported]
         if self.relevance is None or not supported or not all(_QUOTED in (s.note or "") for s in supported):
             return False
-        score = float(self.relevance(question, [" ".join(s.text for s in supported)])[0])
+        # a topical question ("Any news on X?") is answered by whatever the articles say about X
+        score = float(self.relevance(topic_of(question) or question, [" ".join(s.text for s in supported)])[0])
         return score < self.quote_relevance_threshold
 
     def _verify(self, sentence: str, cited: list[int], passages: Sequence[Passage], invalid: list[int],

@@ -10,6 +10,7 @@ from .config import Settings
 from .dates import date_range_in_question
 from .index import NewsIndex
 from .models import Passage
+from .topic import asks_for_latest, topic_of
 
 __all__ = ["Retriever", "RetrievalResult", "rrf_fuse", "diversify", "as_llamaindex_retriever"]
 
@@ -23,6 +24,8 @@ class RetrievalResult:
     timings: dict[str, float] = field(default_factory=dict)
     date_hint: tuple[int, int] | None = None
     reranked: bool = False
+    # what the cross-encoder scored the passages against: the question, or the topic of a topical question
+    relevance_query: str = ""
 
     @property
     def best_score(self) -> float | None:
@@ -106,8 +109,13 @@ class Retriever:
                 p.scores["lexical"] = lexical_map[cid]
             p.score = fused[cid]
             candidates.append(p)
+        # "Any news on Mozambique?" asks what the articles say about Mozambique: passages are scored against the
+        # topic, every candidate (their relevance decides the order), and the newest come first when it asks for
+        # the latest
+        topic = topic_of(query)
+        relevance_query = topic or query
         top = (_retrievers_agree(candidates, s.rerank_skip)
-               if do_rerank and rerank is None and s.rerank_skip != "never" else None)
+               if do_rerank and rerank is None and s.rerank_skip != "never" and topic is None else None)
         agreed = top is not None
         if agreed:  # what both retrievers rank first leads, whatever a near-tie in the fused scores says
             _lead_with(candidates, top, s.rerank_skip)
@@ -127,17 +135,20 @@ class Retriever:
                 from .rerank import get_cross_encoder
 
                 texts = [f"{p.title}. {p.text}" for p in scored]
-                for p, logit in zip(scored, get_cross_encoder(s.rerank_max_tokens).score(query, texts)):
+                for p, logit in zip(scored, get_cross_encoder(s.rerank_max_tokens).score(relevance_query, texts)):
                     p.scores["rerank"] = float(logit)
                 timings["rerank"] = time.perf_counter() - t3
             if not agreed:  # the final ranking is the cross-encoder's
                 for p in candidates:
                     p.score = p.scores["rerank"]
                 candidates.sort(key=lambda p: p.score, reverse=True)
+                if topic is not None and asks_for_latest(query):
+                    _newest_relevant_first(candidates, s.relevance_threshold)
         final = diversify(candidates, k, s.max_per_doc)
         timings["retrieval"] = time.perf_counter() - t0
         return RetrievalResult(passages=final, candidates=candidates, timings=timings, date_hint=date_hint,
-                               reranked=do_rerank and bool(candidates) and not agreed)
+                               reranked=do_rerank and bool(candidates) and not agreed,
+                               relevance_query=relevance_query if do_rerank else "")
 
     def _boost_dates(self, fused: dict[str, float], hint: tuple[int, int]) -> dict[str, float]:
         """Nudge chunks of articles published in (or a few days after) the period the question names."""
@@ -164,6 +175,19 @@ def _retrievers_agree(candidates: list[Passage], unit: str = "article") -> Passa
     top_lexical = max(lexical, key=lambda p: p.scores["lexical"])
     same = top_dense.chunk_id == top_lexical.chunk_id if unit == "passage" else top_dense.doc_id == top_lexical.doc_id
     return top_dense if same else None
+
+
+LATEST_MARGIN = 2.0  # cross-encoder logits: within this of the best passage counts as about as relevant (≈ 7× odds)
+
+
+def _newest_relevant_first(candidates: list[Passage], threshold: float) -> None:
+    """For "What's the latest on X?": the passages about as relevant as the best one (within
+    :data:`LATEST_MARGIN` logits, and above ``threshold``) newest article first, undated ones after the dated, best
+    score first within a date; then the rest in score order. In place; ``candidates`` are sorted by score."""
+    if not candidates:
+        return
+    bar = max(threshold, candidates[0].score - LATEST_MARGIN)
+    candidates.sort(key=lambda p: (p.score >= bar, (p.date or "") if p.score >= bar else "", p.score), reverse=True)
 
 
 def _lead_with(candidates: list[Passage], top: Passage, unit: str) -> None:

@@ -548,3 +548,19 @@ def test_a_flagged_sentence_says_the_llm_check_found_no_support(seed_index, serv
     flagged = [s for s in answer.sentences if not s.supported]
     assert [s.text for s in flagged] == [f"{MET}."] and "language model check" in flagged[0].note
     assert f"{MET}. *(unsupported)*" in answer.text and "1 of 2 sentences" in answer.notice
+
+
+def test_a_topical_question_is_answered_from_what_the_articles_say_about_the_topic(gen, server):
+    """"Any news on X?" asks what the articles say about X: the model's summary, checked against the sources, is kept
+    even where the cross-encoder would score the whole question low against it."""
+    def reply(body):
+        return ("Guterres congratulated Việt Nam on hosting the signing ceremony of the UN Convention against "
+                f"Cybercrime [{number_of(body, 'congratulated')}].")
+
+    server.responder = reply
+    answer = gen.ask("What do the articles say about cybercrime?")  # the whole question scores −4.7, the topic +4.2
+    assert not answer.refused and answer.citations
+    assert "Cybercrime" in answer.citations[0].quote
+    server.responder = lambda body: "The articles report that the World Cup final was postponed [1]."
+    answer = gen.ask("Any news about the World Cup?")
+    assert answer.refused and answer.citations == []

@@ -26,6 +26,14 @@ def test_seeds_dataset_is_valid():
     assert any(i.history for i in items)
 
 
+def test_topical_dataset_is_valid():
+    from rag.topic import topic_of
+
+    items = load_dataset(ROOT / "evals" / "datasets" / "topical.jsonl")
+    assert len(items) == 18 and sum(i.answerable for i in items) == 10
+    assert all(topic_of(i.question) for i in items)  # every question is one the topical path reads
+
+
 def test_valid_rows_blank_lines_and_history():
     follow = dict(GOOD, id="b", history=[{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo"}])
     items = parse_dataset(lines(GOOD) + "\n" + lines(follow))
@@ -72,6 +80,10 @@ def test_floors_file_and_gate_check(tmp_path):
 
     floors = load_floors()
     assert set(floors) <= set(metric_names((1, 3, 5))) and all(0 <= v <= 1 for v in floors.values())
+    topical = load_floors(section="topical_floors")
+    assert topical and set(topical) <= set(metric_names((1, 3, 5)))
+    with pytest.raises(InputError, match="no 'other_floors'"):
+        load_floors(section="other_floors")
     agg = {"hit@5": {"value": 0.9, "n": 10}, "false_refusal_rate": {"value": 0.2, "n": 10},
            "fact_recall": {"value": None, "n": 0}}
     assert check_floors(agg, {"hit@5": 0.9})["passed"]

@@ -1,0 +1,88 @@
+"""Topical questions ("Any news on X?", "What's the latest on X?", "Tell me about X"): reranked by their topic,
+answered where the articles cover it, refused where they do not, newest coverage first when the latest is asked."""
+from __future__ import annotations
+
+import pytest
+
+from rag import REFUSAL_TEXT
+from rag.models import Passage
+from rag.retrieve import _newest_relevant_first
+from rag.topic import asks_for_latest, topic_of
+
+from .helpers import D004
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("Any news on Mozambique?", "Mozambique"),
+    ("What's the latest on the peace talks in Sudan?", "the peace talks in Sudan"),
+    ("What is the latest news about Guterres?", "Guterres"),
+    ("What's new with the Bank of England?", "the Bank of England"),
+    ("What happened in markets in July 2025?", "markets"),
+    ("Latest news on inflation this week?", "inflation"),
+    ("Tell me about the Hanoi Convention.", "the Hanoi Convention"),
+    ("What do the articles say about cybercrime?", "cybercrime"),
+    ("Summarize the news about Vietnam and the UN.", "Vietnam and the UN"),
+    ("Give me an overview of the Hanoi Convention", "the Hanoi Convention"),
+    ("What is going on in Gaza today?", "Gaza"),
+    ("Updates on the floods", "the floods"),
+    # not topical: they ask for one fact, or have no topic of their own
+    ("When did Guterres visit Hanoi?", None),
+    ("What happened when Guterres visited Vietnam?", None),
+    ("What did Guterres say about climate?", None),
+    ("What is the Hanoi Convention?", None),
+    ("What does the article say about it?", None),
+    ("What's the latest?", None),
+])
+def test_topic_of(question, topic):
+    assert topic_of(question) == topic
+
+
+def test_asks_for_latest():
+    assert asks_for_latest("What's the latest on Gaza?") and asks_for_latest("What is new with the convention?")
+    assert asks_for_latest("Any updates on the floods?") and not asks_for_latest("Tell me about the floods.")
+
+
+@pytest.mark.parametrize("question, topic_words", [
+    ("Any news on the Hanoi Convention?", ("Cybercrime", "Convention")),
+    ("What do the articles say about UN peacekeeping?", ("peacekeeping",)),
+    ("Give me an overview of the news about climate finance.", ("climate finance",)),
+    ("What did the articles report about ASEAN?", ("ASEAN",)),
+])
+def test_a_topic_the_articles_cover_is_answered_from_passages_about_it(engine, question, topic_words):
+    result = engine.retrieve(question)
+    assert result.relevance_query == topic_of(question)  # the cross-encoder scored the topic, not the question
+    answer = engine.ask(question)
+    assert not answer.refused and answer.citations
+    assert any(word.lower() in c.quote.lower() for c in answer.citations for word in topic_words)
+
+
+@pytest.mark.parametrize("question", [
+    "Any news about the World Cup?",
+    "What's the latest on the conflict in Sudan?",
+    "Tell me about inflation in the eurozone.",
+    "What do the articles say about COVID-19 vaccines?",
+])
+def test_a_topic_the_articles_do_not_cover_is_refused(engine, question):
+    answer = engine.ask(question)
+    assert answer.refused and answer.text.startswith(REFUSAL_TEXT) and answer.citations == []
+
+
+def test_the_latest_news_comes_from_the_newest_article_about_it(engine):
+    result = engine.retrieve("What is the latest news about Guterres?")
+    assert result.passages[0].doc_id == D004  # 2025-10-26, the newest seed; all five are about Guterres
+    dated = [p.date for p in result.passages if p.date]
+    assert dated[0] == max(dated)
+
+
+def _passage(doc: str, date: str | None, score: float) -> Passage:
+    return Passage(chunk_id=f"{doc}#0", doc_id=doc, text="t", start=0, end=1, title=doc, date=date,
+                   source_url=None, agency=None, score=score)
+
+
+def test_newest_relevant_first_keeps_less_relevant_passages_behind():
+    passages = [_passage("best-old", "2025-01-01", 7.0), _passage("close-new", "2025-06-01", 5.5),
+                _passage("undated", None, 6.5), _passage("weak-newest", "2025-12-01", 4.0),
+                _passage("off-topic-newest", "2026-01-01", -5.0)]
+    _newest_relevant_first(passages, threshold=-2.0)
+    # within 2 logits of the best: newest first, undated after the dated; then the rest by score
+    assert [p.doc_id for p in passages] == ["close-new", "best-old", "undated", "weak-newest", "off-topic-newest"]
