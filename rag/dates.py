@@ -7,7 +7,7 @@ from datetime import date
 
 from .errors import InputError
 
-__all__ = ["parse_date_bound", "date_range_in_question", "to_number"]
+__all__ = ["parse_date_bound", "date_range_in_question", "to_number", "only_a_time", "days_after"]
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -78,3 +78,23 @@ def date_range_in_question(question: str, *, default_year: int | None = None) ->
         y = int(m.group(1))
         return y * 10000 + 101, y * 10000 + 1231
     return None
+
+
+_TIME_WORDS = frozenset("in on of the during at around early late mid end start beginning last this past first second "
+                        "week weekend month year day days".split())
+
+
+def only_a_time(text: str) -> bool:
+    """Does ``text`` name nothing but a time ("October 2025", "25 October", "early 2025")? The topic of "What
+    happened in October 2025?" is then a period, not a subject."""
+    words = re.findall(r"[a-z]+|\d+", text.lower())
+    return bool(words) and any(w in _MONTHS or (w.isdigit() and len(w) == 4) for w in words) and all(
+        w in _MONTHS or w in _TIME_WORDS or w.isdigit() or re.fullmatch(r"\d+(?:st|nd|rd|th)", w) for w in words)
+
+
+def days_after(number: int, days: int) -> int:
+    """The ``yyyymmdd`` number ``days`` days after ``number``."""
+    from datetime import timedelta
+
+    d = date(number // 10000, number // 100 % 100, number % 100)
+    return to_number(d + timedelta(days=days))

@@ -220,11 +220,14 @@ class Engine:
             notice = ("Add articles first: `rag ingest <folder>`, `POST /api/documents`, or the upload panel of the "
                       "web app.")
             used = backend
+        elif result.period and not result.candidates:
+            answer = composer.refusal(question, [], "None of them was published in that period.")
+            used = backend
         elif not composer.has_evidence(passages):
             answer = composer.refusal(question, result.candidates or passages)
             used = backend
-        elif missing := composer.missing_names(question, result.candidates or passages,
-                                               self._leads(result.candidates or passages)):
+        elif not result.period and (missing := composer.missing_names(question, result.candidates or passages,
+                                                                      self._leads(result.candidates or passages))):
             answer = composer.unmentioned(question, result.candidates or passages, missing)
             used = backend
         elif backend == "extractive":
@@ -257,7 +260,7 @@ class Engine:
                 notice = f"The language model failed ({exc.message}); this answer was built extractively."
                 answer = composer.extractive(standalone, passages)
                 used = "extractive"
-        if not answer.refused and answer.citations:
+        if not answer.refused and answer.citations and not result.period:  # a period question names no subject
             # an answer whose cited articles never mention a name the question asks about is about something else
             # ("his speech to the General Assembly" answered from his talks in Hanoi)
             if missing := composer.missing_names(question, [], self._leads(answer.citations, chars=None)):

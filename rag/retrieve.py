@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .config import Settings
-from .dates import date_range_in_question
+from .dates import date_range_in_question, days_after, only_a_time
 from .index import NewsIndex
 from .models import Passage
 from .topic import asks_for_latest, topic_of
@@ -26,6 +26,8 @@ class RetrievalResult:
     reranked: bool = False
     # what the cross-encoder scored the passages against: the question, or the topic of a topical question
     relevance_query: str = ""
+    # the publication period a "What happened in October 2025?" question was answered from (a filter), else None
+    period: tuple[int, int] | None = None
 
     @property
     def best_score(self) -> float | None:
@@ -77,6 +79,16 @@ class Retriever:
         timings: dict[str, float] = {}
         self.index.refresh()
         t0 = time.perf_counter()
+        topic = topic_of(query)
+        period = None
+        if topic is not None and only_a_time(topic) and since is None and until is None:
+            # "What happened in October 2025?" asks for the news of a period: the articles published in it (or a
+            # few days after, reporting it) are the candidates, and any of them answers; there is no subject for
+            # the cross-encoder to judge
+            period = date_range_in_question(query, default_year=self.index.latest_year())
+            if period is not None:
+                since, until = period[0], days_after(period[1], 3)
+                rerank, topic = False, None
         where = _date_where(since, until, doc_ids)
         query_vec = self.index.embedder.embed_query(query)
         timings["embed"] = time.perf_counter() - t0
@@ -88,7 +100,7 @@ class Retriever:
         timings["lexical"] = time.perf_counter() - t2
         fused = rrf_fuse({"dense": dense_ids, "lexical": [c for c, _ in lexical]},
                          {"dense": s.dense_weight, "lexical": s.lexical_weight}, k=s.rrf_k)
-        date_hint = date_range_in_question(query, default_year=self.index.latest_year())
+        date_hint = period or date_range_in_question(query, default_year=self.index.latest_year())
         if date_hint and since is None and until is None:
             fused = self._boost_dates(fused, date_hint)
         order = sorted(fused, key=fused.get, reverse=True)
@@ -112,7 +124,6 @@ class Retriever:
         # "Any news on Mozambique?" asks what the articles say about Mozambique: passages are scored against the
         # topic, every candidate (their relevance decides the order), and the newest come first when it asks for
         # the latest
-        topic = topic_of(query)
         relevance_query = topic or query
         top = (_retrievers_agree(candidates, s.rerank_skip)
                if do_rerank and rerank is None and s.rerank_skip != "never" and topic is None else None)
@@ -148,7 +159,8 @@ class Retriever:
         timings["retrieval"] = time.perf_counter() - t0
         return RetrievalResult(passages=final, candidates=candidates, timings=timings, date_hint=date_hint,
                                reranked=do_rerank and bool(candidates) and not agreed,
-                               relevance_query=relevance_query if do_rerank else "")
+                               relevance_query=relevance_query if do_rerank else "",
+                               period=(since, until) if period is not None else None)
 
     def _boost_dates(self, fused: dict[str, float], hint: tuple[int, int]) -> dict[str, float]:
         """Nudge chunks of articles published in (or a few days after) the period the question names."""

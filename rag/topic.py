@@ -25,6 +25,7 @@ _LEAD = (
     r"|what\s+(?:do|does|did)\s+(?:the\s+|you\s+|these\s+)?(?:articles?|news|reports?|sources?|stories|you)\s+"
     r"(?:say|know|report|tell(?: me| us)?|write)\s+(?:about|on|regarding)"
     r"|what\s+(?:is|was|has been)\s+(?:said|reported|written)\s+(?:about|on)"
+    r"|what(?:'s| is| was| were)\s+(?:in\s+)?the\s+(?:news|headlines)\s+(?:on|in|about|for|from|during)"
     r"|what\s+(?:happened|has happened|is happening|was happening|happens|is going on|went on)\s+(?:in|to|with|at|"
     r"on|around|inside)"
     r"|(?:please\s+|can you\s+)?(?:summari[sz]e|give (?:me\s+)?(?:a\s+|an\s+)?(?:summary|overview|rundown|roundup)\s+of"

@@ -9,7 +9,7 @@ from rag.models import Passage
 from rag.retrieve import _newest_relevant_first
 from rag.topic import asks_for_latest, topic_of
 
-from .helpers import D004
+from .helpers import D003, D004
 
 
 @pytest.mark.parametrize("question, topic", [
@@ -86,3 +86,37 @@ def test_newest_relevant_first_keeps_less_relevant_passages_behind():
     _newest_relevant_first(passages, threshold=-2.0)
     # within 2 logits of the best: newest first, undated after the dated; then the rest by score
     assert [p.doc_id for p in passages] == ["close-new", "best-old", "undated", "weak-newest", "off-topic-newest"]
+
+
+@pytest.mark.parametrize("text, is_time", [
+    ("October 2025", True), ("25 October", True), ("early 2025", True), ("the week of March 3, 2025", True),
+    ("2025", True), ("markets", False), ("Hanoi in 2025", False), ("last week", False), ("the 80th session", False),
+])
+def test_only_a_time(text, is_time):
+    from rag.dates import only_a_time
+
+    assert only_a_time(text) is is_time
+
+
+def test_days_after():
+    from rag.dates import days_after
+
+    assert days_after(20251031, 3) == 20251103 and days_after(20241231, 1) == 20250101
+
+
+def test_a_period_question_is_answered_from_the_articles_published_then(engine):
+    """"What happened in October 2025?" has no subject: the articles published in October 2025 (or up to three days
+    after) are the candidates, whatever the cross-encoder would think of the question."""
+    result = engine.retrieve("What happened in October 2025?")
+    assert result.period == (20251001, 20251103)
+    assert result.candidates and all(p.date and "2025-10-01" <= p.date <= "2025-11-03" for p in result.candidates)
+    answer = engine.ask("What happened in October 2025?")
+    assert not answer.refused and answer.citations
+    assert all(c.date and c.date.startswith("2025-10") for c in answer.citations)
+    # "on October 25": the reports of that day and of the next three
+    assert {p.doc_id for p in engine.retrieve("What was in the news on October 25, 2025?").candidates} <= {D003, D004}
+
+
+def test_a_period_no_article_was_published_in_is_refused_saying_so(engine):
+    answer = engine.ask("What happened in March 2024?")
+    assert answer.refused and answer.text == f"{REFUSAL_TEXT} None of them was published in that period."
