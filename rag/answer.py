@@ -217,15 +217,20 @@ class Composer:
         terms = content_terms(question)
         wants = _answer_type(question)
         scored: list[tuple[float, int, tuple[int, int], str]] = []
+        headlines: list[tuple[float, int, tuple[int, int], str]] = []
         for pi, p in enumerate(passages):
             prior = 1.0 / (1 + pi)
+            headline = " ".join(p.title.split()).casefold()
             for s, e in p.sentences or [(p.start, p.end)]:
                 sent = p.text[s - p.start:e - p.start]
                 have = content_terms(sent)
                 folded = fold(sent)
                 cover = sum(1 for t in terms if t in have or (len(t) > 4 and t[:5] in folded)) / max(1, len(terms))
                 bonus = 0.25 if wants and _has_type(sent, wants) else 0.0
-                scored.append((cover + bonus + 0.3 * prior, pi, (s, e), sent))
+                # the article's headline line is shown with every citation of it: quoted only when nothing else is
+                same_as_title = " ".join(sent.split()).casefold() == headline
+                (headlines if same_as_title else scored).append((cover + bonus + 0.3 * prior, pi, (s, e), sent))
+        scored = scored or headlines
         if not scored:
             return self.refusal(question, passages)
         scored.sort(key=lambda x: x[0], reverse=True)

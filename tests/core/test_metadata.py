@@ -217,3 +217,7 @@ def test_articles_of_other_shapes_are_ingested_listed_and_cited(tmp_path, monkey
     answer = capsys.readouterr().out
     assert "14 people had died" in answer and "[1]" in answer
     assert "https://news.example.org/world/mozambique-floods" in answer  # the page's own address, cited
+    # the headline is shown with each citation of its article, so it is not quoted as one of the answer's sentences
+    assert main(["ask", "Any news on Mozambique?", "--backend", "extractive"]) == 0
+    answer = capsys.readouterr().out
+    assert "12,000 people" in answer and "Floods displace thousands in central Mozambique [" not in answer
