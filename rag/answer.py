@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator, Sequence
 
 from .citations import parse_cited_sentences
+from .dates import only_a_time
 from .models import Answer, Citation, Passage, SentenceSupport
 from .text import content_terms, fold, model_text, nfc, numbers_in, stem, tokens
 from .topic import topic_of
@@ -331,8 +332,12 @@ class Composer:
         supported = [s for s in sentences if s.supported]
         if self.relevance is None or not supported or not all(_QUOTED in (s.note or "") for s in supported):
             return False
-        # a topical question ("Any news on X?") is answered by whatever the articles say about X
-        score = float(self.relevance(topic_of(question) or question, [" ".join(s.text for s in supported)])[0])
+        # a topical question ("Any news on X?") is answered by whatever the articles say about X; one about a period
+        # alone ("What happened in October 2025?") by whatever the articles of that period say
+        topic = topic_of(question)
+        if topic is not None and only_a_time(topic):
+            return False
+        score = float(self.relevance(topic or question, [" ".join(s.text for s in supported)])[0])
         return score < self.quote_relevance_threshold
 
     def _verify(self, sentence: str, cited: list[int], passages: Sequence[Passage], invalid: list[int],

@@ -11,7 +11,7 @@ import hashlib
 from .models import Article, Chunk
 from .text import split_sentences
 
-__all__ = ["chunk_article", "approx_tokens"]
+__all__ = ["chunk_article", "approx_tokens", "chunk_id"]
 
 
 def approx_tokens(text: str) -> int:
@@ -39,7 +39,7 @@ def chunk_article(article: Article, *, chunk_tokens: int = 120, overlap_sentence
             index = len(chunks)
             chunks.append(
                 Chunk(
-                    chunk_id=_chunk_id(article.doc_id, article.content_hash, index),
+                    chunk_id=chunk_id(article.doc_id, article.content_hash, index),
                     doc_id=article.doc_id,
                     index=index,
                     text=article.text[start:end],
@@ -71,6 +71,7 @@ def _sentence_runs(article: Article) -> list[list[tuple[int, int]]]:
     return runs
 
 
-def _chunk_id(doc_id: str, content_hash: str, index: int) -> str:
+def chunk_id(doc_id: str, content_hash: str, index: int) -> str:
+    """The id of chunk ``index`` of an article version (stable: the same text gives the same ids)."""
     digest = hashlib.sha1(f"{doc_id}\x00{content_hash}\x00{index}".encode()).hexdigest()[:16]
     return f"{doc_id}#{index}-{digest}"

@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from .chunking import chunk_id
 from .config import Settings
 from .dates import date_range_in_question, days_after, only_a_time
 from .index import NewsIndex
@@ -106,6 +107,8 @@ class Retriever:
         order = sorted(fused, key=fused.get, reverse=True)
         do_rerank = s.rerank if rerank is None else rerank
         pool = order[: max(s.rerank_k, k) if do_rerank else max(k * 3, k)]
+        if period is not None:  # "what happened then" is told by the articles' openings: make sure they are there
+            pool += _opening_ids(pool, self.index.records())
         passages = self.index.passages(pool)
         dense_map = dict(zip(dense_ids, dense_scores))
         lexical_map = dict(lexical)
@@ -114,12 +117,12 @@ class Retriever:
             p = passages.get(cid)
             if p is None:  # deleted meanwhile
                 continue
-            p.scores = {"fused": fused[cid]}
+            p.scores = {"fused": fused.get(cid, 0.0)}
             if cid in dense_map:
                 p.scores["dense"] = dense_map[cid]
             if cid in lexical_map:
                 p.scores["lexical"] = lexical_map[cid]
-            p.score = fused[cid]
+            p.score = fused.get(cid, 0.0)
             candidates.append(p)
         # "Any news on Mozambique?" asks what the articles say about Mozambique: passages are scored against the
         # topic, every candidate (their relevance decides the order), and the newest come first when it asks for
@@ -155,6 +158,8 @@ class Retriever:
                 candidates.sort(key=lambda p: p.score, reverse=True)
                 if topic is not None and asks_for_latest(query):
                     _newest_relevant_first(candidates, s.relevance_threshold)
+        if period is not None:  # "what happened then": each article's opening first, newest article first
+            _openings_first(candidates)
         final = diversify(candidates, k, s.max_per_doc)
         timings["retrieval"] = time.perf_counter() - t0
         return RetrievalResult(passages=final, candidates=candidates, timings=timings, date_hint=date_hint,
@@ -200,6 +205,28 @@ def _newest_relevant_first(candidates: list[Passage], threshold: float) -> None:
         return
     bar = max(threshold, candidates[0].score - LATEST_MARGIN)
     candidates.sort(key=lambda p: (p.score >= bar, (p.date or "") if p.score >= bar else "", p.score), reverse=True)
+
+
+def _opening_ids(pool: list[str], records: dict[str, dict]) -> list[str]:
+    """Ids of the first chunk of every article ``pool`` draws from that ``pool`` lacks."""
+    docs = dict.fromkeys(cid.split("#", 1)[0] for cid in pool)
+    ids = [chunk_id(d, records[d]["content_hash"], 0) for d in docs if records.get(d, {}).get("content_hash")]
+    return [cid for cid in ids if cid not in pool]
+
+
+def _openings_first(candidates: list[Passage]) -> None:
+    """The earliest candidate passage of each article (its lead, where retrieved) first, newest article first
+    (undated last), then the other passages in article order; in place."""
+    first = {}
+    for p in candidates:
+        if p.doc_id not in first or p.start < first[p.doc_id]:
+            first[p.doc_id] = p.start
+    candidates.sort(key=lambda p: (p.start != first[p.doc_id], _descending(p.date or ""), p.doc_id, p.start))
+
+
+def _descending(text: str) -> tuple[int, ...]:
+    """A sort key that orders ``text`` (an ISO date) newest first in an ascending sort."""
+    return tuple(-ord(c) for c in text) + (0,)
 
 
 def _lead_with(candidates: list[Passage], top: Passage, unit: str) -> None:

@@ -110,6 +110,10 @@ def test_a_period_question_is_answered_from_the_articles_published_then(engine):
     result = engine.retrieve("What happened in October 2025?")
     assert result.period == (20251001, 20251103)
     assert result.candidates and all(p.date and "2025-10-01" <= p.date <= "2025-11-03" for p in result.candidates)
+    # each article's opening first, newest article first: the news of the period, not a stray quote from it
+    first = result.passages[0]
+    assert first.doc_id == D004 and first.start == min(p.start for p in result.candidates if p.doc_id == D004)
+    assert {p.doc_id for p in result.passages[:2]} == {D003, D004}
     answer = engine.ask("What happened in October 2025?")
     assert not answer.refused and answer.citations
     assert all(c.date and c.date.startswith("2025-10") for c in answer.citations)
