@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from .errors import InputError
 
-__all__ = ["parse_date_bound", "date_range_in_question", "to_number", "only_a_time", "days_after"]
+__all__ = ["parse_date_bound", "date_range_in_question", "to_number", "only_a_time", "days_after", "MONTH_NUMBERS"]
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
+MONTH_NUMBERS = _MONTHS  # "january" / "jan" / "sept" -> 1 … 12
 _MONTH = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 
 
@@ -94,7 +95,5 @@ def only_a_time(text: str) -> bool:
 
 def days_after(number: int, days: int) -> int:
     """The ``yyyymmdd`` number ``days`` days after ``number``."""
-    from datetime import timedelta
-
     d = date(number // 10000, number // 100 % 100, number % 100)
     return to_number(d + timedelta(days=days))

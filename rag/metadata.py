@@ -12,6 +12,8 @@ import re
 from datetime import date as _date
 from typing import Any, Iterator
 
+from .dates import MONTH_NUMBERS
+
 __all__ = ["parse_date", "front_matter", "front_matter_block", "labelled_line", "byline", "dateline_agency",
            "html_metadata", "KNOWN_AGENCIES"]
 
@@ -20,10 +22,7 @@ KNOWN_AGENCIES = ("Reuters", "AFP", "AP", "Associated Press", "Agence France-Pre
                   "VNA", "VNS", "VNA/VNS", "VOV", "Antara", "PNA", "Xinhua News Agency", "CNA")
 _AGENCY_NAMES = {a.lower(): a for a in KNOWN_AGENCIES}
 
-_MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
-_MONTH_ABBR = {m[:3]: i for m, i in _MONTHS.items()} | {"sept": 9}
-_MONTH = r"(?:" + "|".join(sorted(set(_MONTHS) | set(_MONTH_ABBR), key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?:" + "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True)) + r")\.?"
 _ISO = re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:\b|T)")
 _DAY_FIRST_NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 _MONTH_DAY_YEAR = re.compile(r"\b(" + _MONTH + r")\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.IGNORECASE)
@@ -56,8 +55,7 @@ def parse_date(value: str) -> str | None:
 
 
 def _month(name: str) -> int:
-    key = name.lower().rstrip(".")
-    return _MONTHS.get(key) or _MONTH_ABBR[key[:4] if key.startswith("sept") else key[:3]]
+    return MONTH_NUMBERS[name.lower().rstrip(".")]
 
 
 def _iso(year: str | int, month: str | int, day: str | int) -> str:
