@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 from .dates import MONTH_NUMBERS
 
-__all__ = ["parse_date", "front_matter", "front_matter_block", "labelled_line", "byline", "dateline_agency",
+__all__ = ["parse_date", "front_matter", "front_matter_block", "labelled_line", "byline", "agency_name", "dateline_agency",
            "html_metadata", "KNOWN_AGENCIES"]
 
 KNOWN_AGENCIES = ("Reuters", "AFP", "AP", "Associated Press", "Agence France-Presse", "Xinhua", "Kyodo", "Kyodo News",
