@@ -160,6 +160,10 @@ class Composer:
                              and len(key) - len(suffix) >= 4}
             if key and not any(f in haystack or re.sub(r"[\W_]+", "", f) in joined for f in forms):
                 missing.append(word)
+        for ident, forms in _question_identifiers(question):
+            # "Storm No. 2" when the sources only report Storm No. 1; "Highway 14" when they speak of Highway 37
+            if not any(re.search(rf"(?<![\w.]){re.escape(f)}(?!\d)", haystack) for f in forms):
+                missing.append(ident)
         return missing
 
     def _not_an_answer(self, question: str, sentences: Sequence[str], sources: Sequence[str]) -> str | None:
@@ -208,7 +212,10 @@ class Composer:
 
     def unmentioned(self, question: str, passages: Sequence[Passage], missing: Sequence[str]) -> Answer:
         """The refusal for names of the question that the sources do not mention (as the question wrote them)."""
-        return self.refusal(question, passages, f"They do not mention {', '.join(name_phrases(question, missing))}.")
+        words = set(tokens(question))
+        phrases = name_phrases(question, [m for m in missing if m in words]) if any(m in words for m in missing) else []
+        phrases += [m for m in missing if m not in words]  # identifiers ("Storm No. 2") are already phrases
+        return self.refusal(question, passages, f"They do not mention {', '.join(phrases)}.")
 
     # ------------------------------------------------------------ extractive
     def extractive(self, question: str, passages: Sequence[Passage], *, max_sentences: int = 3) -> Answer:
@@ -404,6 +411,28 @@ def _question_names(question: str) -> list[str]:
     words = tokens(question)
     return list(dict.fromkeys(w for i, w in enumerate(words) if i > 0 and w[:1].isupper() and len(w) > 1
                               and fold(w) not in _NAME_SKIP))
+
+
+_IDENTIFIER = re.compile(r"\b(?:([A-Z][\w-]*)\s+)?(?:(No\.|Number|#)\s?(\d+)|(?<=[a-z] )(\d{1,3})(?![\d,./:-]))")
+_NOT_AN_IDENTIFIER_WORD = frozenset(
+    "january february march april may june july august september october november december jan feb mar apr jun jul "
+    "aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def _question_identifiers(question: str) -> list[tuple[str, list[str]]]:
+    """Numbered names a question asks about — "Storm No. 2", "Highway 14", "Decree 15" — each with the folded forms
+    a source could write it in ("no. 2", "no 2", "number 2"; "highway 14")."""
+    out = []
+    for m in _IDENTIFIER.finditer(question):
+        word, mark, number = m.group(1), m.group(2), m.group(3) or m.group(4)
+        if mark:
+            forms = [f"no. {number}", f"no {number}", f"no.{number}", f"number {number}", f"#{number}"]
+        elif word and m.start() > 0 and fold(word) not in _NAME_SKIP | _NOT_AN_IDENTIFIER_WORD:
+            forms = [f"{fold(word)} {number}"]
+        else:
+            continue
+        out.append((m.group(0).strip(), forms))
+    return out
 
 
 _DEMONYM_SUFFIXES = ("ese", "ian", "ean", "an", "ish", "i")  # Vietnamese → Vietnam, Indonesian → Indonesia

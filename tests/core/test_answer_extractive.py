@@ -96,3 +96,39 @@ def test_invalid_questions_are_rejected(engine, question):
 def test_chat_needs_a_final_user_message(engine):
     with pytest.raises(InputError):
         engine.chat([{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}])
+
+
+def test_a_numbered_name_the_articles_never_give_is_refused(tmp_path):
+    """"Storm No. 2" is not "Storm No. 1": an answer about the one the articles report would be about something
+    else. The same for "Highway 38" when they speak of Highway 37."""
+    from rag import Engine
+
+    from .helpers import core_settings
+
+    engine = Engine(core_settings(tmp_path / "storms"))
+    engine.ingest(texts=[
+        ("storm.txt", "QUẢNG TRỊ – Heavy rain brought by Storm No. 1 has left 22 people dead and four missing in the "
+                      "central province of Quảng Trị, the provincial Civil Defence Command said on Saturday.\n\n"
+                      "Traffic on National Highway 37 was cut for two days."),
+    ])
+    answer = engine.ask("How many people died in Quang Tri because of Storm No. 1?")
+    assert not answer.refused and "22 people dead" in answer.text
+    answer = engine.ask("How many people died in Storm No. 2 in Quảng Trị?")
+    assert answer.refused and answer.text == f"{REFUSAL_TEXT} They do not mention Storm No. 2."
+    assert engine.ask("Was traffic on National Highway 37 cut?").citations
+    answer = engine.ask("Was traffic on National Highway 38 cut?")
+    assert answer.refused and answer.text.endswith("They do not mention Highway 38.")
+
+
+@pytest.mark.parametrize("question, identifiers", [
+    ("How many people died in Storm No. 2 in Quảng Trị?", ["Storm No. 2"]),
+    ("When did Storm Number 3 hit?", ["Storm Number 3"]),
+    ("What does Decree 15 say about Route 1?", ["Decree 15", "Route 1"]),
+    ("What happened on October 25?", []),  # a date, not a numbered name
+    ("How many of the 120 delegates came in 2024?", []),
+    ("What is Resolution 57-NQ/TW?", []),
+])
+def test_which_numbered_names_a_question_asks_about(question, identifiers):
+    from rag.answer import _question_identifiers
+
+    assert [ident for ident, _ in _question_identifiers(question)] == identifiers
