@@ -210,12 +210,15 @@ class Composer:
         text = REFUSAL_TEXT if reason is None else f"{REFUSAL_TEXT} {reason}"
         return Answer(question=question, text=text, refused=True, related=list(passages[:3]))
 
-    def unmentioned(self, question: str, passages: Sequence[Passage], missing: Sequence[str]) -> Answer:
-        """The refusal for names of the question that the sources do not mention (as the question wrote them)."""
+    def unmentioned(self, question: str, passages: Sequence[Passage], missing: Sequence[str], *,
+                    cited: bool = False) -> Answer:
+        """The refusal for names of the question that the sources do not mention (as the question wrote them);
+        ``cited``: only the articles an answer drew on do not (other retrieved passages may)."""
         words = set(tokens(question))
         phrases = name_phrases(question, [m for m in missing if m in words]) if any(m in words for m in missing) else []
         phrases += [m for m in missing if m not in words]  # identifiers ("Storm No. 2") are already phrases
-        return self.refusal(question, passages, f"They do not mention {', '.join(phrases)}.")
+        said = "The only answer found comes from articles that do not mention" if cited else "They do not mention"
+        return self.refusal(question, passages, f"{said} {', '.join(phrases)}.")
 
     # ------------------------------------------------------------ extractive
     def extractive(self, question: str, passages: Sequence[Passage], *, max_sentences: int = 3) -> Answer:

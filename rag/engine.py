@@ -264,7 +264,7 @@ class Engine:
             # an answer whose cited articles never mention a name the question asks about is about something else
             # ("his speech to the General Assembly" answered from his talks in Hanoi)
             if missing := composer.missing_names(question, [], self._leads(answer.citations, chars=None)):
-                answer = composer.unmentioned(question, passages, missing)
+                answer = composer.unmentioned(question, passages, missing, cited=True)
         answer.question = question
         answer.standalone_question = standalone
         answer.backend = used

@@ -230,10 +230,14 @@ def _descending(text: str) -> tuple[int, ...]:
 
 
 def _lead_with(candidates: list[Passage], top: Passage, unit: str) -> None:
-    """Move the best-fused passage of ``top``'s article (``unit="passage"``: ``top`` itself) to the front."""
+    """Move the best-fused passage of ``top``'s article (``unit="passage"``: ``top`` itself) to the front, and
+    ``top`` (the embedder's best passage) right behind it: the lexical side may favour the article's lead for the
+    names it repeats while the passage that answers sits lower in the fused order."""
     first = next(p for p in candidates if (p.chunk_id == top.chunk_id if unit == "passage" else p.doc_id == top.doc_id))
-    candidates.remove(first)
-    candidates.insert(0, first)
+    lead = [first] if first is top else [first, top]
+    for p in lead:
+        candidates.remove(p)
+    candidates[:0] = lead
 
 
 def _date_where(since: int | None, until: int | None, doc_ids: set[str] | None) -> dict[str, Any] | None:

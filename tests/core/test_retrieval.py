@@ -128,6 +128,25 @@ def test_retrievers_agree_compares_the_top_of_each_ranking():
     assert not _retrievers_agree([_passage("a#1", dense=0.9)], "article")  # no lexical match: no agreement
 
 
+def test_when_the_retrievers_agree_the_embedders_best_passage_follows_the_lead():
+    """The article's best-fused passage leads (often its lead paragraph, which repeats the names), and the passage the
+    embedder ranks first comes right behind it, not ninth: with three passages shown to a language model it is the
+    one that answers ("When is toll collection expected to begin on the X expressway?")."""
+    from rag.retrieve import _lead_with, _retrievers_agree
+
+    lead = _passage("a#0", dense=0.75, lexical=26.0)
+    other = _passage("b#3", dense=0.77, lexical=12.0)
+    committee = _passage("a#2", dense=0.75, lexical=10.0)
+    toll = _passage("a#5", dense=0.81)  # no lexical match of its own: the names are in the lead
+    candidates = [lead, other, committee, toll]
+    top = _retrievers_agree(candidates, "article")
+    assert top is toll
+    _lead_with(candidates, top, "article")
+    assert [p.chunk_id for p in candidates] == ["a#0", "a#5", "b#3", "a#2"]
+    _lead_with(candidates, candidates[0], "article")  # the lead is itself the embedder's best: nothing moves twice
+    assert [p.chunk_id for p in candidates] == ["a#0", "a#5", "b#3", "a#2"]
+
+
 def test_reranking_is_skipped_only_when_the_retrievers_agree(engine, fresh_engine):
     question = "When did To Lam receive Guterres in Hanoi?"  # names and words that both retrievers find in D004
     fast = engine.retrieve(question)
