@@ -132,9 +132,10 @@ def parse_article(doc_id: str, raw: str) -> Article:
         line = text[start:end]
         if not line.strip():
             continue
-        header = labelled_line(line)
+        plain = line.strip().strip("*_").strip()  # "**Published:** …", "*By … , Reuters*" in Markdown
+        header = labelled_line(plain)
         if header is None:
-            header = byline(line)
+            header = byline(plain)
         if header is not None:
             # "Published: July 8, 2025", "Title: …", "By Kenji Tanaka, Kyodo News": metadata, not content
             title = title or header.get("title")

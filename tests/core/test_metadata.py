@@ -97,6 +97,14 @@ def test_header_lines_bylines_and_credits_are_metadata_not_content():
     assert body.endswith("The Nikkei rose 1.8 percent to 42,310.50.")
 
 
+def test_metadata_lines_in_markdown_emphasis():
+    article = parse_article("md.md", "# Rates on hold\n\n**Published:** 2025-03-14\n\n*By Jane Doe, Reuters*\n\n"
+                                     "The Bank of England kept rates unchanged on Thursday.\n")
+    assert (article.title, article.date, article.agency) == ("Rates on hold", "2025-03-14", "Reuters")
+    assert "Published" not in article.body and "Jane Doe" not in article.body
+    assert article.body.endswith("kept rates unchanged on Thursday.")
+
+
 def test_wire_dateline_names_the_agency():
     article = parse_article("boe.txt", "LONDON, March 14 (Reuters) - The Bank of England kept rates unchanged.\n")
     assert article.agency == "Reuters"
