@@ -12,8 +12,8 @@ import unicodedata
 from pathlib import Path
 
 from .errors import DocumentError
-from .metadata import (byline, dateline_agency, front_matter, front_matter_block, html_metadata, labelled_line,
-                       parse_date)
+from .metadata import (byline, date_line, dateline_agency, front_matter, front_matter_block, html_metadata,
+                       labelled_line, parse_date)
 from .models import Article
 from .text import nfc, split_sentences
 
@@ -136,6 +136,8 @@ def parse_article(doc_id: str, raw: str) -> Article:
         header = labelled_line(plain)
         if header is None:
             header = byline(plain)
+        if header is None and (day := date_line(plain)):  # a line that is only a date: "Tuesday, March 14, 2025"
+            header = {"date": day}
         if header is not None:
             # "Published: July 8, 2025", "Title: …", "By Kenji Tanaka, Kyodo News": metadata, not content
             title = title or header.get("title")

@@ -12,9 +12,9 @@ import re
 from datetime import date as _date
 from typing import Any, Iterator
 
-from .dates import MONTH_NUMBERS
+from .dates import MONTH_NUMBERS, only_a_time
 
-__all__ = ["parse_date", "front_matter", "front_matter_block", "labelled_line", "byline", "agency_name", "dateline_agency",
+__all__ = ["parse_date", "date_line", "front_matter", "front_matter_block", "labelled_line", "byline", "agency_name", "dateline_agency",
            "html_metadata", "KNOWN_AGENCIES"]
 
 KNOWN_AGENCIES = ("Reuters", "AFP", "AP", "Associated Press", "Agence France-Presse", "Xinhua", "Kyodo", "Kyodo News",
@@ -63,6 +63,21 @@ def _iso(year: str | int, month: str | int, day: str | int) -> str:
         return _date(int(year), int(month), int(day)).isoformat()
     except ValueError:
         return ""
+
+
+_WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday|sday)?\.?,?"
+_CLOCK = r"\d{1,2}[:.h]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*\(?(?:[A-Z]{2,5}|UTC|GMT)(?:\s*[+-]\s*\d{1,2})?\)?)?"
+_DATE_LINE_NOISE = re.compile(rf"(?i)\b{_WEEKDAY}|{_CLOCK}|\b(?:[ap]\.?m\.?|ict|utc|gmt)\b|[|–—,/-]"
+                              r"|\b(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)\b")  # Vietnamese weekdays
+
+
+def date_line(line: str) -> str | None:
+    """The date of a line that is nothing but a date ("March 14, 2025", "Tuesday, 25/10/2025 14:30 (GMT+7)"), as
+    ISO; None for any other line."""
+    if len(line) > 60 or not (day := parse_date(line)):
+        return None
+    rest = _DATE_LINE_NOISE.sub(" ", re.sub(r"\d{4}-\d{1,2}-\d{1,2}(?:T[\d:.]+Z?)?|\d{1,2}/\d{1,2}/\d{4}", " 2000 ", line))
+    return day if only_a_time(rest) else None
 
 
 # ------------------------------------------------------------------------------------------------ front matter

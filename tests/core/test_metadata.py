@@ -6,7 +6,8 @@ import pytest
 
 from rag.articles import decode_article_bytes, parse_article, read_article_file
 from rag.chunking import chunk_article
-from rag.metadata import agency_name, byline, dateline_agency, front_matter, html_metadata, labelled_line, parse_date
+from rag.metadata import (agency_name, byline, date_line, dateline_agency, front_matter, html_metadata, labelled_line,
+                          parse_date)
 
 MARKDOWN = """---
 title: "Central bank holds rates steady as inflation cools"
@@ -103,6 +104,27 @@ def test_metadata_lines_in_markdown_emphasis():
     assert (article.title, article.date, article.agency) == ("Rates on hold", "2025-03-14", "Reuters")
     assert "Published" not in article.body and "Jane Doe" not in article.body
     assert article.body.endswith("kept rates unchanged on Thursday.")
+
+
+@pytest.mark.parametrize("line, day", [
+    ("March 14, 2025", "2025-03-14"),
+    ("Tuesday, March 14, 2025 10:30 (GMT+7)", "2025-03-14"),
+    ("Sat, 25 Oct 2025 08:15 GMT", "2025-10-25"),
+    ("Thứ bảy, 25/10/2025 14:30", "2025-10-25"),
+    ("14 March 2025 | 10:30 am", "2025-03-14"),
+    ("On March 14, 2025 the bank met.", None),  # a sentence with a date is content
+    ("March 14, 2025 — LONDON", None),
+    ("March 2025", None),
+])
+def test_date_lines(line, day):
+    assert date_line(line) == day
+
+
+def test_a_line_that_is_only_a_date_dates_the_article():
+    article = parse_article("x.txt", "Rates on hold\nTuesday, March 14, 2025\n\nThe Bank of England kept rates "
+                                     "unchanged on Thursday.\n")
+    assert (article.date, article.date_source) == ("2025-03-14", "metadata")
+    assert "Tuesday" not in article.body and article.title == "Rates on hold"
 
 
 def test_wire_dateline_names_the_agency():
