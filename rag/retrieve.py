@@ -217,16 +217,12 @@ def _opening_ids(pool: list[str], records: dict[str, dict]) -> list[str]:
 def _openings_first(candidates: list[Passage]) -> None:
     """The earliest candidate passage of each article (its lead, where retrieved) first, newest article first
     (undated last), then the other passages in article order; in place."""
-    first = {}
+    first: dict[str, int] = {}
     for p in candidates:
-        if p.doc_id not in first or p.start < first[p.doc_id]:
-            first[p.doc_id] = p.start
-    candidates.sort(key=lambda p: (p.start != first[p.doc_id], _descending(p.date or ""), p.doc_id, p.start))
-
-
-def _descending(text: str) -> tuple[int, ...]:
-    """A sort key that orders ``text`` (an ISO date) newest first in an ascending sort."""
-    return tuple(-ord(c) for c in text) + (0,)
+        first[p.doc_id] = min(p.start, first.get(p.doc_id, p.start))
+    candidates.sort(key=lambda p: (p.doc_id, p.start))  # stable sorts, the last one decides most
+    candidates.sort(key=lambda p: p.date or "", reverse=True)
+    candidates.sort(key=lambda p: p.start != first[p.doc_id])
 
 
 def _lead_with(candidates: list[Passage], top: Passage, unit: str) -> None:

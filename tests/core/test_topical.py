@@ -124,3 +124,17 @@ def test_a_period_question_is_answered_from_the_articles_published_then(engine):
 def test_a_period_no_article_was_published_in_is_refused_saying_so(engine):
     answer = engine.ask("What happened in March 2024?")
     assert answer.refused and answer.text == f"{REFUSAL_TEXT} None of them was published in that period."
+
+
+def test_openings_first_orders_each_articles_first_passage_newest_first():
+    from rag.retrieve import _openings_first
+
+    def at(doc, date, start):
+        return Passage(chunk_id=f"{doc}#{start}", doc_id=doc, text="t", start=start, end=start + 1, title=doc,
+                       date=date, source_url=None, agency=None)
+
+    passages = [at("a", "2025-01-01", 500), at("b", "2025-02-01", 300), at("a", "2025-01-01", 10),
+                at("undated", None, 5), at("b", "2025-02-01", 900), at("d", "2025-02-01", 50)]
+    _openings_first(passages)
+    assert [(p.doc_id, p.start) for p in passages] == [("b", 300), ("d", 50), ("a", 10), ("undated", 5),
+                                                       ("b", 900), ("a", 500)]
