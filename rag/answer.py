@@ -347,7 +347,8 @@ class Composer:
         topic = topic_of(question)
         if topic is not None and only_a_time(topic):
             return False
-        score = float(self.relevance(topic or question, [" ".join(s.text for s in supported)])[0])
+        about = topic_of(question, keep_time=True) if topic else None
+        score = float(self.relevance(about or question, [" ".join(s.text for s in supported)])[0])
         return score < self.quote_relevance_threshold
 
     def _verify(self, sentence: str, cited: list[int], passages: Sequence[Passage], invalid: list[int],

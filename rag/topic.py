@@ -42,9 +42,10 @@ _LATEST = re.compile(r"\b(?:latest|newest|most recent|recent(?:ly)?|lately|new w
 _NOT_A_TOPIC = re.compile(r"^(?:it|this|that|them|him|her|they|he|she|there|here|you|me|us)$", re.IGNORECASE)
 
 
-def topic_of(question: str) -> str | None:
+def topic_of(question: str, *, keep_time: bool = False) -> str | None:
     """The topic a topical question asks about ("What's the latest on the Hanoi Convention?" → "the Hanoi
-    Convention"), without trailing time words ("in July 2025", "this week"); None for any other question.
+    Convention"), without trailing time words ("in July 2025", "this week") unless ``keep_time`` (what the
+    cross-encoder should read: "Hanoi on October 25" is not any news of Hanoi); None for any other question.
 
     >>> topic_of("Any news on Mozambique?"), topic_of("What happened in markets in July 2025?")
     ('Mozambique', 'markets')
@@ -54,13 +55,13 @@ def topic_of(question: str) -> str | None:
     m = _TOPICAL.match(question)
     if not m:
         return None
-    topic = m.group("topic").strip()
+    whole = topic = m.group("topic").strip()
     while (cut := _TRAILING_TIME.sub("", topic).strip()) != topic and cut:
         topic = cut
     topic = topic.strip(" ,;:")
     if not topic or _NOT_A_TOPIC.match(topic) or len(topic.split()) > 12:
         return None
-    return topic
+    return whole.strip(" ,;:") if keep_time else topic
 
 
 def asks_for_latest(question: str) -> bool:

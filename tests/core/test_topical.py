@@ -37,6 +37,12 @@ def test_topic_of(question, topic):
     assert topic_of(question) == topic
 
 
+def test_the_cross_encoder_reads_the_topic_with_the_time_it_names():
+    assert topic_of("What happened in markets in July 2025?", keep_time=True) == "markets in July 2025"
+    assert topic_of("Latest news on inflation this week?", keep_time=True) == "inflation this week"
+    assert topic_of("Any news on Mozambique?", keep_time=True) == "Mozambique"
+
+
 def test_asks_for_latest():
     assert asks_for_latest("What's the latest on Gaza?") and asks_for_latest("What is new with the convention?")
     assert asks_for_latest("Any updates on the floods?") and not asks_for_latest("Tell me about the floods.")
