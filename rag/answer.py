@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator, Sequence
 
 from .citations import parse_cited_sentences
-from .dates import only_a_time
+from .dates import MONTH_NUMBERS, only_a_time
 from .models import Answer, Citation, Passage, SentenceSupport
 from .text import content_terms, fold, model_text, nfc, numbers_in, stem, tokens
 from .topic import topic_of
@@ -344,11 +344,10 @@ class Composer:
             return False
         # a topical question ("Any news on X?") is answered by whatever the articles say about X; one about a period
         # alone ("What happened in October 2025?") by whatever the articles of that period say
-        topic = topic_of(question)
+        topic = topic_of(question, keep_time=True)
         if topic is not None and only_a_time(topic):
             return False
-        about = topic_of(question, keep_time=True) if topic else None
-        score = float(self.relevance(about or question, [" ".join(s.text for s in supported)])[0])
+        score = float(self.relevance(topic or question, [" ".join(s.text for s in supported)])[0])
         return score < self.quote_relevance_threshold
 
     def _verify(self, sentence: str, cited: list[int], passages: Sequence[Passage], invalid: list[int],
@@ -418,9 +417,8 @@ def _question_names(question: str) -> list[str]:
 
 
 _IDENTIFIER = re.compile(r"\b(?:([A-Z][\w-]*)\s+)?(?:(No\.|Number|#)\s?(\d+)|(?<=[a-z] )(\d{1,3})(?![\d,./:-]))")
-_NOT_AN_IDENTIFIER_WORD = frozenset(
-    "january february march april may june july august september october november december jan feb mar apr jun jul "
-    "aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday".split())
+_NOT_AN_IDENTIFIER_WORD = frozenset(MONTH_NUMBERS) | frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday".split())
 
 
 def _question_identifiers(question: str) -> list[tuple[str, list[str]]]:

@@ -80,7 +80,7 @@ class Retriever:
         timings: dict[str, float] = {}
         self.index.refresh()
         t0 = time.perf_counter()
-        topic = topic_of(query)
+        topic = topic_of(query, keep_time=True)  # with the time it names: what the cross-encoder reads
         period = None
         if topic is not None and only_a_time(topic) and since is None and until is None:
             # "What happened in October 2025?" asks for the news of a period: the articles published in it (or a
@@ -127,7 +127,7 @@ class Retriever:
         # "Any news on Mozambique?" asks what the articles say about Mozambique: passages are scored against the
         # topic, every candidate (their relevance decides the order), and the newest come first when it asks for
         # the latest
-        relevance_query = (topic_of(query, keep_time=True) if topic else None) or query
+        relevance_query = topic or query
         top = (_retrievers_agree(candidates, s.rerank_skip)
                if do_rerank and rerank is None and s.rerank_skip != "never" and topic is None else None)
         agreed = top is not None
