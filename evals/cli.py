@@ -25,7 +25,7 @@ def register(subparsers: Any) -> None:
                    help="ours: the engine; baseline: plain LlamaIndex VectorStoreIndex (default: ours)")
     p.add_argument("--k", default="1,3,5,10", metavar="LIST", help="cut-offs of the ranking metrics (default 1,3,5,10)")
     p.add_argument("--fail-under", nargs="+", action="extend", metavar="METRIC=VALUE", default=[],
-                   help="exit 1 when a metric is below VALUE (above, for false_refusal_rate and latency_*)")
+                   help="exit 1 when a metric is below VALUE (above, for confident_error, false_refusal_rate and latency_*)")
     p.add_argument("--floors", metavar="FILE", help="JSON file of floors, e.g. evals/floors.json")
     p.add_argument("--corpus", action="append", metavar="DIR",
                    help="index these article folders into a fresh temporary index (repeatable; default: the "
@@ -120,7 +120,7 @@ def summary(report: dict[str, Any]) -> str:
     k = 5 if 5 in report["run"]["k"] else max(report["run"]["k"])
     from .report import mrr_name
 
-    names = [f"hit@{k}", f"recall@{k}", mrr_name(report), f"ndcg@{k}", "fact_recall", "token_f1",
+    names = ["confident_error", f"hit@{k}", f"recall@{k}", mrr_name(report), f"ndcg@{k}", "fact_recall", "token_f1",
              "answer_similarity", "citation_precision", "citation_recall", "groundedness", "refusal_accuracy",
              "false_refusal_rate",
              "judge_faithfulness", "judge_correctness", "latency_total_p50", "latency_total_p95"]

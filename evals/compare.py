@@ -12,7 +12,7 @@ from .runner import LOWER_IS_BETTER
 __all__ = ["compare", "load_report", "render_comparison", "QUESTION_METRICS"]
 
 # per-question scores that decide "improved" / "regressed" (noisy ones such as similarity and latency are not used)
-QUESTION_METRICS = ("hit@{k}", "mrr@{m}", "ndcg@{k}", "fact_recall", "refusal_accuracy",
+QUESTION_METRICS = ("confident_error", "hit@{k}", "mrr@{m}", "ndcg@{k}", "fact_recall", "refusal_accuracy",
                     "false_refusal_rate", "token_f1", "citation_precision", "citation_recall", "groundedness",
                     "judge_correctness",
                     "judge_faithfulness")
@@ -128,7 +128,7 @@ def render_comparison(result: Mapping[str, Any], *, latency: bool = True) -> str
             delta += " ▼"
         lines.append(f"| {m['metric']} | {_f(m['a'])} | {_f(m['b'])} | {delta} |")
     lines.append("")
-    lines.append("▲ better in B, ▼ worse in B (for false_refusal_rate and latency lower is better).")
+    lines.append("▲ better in B, ▼ worse in B (for confident_error, false_refusal_rate and latency lower is better).")
     for title, key in (("Improved in B", "improved"), ("Regressed in B", "regressed"), ("Mixed", "mixed")):
         entries = result[key]
         lines += ["", f"**{title}** ({len(entries)}):"]

@@ -26,6 +26,7 @@ __all__ = [
     "ndcg_at_k",
     "fact_present",
     "fact_recall",
+    "confident_error",
     "normalize_answer",
     "token_f1",
     "cosine",
@@ -134,6 +135,22 @@ def fact_recall(answer: str, facts: Sequence[Sequence[str]]) -> float | None:
     if not facts:
         return None
     return sum(1 for f in facts if fact_present(answer, f)) / len(facts)
+
+
+def confident_error(answerable: bool, refused: bool, facts: Sequence[Sequence[str]], answer: str) -> float:
+    """1.0 when an answer is presented as sourced but is wrong, else 0.0: the error users feel.
+
+    Wrong means an unanswerable question answered at all, or an answerable one answered without any of its
+    reference facts (``fact_present`` for none of them). A refusal is never a confident error (a false refusal is
+    counted by ``false_refusal_rate``); an answerable item without facts cannot be judged wrong this way (0.0).
+    """
+    if refused:
+        return 0.0
+    if not answerable:
+        return 1.0
+    if not facts:
+        return 0.0
+    return 0.0 if any(fact_present(answer, f) for f in facts) else 1.0
 
 
 # ------------------------------------------------------------------------------------------------ answer text

@@ -101,6 +101,21 @@ def _metric_rows(report: Mapping[str, Any]) -> list[tuple[str, Any, int]]:
             if not name.startswith("latency_")]
 
 
+def confident_error_lines(report: Mapping[str, Any]) -> list[str]:
+    """The headline: the share of questions answered wrongly while presented as sourced, overall and by kind."""
+    got = report["aggregates"].get("confident_error") or {}
+    if got.get("value") is None:
+        return []
+    lines = [f"Confident errors: {100 * got['value']:.1f} % of {got['n']} questions were answered wrongly while "
+             "presented as sourced (an unanswerable question answered, or an answerable one answered without any "
+             "reference fact)."]
+    kinds = [(kind, agg.get("confident_error", {}).get("value")) for kind, agg in report.get("by_kind", {}).items()]
+    kinds = [f"{kind} {100 * value:.0f} %" for kind, value in kinds if value is not None]
+    if kinds:
+        lines.append("By kind: " + ", ".join(kinds) + ".")
+    return lines
+
+
 def _latency_rows(report: Mapping[str, Any]) -> list[list[Any]]:
     agg = report["aggregates"]
     out = []
@@ -114,7 +129,7 @@ def _latency_rows(report: Mapping[str, Any]) -> list[list[Any]]:
 
 def _kind_columns(report: Mapping[str, Any]) -> list[str]:
     k = _main_k(report["run"]["k"])
-    cols = [f"hit@{k}", f"recall@{k}", f"ndcg@{k}", mrr_name(report), "fact_recall", "token_f1",
+    cols = ["confident_error", f"hit@{k}", f"recall@{k}", f"ndcg@{k}", mrr_name(report), "fact_recall", "token_f1",
             "answer_similarity", "citation_precision", "citation_recall", "groundedness", "refusal_accuracy",
             "false_refusal_rate"]
     if report["run"].get("judge", {}).get("enabled"):
@@ -124,7 +139,7 @@ def _kind_columns(report: Mapping[str, Any]) -> list[str]:
 
 def _question_columns(report: Mapping[str, Any]) -> list[str]:
     k = _main_k(report["run"]["k"])
-    cols = [f"hit@{k}", mrr_name(report), "fact_recall", "token_f1", "citation_precision", "groundedness"]
+    cols = ["confident_error", f"hit@{k}", mrr_name(report), "fact_recall", "token_f1", "citation_precision", "groundedness"]
     if report["run"].get("judge", {}).get("enabled"):
         cols += ["judge_correctness"]
     return cols
@@ -179,6 +194,9 @@ def render_markdown(report: Mapping[str, Any]) -> str:
     out += [f"- **{k}**: {_md(v)}" for k, v in _run_lines(report)]
     for w in run.get("warnings", []):
         out.append(f"- **warning**: {_md(w)}")
+    headline = confident_error_lines(report)
+    if headline:
+        out += ["", "## Confident errors", "", f"**{_md(headline[0])}**", *(_md(line) for line in headline[1:])]
     out += ["", "## Metrics", "", "| metric | value | n |", "|---|---:|---:|"]
     out += [f"| {name} | {fmt(value)} | {n} |" for name, value, n in _metric_rows(report)]
     out += ["", "## Latency (seconds)", "", "| stage | p50 | p90 | p95 | max | n |", "|---|---:|---:|---:|---:|---:|"]
@@ -239,7 +257,12 @@ def render_html(report: Mapping[str, Any], out_dir: Path) -> str:
         parts.append(f"<tr><th>{_h(k)}</th><td{cls}>{_h(v)}</td></tr>")
     for w in run.get("warnings", []):
         parts.append(f"<tr><th>warning</th><td>{_h(w)}</td></tr>")
-    parts.append("</table><h2>Metrics</h2><table><tr><th>metric</th><th>value</th><th>n</th></tr>")
+    parts.append("</table>")
+    headline = confident_error_lines(report)
+    if headline:
+        parts.append(f"<h2>Confident errors</h2><p><b>{_h(headline[0])}</b></p>"
+                     + "".join(f"<p>{_h(line)}</p>" for line in headline[1:]))
+    parts.append("<h2>Metrics</h2><table><tr><th>metric</th><th>value</th><th>n</th></tr>")
     for name, value, n in _metric_rows(report):
         parts.append(f"<tr><td>{_h(name)}</td><td class=num>{_h(value)}</td><td class=num>{n}</td></tr>")
     parts.append("</table><h2>Latency (seconds)</h2><table><tr><th>stage</th><th>p50</th><th>p90</th><th>p95</th>"

@@ -30,7 +30,7 @@ DEFAULT_K = (1, 3, 5, 10)
 MRR_K = 10
 LATENCY_STAGES = ("retrieval", "generation", "total")
 LATENCY_STATS = ("p50", "p90", "p95", "max")
-ANSWER_METRICS = ("fact_recall", "token_f1", "answer_similarity", "citation_precision", "citation_recall",
+ANSWER_METRICS = ("confident_error", "fact_recall", "token_f1", "answer_similarity", "citation_precision", "citation_recall",
                   "groundedness", "refusal_accuracy", "false_refusal_rate")
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,7 +51,7 @@ def metric_names(k: Sequence[int] = DEFAULT_K, *, judge: bool = True) -> list[st
 
 
 def _is_lower_better(name: str) -> bool:
-    return name == "false_refusal_rate" or name.startswith("latency_")
+    return name in ("false_refusal_rate", "confident_error") or name.startswith("latency_")
 
 
 LOWER_IS_BETTER = _is_lower_better
@@ -165,6 +165,7 @@ def _row_metrics(item: EvalItem, answer: Answer, ranked: list[str], ks: Sequence
         out[f"ndcg@{n}"] = M.ndcg_at_k(ranked, relevant, n)
     out[f"mrr@{mrr_depth(ks)}"] = M.mrr_at_k(ranked, relevant, mrr_depth(ks))
     text = M.strip_markers(answer.text)
+    out["confident_error"] = M.confident_error(item.answerable, answer.refused, item.facts, text)
     if item.answerable:
         out["fact_recall"] = M.fact_recall(text, item.facts)
         out["token_f1"] = M.token_f1(text, item.answer)

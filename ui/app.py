@@ -332,7 +332,7 @@ def _fmt(value: Any) -> Any:
     return value
 
 
-ROW_METRICS = ("hit@5", "fact_recall", "citation_precision", "citation_recall", "groundedness")
+ROW_METRICS = ("confident_error", "hit@5", "fact_recall", "citation_precision", "citation_recall", "groundedness")
 
 
 def eval_tables(report: dict[str, Any]) -> tuple[list[list[Any]], list[str], list[list[Any]]]:
@@ -345,6 +345,7 @@ def eval_tables(report: dict[str, Any]) -> tuple[list[list[Any]], list[str], lis
         if isinstance(value, (dict, list)):
             continue
         summary.append([name, "—" if value is None else _fmt(value), n])
+    summary.sort(key=lambda row: row[0] != "confident_error")  # the error users feel comes first
     rows = report.get("questions") or report.get("rows") or []
     present: list[str] = []
     for r in rows:

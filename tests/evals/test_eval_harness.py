@@ -91,6 +91,7 @@ def test_cli_with_corpus_writes_reports_and_plots(tiny, tmp_path, capsys):
     assert "data:image/png;base64," in html  # self-contained
     md = (out / "report.md").read_text()
     assert "## By kind" in md and "| t4 | followup |" in md and "ranking_at_k.png" in md
+    assert md.index("## Confident errors") < md.index("## Metrics")  # the error users feel comes first
 
 
 def test_metrics_and_rows(ours):
@@ -103,6 +104,7 @@ def test_metrics_and_rows(ours):
         assert name in agg and set(agg[name]) == {"value", "n"}, name
     assert agg["hit@10"] == {"value": 1.0, "n": 4}  # unanswerable questions have no ranking score
     assert agg["refusal_accuracy"]["n"] == 1 and agg["false_refusal_rate"]["n"] == 4
+    assert agg["confident_error"]["n"] == 5  # every answered or refused question counts
     assert agg["fact_recall"]["value"] >= 0.75
     assert 0 < agg["answer_similarity"]["value"] <= 1
     assert agg["latency_total_p50"]["n"] == 5 and agg["latency_generation_p50"] == {"value": None, "n": 0}

@@ -70,6 +70,16 @@ def test_fact_recall():
     assert M.fact_present("the UN’s first treaty", ["UN's first"])  # typographic apostrophe
 
 
+def test_confident_error_counts_wrong_answers_presented_as_sourced():
+    facts = [["120"], ["New York"]]
+    assert M.confident_error(True, False, facts, "About 200 people came [1].") == 1.0  # no reference fact
+    assert M.confident_error(True, False, facts, "120 people came [1].") == 0.0  # one fact is enough
+    assert M.confident_error(False, False, [], "The UN was dissolved [1].") == 1.0  # unanswerable, answered
+    assert M.confident_error(False, True, [], "The articles don't say.") == 0.0
+    assert M.confident_error(True, True, facts, "The articles don't say.") == 0.0  # a false refusal, not an error
+    assert M.confident_error(True, False, [], "Anything [1].") == 0.0  # no facts: cannot be judged
+
+
 # ------------------------------------------------------------------------------------------------ answer text
 def test_token_f1():
     # pred tokens: cat, sat (articles dropped); ref: cat, sat, down -> P = 1, R = 2/3, F1 = 0.8

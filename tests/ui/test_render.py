@@ -149,13 +149,15 @@ def test_call_run_eval_adapts_to_the_signature():
 
 
 def test_eval_tables():
-    report = {"aggregates": {"hit@5": {"value": 0.91234, "n": 2}, "refusal_accuracy": {"value": None, "n": 0}},
+    report = {"aggregates": {"hit@5": {"value": 0.91234, "n": 2}, "refusal_accuracy": {"value": None, "n": 0},
+                             "confident_error": {"value": 0.5, "n": 2}},
               "questions": [{"id": "q1", "kind": "factoid", "question": "Q?", "status": "ok", "refused": False,
-                             "metrics": {"hit@5": 1.0, "mrr@10": None, "other": 2}, "answer": "A [1]"}]}
+                             "metrics": {"hit@5": 1.0, "mrr@10": None, "other": 2, "confident_error": 1.0},
+                             "answer": "A [1]"}]}
     summary, headers, rows = eval_tables(report)
-    assert summary == [["hit@5", 0.912, 2], ["refusal_accuracy", "—", 0]]
-    assert headers == ["id", "kind", "question", "status", "hit@5", "answer"]
-    assert rows[0] == ["q1", "factoid", "Q?", "ok", 1.0, "A [1]"]
+    assert summary == [["confident_error", 0.5, 2], ["hit@5", 0.912, 2], ["refusal_accuracy", "—", 0]]
+    assert headers == ["id", "kind", "question", "status", "confident_error", "hit@5", "answer"]
+    assert rows[0] == ["q1", "factoid", "Q?", "ok", 1.0, 1.0, "A [1]"]
     json.dumps(rows)
 
 
