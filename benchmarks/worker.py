@@ -173,7 +173,7 @@ def task_ingest_llamaindex(cfg: dict) -> dict:
     from llama_index.core.llms import MockLLM
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
-    from rag.embeddings import as_llamaindex, get_embedder
+    from rag.index.embeddings import as_llamaindex, get_embedder
 
     corpus = Path(cfg["corpus"])
     work = Path(tempfile.mkdtemp(prefix="rag-bench-li-"))
@@ -303,7 +303,7 @@ def task_llm(cfg: dict) -> dict:
     from evals.metrics import fact_recall
 
     from rag import Engine
-    from rag.local_llm import preset_status
+    from rag.llm.local_server import preset_status
 
     settings = _settings(cfg["data_dir"], cfg, backend="local", **({"local_model": cfg["local_model"]}
                                                                if cfg.get("local_model") else {}))

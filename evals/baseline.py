@@ -2,7 +2,7 @@
 
 * ``VectorStoreIndex`` (in memory) over the full text of every indexed article, split by LlamaIndex's default
   ``SentenceSplitter`` (1024-token chunks, 200 overlap), embedded with the same embedder as the engine
-  (``rag.embeddings.as_llamaindex``); the article id is kept as metadata but not embedded;
+  (``rag.index.embeddings.as_llamaindex``); the article id is kept as metadata but not embedded;
 * answers from the default retriever (``similarity_top_k`` = 2): with an LLM backend through ``CitationQueryEngine``
   and ``OpenAILike`` (the same base URL, model and key as the engine); with the extractive backend the retrieved
   chunks' text itself is the answer, each chunk followed by its ``[n]`` marker and separated by a blank line (there
@@ -25,7 +25,7 @@ import time
 from typing import Any, Iterator, Sequence
 
 from rag import Answer, Citation, Engine, Passage
-from rag.answer import is_refusal_text
+from rag.answering.answer import is_refusal_text
 
 __all__ = ["BaselinePipeline"]
 
@@ -53,7 +53,7 @@ class BaselinePipeline:
         from llama_index.core.llms import MockLLM
         from llama_index.core.node_parser import SentenceSplitter
 
-        from rag.embeddings import as_llamaindex, get_embedder
+        from rag.index.embeddings import as_llamaindex, get_embedder
 
         self.engine = engine
         settings = settings or engine.settings
@@ -65,7 +65,7 @@ class BaselinePipeline:
         else:
             from llama_index.llms.openai_like import OpenAILike
 
-            from rag.llm import chat_client_for
+            from rag.llm.client import chat_client_for
 
             client = chat_client_for(settings)  # resolves the local server / base URL / model like the engine
             _, _, key = settings.chat_endpoint()

@@ -1,6 +1,6 @@
 """Optional LLM-judged faithfulness and correctness (only with a language-model backend).
 
-The judge is the engine's own OpenAI-compatible client (``rag.llm.chat_client_for``). Each verdict is asked as
+The judge is the engine's own OpenAI-compatible client (``rag.llm.client.chat_client_for``). Each verdict is asked as
 JSON ``{"score": 1-5, "reason": "..."}`` and rescaled to 0..1; replies that cannot be parsed are counted as parse
 failures and left out of the averages (never turned into numbers). Verdicts are cached on disk (JSON Lines) by
 (metric, question, answer, judge model), so re-running a report does not call the model again.

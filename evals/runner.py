@@ -421,7 +421,7 @@ def run_eval(dataset: str | Path | Sequence[EvalItem], *, settings: Settings | N
 
 
 def _prompt_hash() -> str:
-    from rag.answer import prompt_hash
+    from rag.answering.answer import prompt_hash
 
     return prompt_hash()
 
@@ -433,7 +433,7 @@ def _run_judge(rows: list[dict[str, Any]], answers: Mapping[str, Answer], by_id:
                             "parse_failures": {m: 0 for m in JUDGE_METRICS}, "errors": {m: 0 for m in JUDGE_METRICS}}
     if settings.backend == "extractive" or enabled is False:
         return info
-    from rag.llm import chat_client_for
+    from rag.llm.client import chat_client_for
 
     try:
         client = chat_client_for(settings)

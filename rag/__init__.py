@@ -63,19 +63,19 @@ _LAZY = {
     "Settings": ("config", "Settings"),
     "add_settings_arguments": ("flags", "add_settings_arguments"),
     "settings_from_args": ("config", "settings_from_args"),
-    "IngestReport": ("index", "IngestReport"),
-    "REFUSAL_TEXT": ("answer", "REFUSAL_TEXT"),
-    "create_http_app": ("http", "create_http_app"),
+    "IngestReport": ("index.news_index", "IngestReport"),
+    "REFUSAL_TEXT": ("answering.answer", "REFUSAL_TEXT"),
+    "create_http_app": ("http.app", "create_http_app"),
 }
 
 if TYPE_CHECKING:  # pragma: no cover
     from .doctor import run_checks
-    from .answer import REFUSAL_TEXT
+    from .answering.answer import REFUSAL_TEXT
     from .config import Settings, settings_from_args
     from .flags import add_settings_arguments
     from .engine import Engine, StreamEvent
-    from .http import create_http_app
-    from .index import IngestReport
+    from .http.app import create_http_app
+    from .index.news_index import IngestReport
 
 
 def __getattr__(name: str) -> Any:

@@ -31,7 +31,7 @@ class BackendPreset:
 BACKENDS: dict[str, BackendPreset] = {
     "openai": BackendPreset("https://api.openai.com/v1", "gpt-4o-mini", "OPENAI_API_KEY"),
     "openai-compatible": BackendPreset(None, None, "RAG_LLM_API_KEY"),  # vLLM, Ollama, llama.cpp server …
-    "local": BackendPreset(None, None, None),  # started on 127.0.0.1 by rag.local_llm
+    "local": BackendPreset(None, None, None),  # started on 127.0.0.1 by rag.llm.local_server
     "extractive": BackendPreset(None, None, None),  # no generative model
 }
 

@@ -19,7 +19,7 @@ def run_checks(settings: Settings) -> Iterator[tuple[str, bool, str]]:
         found = importlib.util.find_spec(module) is not None
         yield name, found, "installed" if found else f"missing: pip install {pip}"
     try:
-        from . import local_llm
+        from .llm import local_server as local_llm
 
         for preset in local_llm.PRESETS:
             ok, message = local_llm.preset_status(preset)

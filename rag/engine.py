@@ -8,17 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from .answer import Composer, build_messages
-from .articles import has_visible_text
-from .condense import condense_deterministic, condense_messages, needs_context
+from .answering.answer import Composer, build_messages
+from .ingest.articles import has_visible_text
+from .retrieval.condense import condense_deterministic, condense_messages, needs_context
 from .config import Settings
-from .dates import parse_date_bound
+from .retrieval.dates import parse_date_bound
 from .errors import BackendError, InputError, RagError
-from .index import IngestReport, NewsIndex
-from .llm_check import support_judge
+from .index.news_index import IngestReport, NewsIndex
+from .answering.llm_check import support_judge
 from .models import Answer, Citation, DocumentInfo, Passage
-from .retrieve import RetrievalResult, Retriever
-from .verify import Verifier
+from .retrieval.retrieve import RetrievalResult, Retriever
+from .answering.verify import Verifier
 
 __all__ = ["Engine", "StreamEvent", "MAX_QUESTION_CHARS"]
 
@@ -78,7 +78,7 @@ class Engine:
         relevance = None
         if s.rerank:
             def relevance(question: str, texts: Sequence[str]) -> Sequence[float]:
-                from .rerank import get_cross_encoder
+                from .retrieval.rerank import get_cross_encoder
 
                 return get_cross_encoder(s.rerank_max_tokens).score(question, texts)
         return Composer(Verifier(self.index.embedder), support_threshold=s.support_threshold,
@@ -87,7 +87,7 @@ class Engine:
 
     def _client(self, backend: str) -> Any:
         if backend not in self._clients:
-            from .llm import chat_client_for
+            from .llm.client import chat_client_for
 
             self._clients[backend] = chat_client_for(self.settings, backend)
         return self._clients[backend]
@@ -281,7 +281,7 @@ class Engine:
 
     def close(self) -> None:
         """Stop background servers started by this engine's process."""
-        from .llm import shutdown_local_servers
+        from .llm.client import shutdown_local_servers
 
         shutdown_local_servers()
 

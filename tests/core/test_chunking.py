@@ -5,8 +5,8 @@ import dataclasses
 
 import pytest
 
-from rag.articles import parse_article
-from rag.chunking import _sentence_runs, approx_tokens, chunk_article
+from rag.ingest.articles import parse_article
+from rag.ingest.chunking import _sentence_runs, approx_tokens, chunk_article
 
 from .helpers import D002, D004, SEED_CHUNKS, SEED_IDS
 

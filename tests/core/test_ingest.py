@@ -5,8 +5,8 @@ from collections import Counter
 
 import numpy as np
 
-from rag.articles import parse_article
-from rag.chunking import chunk_article
+from rag.ingest.articles import parse_article
+from rag.ingest.chunking import chunk_article
 from rag.text import content_terms, lexical_terms
 
 from .helpers import D000, D002, D003, D004, SEED_CHUNKS, SEED_IDS, SEEDS

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rag.articles import decode_article_bytes, parse_article, read_article_file
-from rag.chunking import chunk_article
-from rag.metadata import (agency_name, byline, date_line, dateline_agency, front_matter, html_metadata, labelled_line,
+from rag.ingest.articles import decode_article_bytes, parse_article, read_article_file
+from rag.ingest.chunking import chunk_article
+from rag.ingest.metadata import (agency_name, byline, date_line, dateline_agency, front_matter, html_metadata, labelled_line,
                           parse_date)
 
 MARKDOWN = """---

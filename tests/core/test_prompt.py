@@ -1,7 +1,7 @@
 """The generative prompt: overlapping passages show a shared sentence once."""
 from __future__ import annotations
 
-from rag.answer import build_messages
+from rag.answering.answer import build_messages
 from rag.models import Passage
 from rag.text import split_sentences
 
@@ -32,7 +32,7 @@ def test_a_passage_wholly_shown_before_is_repeated_rather_than_left_empty():
 
 
 def test_where_the_model_read_something_is_not_part_of_the_claim():
-    from rag.citations import parse_cited_sentences
+    from rag.answering.citations import parse_cited_sentences
 
     [lead] = parse_cited_sentences("In the first excerpt, Guterres praised all three pillars. [1]", 3)
     assert (lead.text, lead.cited) == ("Guterres praised all three pillars.", [1])
@@ -46,7 +46,7 @@ def test_where_the_model_read_something_is_not_part_of_the_claim():
 
 
 def test_a_trailing_this_is_stated_in_excerpt_cites_the_sentence_before_it():
-    from rag.citations import parse_cited_sentences
+    from rag.answering.citations import parse_cited_sentences
 
     parsed = parse_cited_sentences('PM Chính called it a "tradition". This is stated in excerpt [2].', 3)
     assert [(s.text, s.cited) for s in parsed] == [('PM Chính called it a "tradition".', [2])]
@@ -56,7 +56,7 @@ def test_a_trailing_this_is_stated_in_excerpt_cites_the_sentence_before_it():
 
 
 def test_a_refusal_names_what_the_question_asked_about_as_it_wrote_it():
-    from rag.answer import name_phrases
+    from rag.answering.answer import name_phrases
 
     question = "What did Prime Minister Phạm Minh Chính say in his speech to the UN General Assembly in New York?"
     assert name_phrases(question, ["Assembly", "York"]) == ["UN General Assembly", "New York"]

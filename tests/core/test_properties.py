@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rag import DocumentError
-from rag.articles import parse_article
-from rag.chunking import chunk_article
-from rag.citations import parse_cited_sentences, strip_markers
+from rag.ingest.articles import parse_article
+from rag.ingest.chunking import chunk_article
+from rag.answering.citations import parse_cited_sentences, strip_markers
 from rag.text import fold, split_sentences
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -117,7 +117,7 @@ def _passage(chunk_id, **scores):
 
 
 def test_retrievers_agree_compares_the_top_of_each_ranking():
-    from rag.retrieve import _retrievers_agree
+    from rag.retrieval.retrieve import _retrievers_agree
 
     same_article = [_passage("a#1", dense=0.9, lexical=3.0), _passage("a#2", dense=0.5, lexical=9.0),
                     _passage("b#1", dense=0.7)]
@@ -132,7 +132,7 @@ def test_when_the_retrievers_agree_the_embedders_best_passage_follows_the_lead()
     """The article's best-fused passage leads (often its lead paragraph, which repeats the names), and the passage the
     embedder ranks first comes right behind it, not ninth: with three passages shown to a language model it is the
     one that answers ("When is toll collection expected to begin on the X expressway?")."""
-    from rag.retrieve import _lead_with, _retrievers_agree
+    from rag.retrieval.retrieve import _lead_with, _retrievers_agree
 
     lead = _passage("a#0", dense=0.75, lexical=26.0)
     other = _passage("b#3", dense=0.77, lexical=12.0)

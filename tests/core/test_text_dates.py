@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from rag import InputError
-from rag.dates import date_range_in_question, parse_date_bound
+from rag.retrieval.dates import date_range_in_question, parse_date_bound
 from rag.text import content_terms, fold, lexical_terms, model_text, numbers_in, split_sentences
 
 

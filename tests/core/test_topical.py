@@ -6,8 +6,8 @@ import pytest
 
 from rag import REFUSAL_TEXT
 from rag.models import Passage
-from rag.retrieve import _newest_relevant_first
-from rag.topic import asks_for_latest, topic_of
+from rag.retrieval.retrieve import _newest_relevant_first
+from rag.retrieval.topic import asks_for_latest, topic_of
 
 from .helpers import D003, D004
 
@@ -99,13 +99,13 @@ def test_newest_relevant_first_keeps_less_relevant_passages_behind():
     ("2025", True), ("markets", False), ("Hanoi in 2025", False), ("last week", False), ("the 80th session", False),
 ])
 def test_only_a_time(text, is_time):
-    from rag.dates import only_a_time
+    from rag.retrieval.dates import only_a_time
 
     assert only_a_time(text) is is_time
 
 
 def test_days_after():
-    from rag.dates import days_after
+    from rag.retrieval.dates import days_after
 
     assert days_after(20251031, 3) == 20251103 and days_after(20241231, 1) == 20250101
 
@@ -133,7 +133,7 @@ def test_a_period_no_article_was_published_in_is_refused_saying_so(engine):
 
 
 def test_openings_first_orders_each_articles_first_passage_newest_first():
-    from rag.retrieve import _openings_first
+    from rag.retrieval.retrieve import _openings_first
 
     def at(doc, date, start):
         return Passage(chunk_id=f"{doc}#{start}", doc_id=doc, text="t", start=start, end=start + 1, title=doc,

@@ -27,7 +27,7 @@ def test_seeds_dataset_is_valid():
 
 
 def test_topical_dataset_is_valid():
-    from rag.topic import topic_of
+    from rag.retrieval.topic import topic_of
 
     items = load_dataset(ROOT / "evals" / "datasets" / "topical.jsonl")
     assert len(items) == 18 and sum(i.answerable for i in items) == 10

@@ -69,7 +69,11 @@ def install() -> None:
     """Swap the embedder behind ``--embedder bge-small`` for :class:`HashEmbedder` and install the hooks."""
     import contextlib
 
-    from rag import embeddings, index, store
+    from rag.index import embeddings
+
+    from rag.index import news_index as index
+
+    from rag.index import store
 
     embeddings.EMBEDDERS["bge-small"] = HashEmbedder
     embeddings._cache.clear()
@@ -104,7 +108,7 @@ def install() -> None:
 
 
 def collection(prefix: str = "news") -> str:
-    from rag.store import collection_name
+    from rag.index.store import collection_name
 
     return collection_name(prefix, MODEL_ID)
 
@@ -127,7 +131,7 @@ def inspect(data_dir: Path) -> dict:
         found = chunks.query(query_embeddings=[list(map(float, e)) for e in got["embeddings"]], n_results=1,
                              include=[])
         lost = [cid for cid, hit in zip(got["ids"], found["ids"]) if not hit or hit[0] != cid]
-    from rag.lexical import LexicalIndex
+    from rag.index.lexical import LexicalIndex
 
     lexical = LexicalIndex(data_dir / "lexical" / name)
     lexical_ids = sorted(lexical.chunk_ids()) if lexical.load() else None  # load() only reads
@@ -152,7 +156,7 @@ def main(argv: list[str]) -> int:
     install()
     if command == "repair":
         from rag import Settings
-        from rag.index import NewsIndex
+        from rag.index.news_index import NewsIndex
 
         started = time.perf_counter()
         idx = NewsIndex(Settings.load(backend="extractive", data_dir=argv[1]))

@@ -188,7 +188,7 @@ def test_bad_uploads_over_http(engine, http, before, tmp_path):
 
 
 def test_documents_error_is_a_document_error(engine, tmp_path):
-    from rag.articles import read_article_file
+    from rag.ingest.articles import read_article_file
 
     path = tmp_path / "c.txt"
     path.write_bytes("Việt Nam".encode("cp1258", "replace") + b"\xd2")

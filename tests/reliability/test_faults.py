@@ -22,7 +22,7 @@ from .helpers import (GUTERRES_DOC, QUESTION, ChromaServer, LiveServer, copy_ind
 
 RETRIES = 2
 TIMEOUT = 1.0
-BACKOFF = sum(min(8.0, 0.5 * 2 ** (n - 1)) for n in range(1, RETRIES + 1))  # rag.llm: 0.5 s, 1 s, ...
+BACKOFF = sum(min(8.0, 0.5 * 2 ** (n - 1)) for n in range(1, RETRIES + 1))  # rag.llm.client: 0.5 s, 1 s, ...
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from rag import BackendError, Settings, create_http_app
-from rag.llm import ChatClient
+from rag.llm.client import ChatClient
 from rag.testing import FakeOpenAIServer, Reply
 
 from .helpers import QUESTION, LiveServer, child_env, copy_index, engine_for, free_port, within

@@ -42,10 +42,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import __version__
-from .config import BACKENDS, Settings
-from .engine import MAX_QUESTION_CHARS, Engine, StreamEvent
-from .errors import (
+from .. import __version__
+from ..config import BACKENDS, Settings
+from ..engine import MAX_QUESTION_CHARS, Engine, StreamEvent
+from ..errors import (
     BackendError,
     BackendUnavailableError,
     ConfigError,
@@ -56,11 +56,11 @@ from .errors import (
     StoreError,
     StoreUnavailableError,
 )
-from .models import Answer
+from ..models import Answer
 
 __all__ = ["create_http_app", "ERROR_STATUS", "API_PREFIXES"]
 
-log = logging.getLogger("rag.http")
+log = logging.getLogger("rag.http.app")
 
 API_PREFIXES = ("/v1", "/api", "/healthz", "/readyz", "/openapi.json")
 """Every path this app serves starts with one of these; ``/`` is left free for a UI."""
@@ -883,7 +883,7 @@ def _not_found(doc_id: str) -> ApiError:
 
 
 def _decode(data: bytes, name: str) -> str:
-    from .articles import decode_article_bytes
+    from ..ingest.articles import decode_article_bytes
 
     return decode_article_bytes(data, name, html_input=name.lower().endswith((".html", ".htm")))
 

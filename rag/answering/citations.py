@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import split_sentences
+from ..text import split_sentences
 
 __all__ = ["CitedSentence", "parse_cited_sentences", "strip_markers", "strip_meta", "MARKER"]
 

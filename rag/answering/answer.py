@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Callable, Iterator, Sequence
 
 from .citations import parse_cited_sentences
-from .dates import MONTH_NUMBERS, only_a_time
-from .models import Answer, Citation, Passage, SentenceSupport
-from .text import content_terms, fold, model_text, nfc, numbers_in, stem, tokens
-from .topic import topic_of
+from ..retrieval.dates import MONTH_NUMBERS, only_a_time
+from ..models import Answer, Citation, Passage, SentenceSupport
+from ..text import content_terms, fold, model_text, nfc, numbers_in, stem, tokens
+from ..retrieval.topic import topic_of
 from .verify import SupportCheck, Verifier, names_in
 
 __all__ = ["Composer", "build_messages", "REFUSAL_TEXT", "SYSTEM_PROMPT", "prompt_hash", "is_refusal_text", "name_phrases"]

@@ -15,8 +15,8 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from .errors import StoreError, StoreUnavailableError
-from .models import Article, Chunk
+from ..errors import StoreError, StoreUnavailableError
+from ..models import Article, Chunk
 
 __all__ = ["ChromaStore", "collection_name"]
 

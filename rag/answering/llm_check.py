@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from .errors import RagError
+from ..errors import RagError
 
 __all__ = ["CHECK_SYSTEM_PROMPT", "support_judge"]
 
@@ -21,7 +21,7 @@ _VERDICT = re.compile(r"^\W*(yes|no)\b", re.IGNORECASE)
 
 
 def support_judge(client: Any) -> Callable[[str, str], bool | None]:
-    """A ``(sentence, span) -> True / False / None`` check asking ``client`` (a :class:`~rag.llm.ChatClient`);
+    """A ``(sentence, span) -> True / False / None`` check asking ``client`` (a :class:`~rag.llm.client.ChatClient`);
     None when the model fails or answers neither yes nor no, so the offline verdict stands."""
 
     def judge(sentence: str, span: str) -> bool | None:

@@ -6,11 +6,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from .chunking import chunk_id
-from .config import Settings
+from ..ingest.chunking import chunk_id
+from ..config import Settings
 from .dates import date_range_in_question, days_after, only_a_time
-from .index import NewsIndex
-from .models import Passage
+from ..index.news_index import NewsIndex
+from ..models import Passage
 from .topic import asks_for_latest, topic_of
 
 __all__ = ["Retriever", "RetrievalResult", "rrf_fuse", "diversify", "as_llamaindex_retriever"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from .text import content_terms, tokens
+from ..text import content_terms, tokens
 
 __all__ = ["condense_deterministic", "condense_messages", "needs_context"]
 

@@ -2,7 +2,7 @@
 
 News arrives in many shapes: Markdown with a YAML front matter block, text exports with "Published: …" and
 "By … , Reuters" lines, web pages whose title, date and address sit in ``<meta>`` tags or JSON-LD. These helpers
-read that metadata; :func:`rag.articles.parse_article` keeps such lines out of the indexed content.
+read that metadata; :func:`rag.ingest.articles.parse_article` keeps such lines out of the indexed content.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import re
 from datetime import date as _date
 from typing import Any, Iterator
 
-from .dates import MONTH_NUMBERS, only_a_time
+from ..retrieval.dates import MONTH_NUMBERS, only_a_time
 
 __all__ = ["parse_date", "date_line", "front_matter", "front_matter_block", "labelled_line", "byline", "agency_name", "dateline_agency",
            "html_metadata", "KNOWN_AGENCIES"]

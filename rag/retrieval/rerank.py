@@ -15,14 +15,14 @@ class CrossEncoder:
     model_id = "ms-marco-MiniLM-L-12-v2-int8"
 
     def __init__(self, max_length: int = 256, batch_size: int = 16) -> None:
-        from .onnx_models import OnnxBert, packaged_model_dir
+        from ..index.onnx_models import OnnxBert, packaged_model_dir
 
         self._model = OnnxBert(packaged_model_dir("reranker_en"), max_length=max_length)
         self._batch = batch_size
 
     def score(self, query: str, passages: Sequence[str]) -> np.ndarray:
         """One logit per passage."""
-        from .text import model_text
+        from ..text import model_text
 
         query = model_text(query)
         texts = [model_text(p) for p in passages]

@@ -10,8 +10,8 @@ from pathlib import Path
 import time
 from typing import Iterator
 
-from .config import Settings
-from .errors import BackendError, BackendUnavailableError, ConfigError
+from ..config import Settings
+from ..errors import BackendError, BackendUnavailableError, ConfigError
 
 __all__ = ["ChatClient", "chat_client_for", "shutdown_local_servers"]
 
@@ -107,7 +107,7 @@ _local_lock = threading.Lock()
 def chat_client_for(settings: Settings, backend: str | None = None) -> ChatClient | None:
     """The chat client of ``backend`` (default: ``settings.backend``); ``None`` for the extractive backend.
 
-    The ``local`` backend starts the packaged model on 127.0.0.1 once per process (see :mod:`rag.local_llm`).
+    The ``local`` backend starts the packaged model on 127.0.0.1 once per process (see :mod:`rag.llm.local_server`).
     """
     backend = backend or settings.backend
     if backend == "extractive":
@@ -127,7 +127,7 @@ def chat_client_for(settings: Settings, backend: str | None = None) -> ChatClien
 
 
 def _local_endpoint(settings: Settings) -> tuple[str, str]:
-    from . import local_llm
+    from . import local_server as local_llm
 
     name = settings.local_model
     with _local_lock:

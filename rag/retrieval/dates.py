@@ -5,7 +5,7 @@ import calendar
 import re
 from datetime import date, timedelta
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = ["parse_date_bound", "date_range_in_question", "to_number", "only_a_time", "days_after", "MONTH_NUMBERS"]
 

@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 
-from .articles import SUPPORTED_SUFFIXES, parse_article, read_article_file
-from .chunking import chunk_article
-from .config import Settings
+from ..ingest.articles import SUPPORTED_SUFFIXES, parse_article, read_article_file
+from ..ingest.chunking import chunk_article
+from ..config import Settings
 from .embeddings import Embedder, get_embedder
-from .errors import DocumentError, InputError
+from ..errors import DocumentError, InputError
 from .lexical import LexicalIndex
-from .models import Article, Chunk, DocumentInfo, Passage
+from ..models import Article, Chunk, DocumentInfo, Passage
 from .store import ChromaStore, collection_name
 
 __all__ = ["NewsIndex", "IngestReport", "Progress"]

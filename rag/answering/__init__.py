@@ -1,0 +1,1 @@
+"""Answering: prompt, generation, citation parsing, verification, independent checks and refusal."""

@@ -1,0 +1,1 @@
+"""Language models: one OpenAI-compatible chat adapter and the packaged local model server."""

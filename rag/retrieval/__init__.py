@@ -1,0 +1,1 @@
+"""Retrieval: dates and topics in questions, follow-up rewriting, hybrid search, fusion and reranking."""
