@@ -149,19 +149,37 @@ def test_the_key_opens_the_api_and_the_web_app(served):
 
 
 # ------------------------------------------------------------------------------------------ (b) gradio_client
-def test_gradio_client_needs_the_key(served):
+def client_as(url: str, auth: tuple[str, str] | None) -> Any:
+    """A gradio_client Client for the web app, or None when it cannot connect."""
     from gradio_client import Client
 
+    try:
+        return Client(url, auth=auth, verbose=False, download_files=False)
+    except Exception:
+        return None
+
+
+def test_gradio_client_needs_the_key(served):
     url = served["url"] + "/"
-    documents = len(served["engine"].documents())
+    engine = served["engine"]
+    documents = len(engine.documents())
     for auth in (None, ("reader", "wrong")):
-        with pytest.raises(Exception):
-            client = Client(url, auth=auth, verbose=False, download_files=False)
-            client.predict(GUTERRES_DOC, "", "extractive", api_name="/delete_doc")
-            client.predict(None, "", "extractive", api_name="/upload")
-            client.predict("", "extractive", api_name="/library_view")
-    assert len(served["engine"].documents()) == documents
-    client = Client(url, auth=("reader", KEY), verbose=False, download_files=False)
+        client = client_as(url, auth)
+        if client is not None:  # connected without the key: what can it do?
+            calls = {"delete_doc": (GUTERRES_DOC, "", "extractive"), "upload": (None, "", "extractive"),
+                     "library_view": ("", "extractive")}
+            done = []
+            for name, args in calls.items():
+                try:
+                    client.predict(*args, api_name=f"/{name}")
+                    done.append(name)
+                except Exception:
+                    pass
+            pytest.fail(f"gradio_client connected with auth={auth} and ran {done}; "
+                        f"articles {documents} -> {len(engine.documents())}")
+    assert len(engine.documents()) == documents and engine.article(GUTERRES_DOC) is not None
+    client = client_as(url, ("reader", KEY))
+    assert client is not None
     rows = client.predict("", "extractive", api_name="/library_view")
     assert GUTERRES_DOC in json.dumps(rows)
 
