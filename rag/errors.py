@@ -4,6 +4,8 @@ Each message says what went wrong *and* what to do next, so front ends can show 
 """
 from __future__ import annotations
 
+from .redact import redact
+
 __all__ = [
     "RagError",
     "ConfigError",
@@ -18,14 +20,17 @@ __all__ = [
 
 
 class RagError(Exception):
-    """Base class of all errors raised by :mod:`rag`. ``code`` is a stable machine-readable id."""
+    """Base class of all errors raised by :mod:`rag`. ``code`` is a stable machine-readable id.
+
+    Message and hint are redacted (URL passwords, key-like URL parameters, bearer tokens) so they can be shown as is.
+    """
 
     code = "rag_error"
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
-        self.message = message
-        self.hint = hint
-        super().__init__(f"{message} {hint}" if hint else message)
+        self.message = redact(message)
+        self.hint = redact(hint) if hint else hint
+        super().__init__(f"{self.message} {self.hint}" if self.hint else self.message)
 
 
 class ConfigError(RagError):

@@ -30,6 +30,7 @@ import rag
 from rag import DocumentError, RagError
 
 from . import render as R
+from .auth import LOGIN_MESSAGE, WebGuard, gradio_app_of, key_login
 from .assets import CONFIRM_DELETE_JS, COPY_JS, CSS, HEAD, SOURCES_JS, VIEWER_JS
 
 __all__ = ["build_app", "register", "create_server", "mount", "launch_options", "validate_upload",
@@ -144,7 +145,7 @@ class BackendChecks:
 
             rows = list(run_checks(self.settings))
         except Exception as exc:  # the checks must never break the app
-            rows = [("checks", False, f"could not run: {type(exc).__name__}: {exc}")]
+            rows = [("checks", False, self.settings.redactor()(f"could not run: {type(exc).__name__}: {exc}") or "")]
         self._rows = rows
 
     def rows(self, timeout: float = 10.0) -> list[tuple[str, bool, str]]:
@@ -1024,14 +1025,23 @@ def build_app(engine: rag.Engine) -> Any:
 
 
 def mount(app: Any, demo: Any, settings: rag.Settings, path: str = "/") -> Any:
-    """Mount ``demo`` into the FastAPI ``app`` at ``path`` with this UI's theme, CSS and page script."""
+    """Mount ``demo`` into the FastAPI ``app`` at ``path`` with this UI's theme, CSS and page script; with
+    ``settings.api_key`` the web app asks for a login (the key is the password) before anything else."""
     import gradio as gr
 
+    from rag.http.app import API_PREFIXES
+    from rag.redact import secret_text
+
     opts = launch_options(settings)
-    return gr.mount_gradio_app(
+    key = secret_text(settings.api_key)
+    login = {"auth": key_login(key), "auth_message": LOGIN_MESSAGE} if key else {}
+    app = gr.mount_gradio_app(
         app, demo, path=path, server_name=settings.host, server_port=settings.port, footer_links=[],
         run_history=False, show_error=True, ssr_mode=False, pwa=False, mcp_server=False,
-        max_file_size=max(settings.max_upload_bytes * 4, 20_000_000), **opts)
+        max_file_size=max(settings.max_upload_bytes * 4, 20_000_000), **login, **opts)
+    if key:
+        app.add_middleware(WebGuard, gradio_app=gradio_app_of(app), mount_path=path, open_prefixes=API_PREFIXES)
+    return app
 
 
 # =========================================================================== serving

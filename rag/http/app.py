@@ -57,6 +57,7 @@ from ..errors import (
     StoreUnavailableError,
 )
 from ..models import Answer
+from ..redact import secret_text
 
 __all__ = ["create_http_app", "ERROR_STATUS", "API_PREFIXES"]
 
@@ -116,39 +117,15 @@ def rag_error_status(exc: RagError) -> int:
     return 500
 
 
-class _Scrubber:
-    """Removes secrets (configured keys, URL credentials, bearer tokens) from text sent to clients."""
-
-    _PATTERNS = [
-        (re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://)[^/\s@]+@"), r"\1***@"),
-        (re.compile(r"(?i)\bbearer\s+(?!<)[^\s\"']+"), "Bearer ***"),
-        (re.compile(r"\bsk-[A-Za-z0-9_-]{8,}"), "sk-***"),
-    ]
-
-    def __init__(self, settings: Settings) -> None:
-        secrets = [_secret(settings.api_key) or "", _secret(settings.llm_api_key) or ""]
-        try:
-            secrets.append(settings.chat_endpoint()[2] or "")
-        except Exception:  # pragma: no cover - defensive
-            pass
-        self.secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
-
-    def __call__(self, text: str | None) -> str | None:
-        if text is None:
-            return None
-        for secret in self.secrets:
-            text = text.replace(secret, "***")
-        for pattern, repl in self._PATTERNS:
-            text = pattern.sub(repl, text)
-        return text
+def _key_matches(given: str | None, token: str) -> bool:
+    """Whether ``given`` is the API key (constant-time comparison)."""
+    return bool(given) and hmac.compare_digest(given.encode(), token.encode())
 
 
-def _secret(value: Any) -> str | None:
-    """The text of a SecretStr (or of a plain str set with ``model_copy``), None when unset or empty."""
-    if value is None:
-        return None
-    text = value.get_secret_value() if hasattr(value, "get_secret_value") else str(value)
-    return text or None
+def _bearer_of(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer …`` header."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else None
 
 
 def _error_body(code: str, message: str, hint: str | None) -> dict[str, Any]:
@@ -286,14 +263,16 @@ class HealthModel(BaseModel):
 
 
 class ReadyModel(BaseModel):
+    """With ``RAG_API_KEY`` set, only ``status`` is sent to a request without the key."""
+
     status: Literal["ready"]
-    articles: int
-    chunks: int
-    backend: str
-    model: str
-    embedder: str
-    store: Literal["embedded", "server"]
-    version: str
+    articles: int | None = None
+    chunks: int | None = None
+    backend: str | None = None
+    model: str | None = None
+    embedder: str | None = None
+    store: Literal["embedded", "server"] | None = None
+    version: str | None = None
 
 
 class ModelCard(BaseModel):
@@ -562,7 +541,7 @@ def create_http_app(engine: Engine, settings: Settings | None = None, *,
     for name in allowed:
         if name not in BACKENDS:
             raise ConfigError(f"Unknown backend {name!r}.", hint=f"Use one of {', '.join(sorted(BACKENDS))}.")
-    scrub = _Scrubber(settings)
+    scrub = settings.redactor()
     max_upload = settings.max_upload_bytes
     default_model = _model_name(settings)
 
@@ -624,14 +603,12 @@ def create_http_app(engine: Engine, settings: Settings | None = None, *,
 
     # ---------------------------------------------------------------- auth
     dependencies: list[Any] = []
-    token = _secret(settings.api_key)
+    token = secret_text(settings.api_key)
     if token:
-        expected = token.encode()
         bearer = HTTPBearer(auto_error=False, description="RAG_API_KEY")
 
         def require_token(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
-            given = (credentials.credentials if credentials else "").encode()
-            if not credentials or not hmac.compare_digest(given, expected):
+            if not credentials or not _key_matches(credentials.credentials, token):
                 raise ApiError(401, "unauthorized", "Missing or invalid API key.",
                                "Send the header 'Authorization: Bearer <RAG_API_KEY>'.",
                                headers={"WWW-Authenticate": "Bearer"})
@@ -840,8 +817,9 @@ def create_http_app(engine: Engine, settings: Settings | None = None, *,
         return {"status": "ok"}
 
     @app.get("/readyz", response_model=ReadyModel, tags=["health"], responses=_responses(503))
-    def readyz() -> JSONResponse:
-        """The index is open and the store answers: counts, backend and models in use. 503 otherwise."""
+    def readyz(request: Request) -> JSONResponse:
+        """The index is open and the store answers: counts, backend and models in use (only to a request with the
+        key when ``RAG_API_KEY`` is set). 503 otherwise."""
         try:
             stats = engine.stats()
             engine.index.store.count()  # a live round trip to the (possibly remote) store
@@ -850,6 +828,8 @@ def create_http_app(engine: Engine, settings: Settings | None = None, *,
         except Exception as exc:
             log.error("readiness check failed: %s", scrub(str(exc)), exc_info=exc)
             return error_response(503, "not_ready", "The index cannot be opened.", "Check the server log.")
+        if token and not _key_matches(_bearer_of(request), token):
+            return JSONResponse({"status": "ready"})
         return JSONResponse({
             "status": "ready", "articles": int(stats.get("articles", 0)), "chunks": int(stats.get("chunks", 0)),
             "backend": settings.backend, "model": default_model, "embedder": str(stats.get("embedder", "")),
