@@ -19,12 +19,14 @@ from typing import Sequence
 import numpy as np
 
 from .embeddings import Embedder
+from .injection import evidence, overlaps
 from .models import Passage
 from .text import content_terms, fold, model_text, numbers_in, stem, tokens
 
 __all__ = ["SupportCheck", "Verifier", "names_in", "figures_in", "EXACT_COVERAGE", "MAX_SPAN_SENTENCES"]
 
 EXACT_COVERAGE = 0.6
+INSTRUCTIONS_ONLY = "the passage only holds text that reads as instructions"
 MAX_SPAN_SENTENCES = 3
 
 _NAME_STOP = frozenset("the a an in on at of and for to by with as he she it they this that these those his her its "
@@ -88,11 +90,15 @@ class Verifier:
         numbers = figures_in(sentence)
         names = {n for n in names_in(sentence) if _stem(n) not in premise}
         sentence_vec = self.embedder.embed_query(sentence) if self.embedder is not None else None
-        context_folded = fold(" ".join(f"{p.title} {p.text}" for p in passages))
+        views = [evidence(p) for p in passages]  # instruction-like sentences are never evidence
+        context_folded = fold(" ".join(f"{p.title} {p.text}" for p in views if p is not None))
         context_joined = _joined(context_folded)
         all_names = {_stem(n) for n in names_in(sentence)}
         results = []
-        for p in passages:
+        for original, p in zip(passages, views):
+            if p is None:
+                results.append(SupportCheck(0.0, original.start, original.start, INSTRUCTIONS_ONLY))
+                continue
             best = _best_span(p, terms, all_names, numbers)
             lexical = best[4]
             passage_folded = fold(f"{p.title} {p.text}")
@@ -131,6 +137,8 @@ def _best_span(p: Passage, terms: set[str], names: set[str], numbers: set[str]) 
     for i in range(len(spans)):
         for j in range(i, min(i + MAX_SPAN_SENTENCES, len(spans))):
             s, e = spans[i][0], spans[j][1]
+            if overlaps(s, e, p.flags):
+                break
             text = p.text[s - p.start:e - p.start]
             folded = fold(text)
             joined = _joined(folded)
