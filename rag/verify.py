@@ -91,6 +91,7 @@ class Verifier:
         names = {n for n in names_in(sentence) if _stem(n) not in premise}
         sentence_vec = self.embedder.embed_query(sentence) if self.embedder is not None else None
         views = [evidence(p) for p in passages]  # instruction-like sentences are never evidence
+        instructed = _instructed_terms(passages)
         context_folded = fold(" ".join(f"{p.title} {p.text}" for p in views if p is not None))
         context_joined = _joined(context_folded)
         all_names = {_stem(n) for n in names_in(sentence)}
@@ -124,6 +125,10 @@ class Verifier:
                 score = min(score, 0.3)
             elif missing_names:  # named elsewhere in the sources (the passage says "he", "the Convention" …)
                 score *= 0.9
+            if instructed and (drawn := _drawn_from(terms, best[2], instructed)):
+                # the words the span lacks are the ones an instruction-like sentence states: that is the source
+                problem = f"{', '.join(sorted(drawn))} only in text that reads as instructions"
+                score = min(score, 0.2)
             results.append(SupportCheck(round(score, 4), best[0], best[1], problem, exact=best[3]))
         return results
 
@@ -152,6 +157,18 @@ def _best_span(p: Passage, terms: set[str], names: set[str], numbers: set[str]) 
             if best is None or key > best[0]:
                 best = (key, (s, e, text, exact, cover))
     return best[1]
+
+
+def _instructed_terms(passages: Sequence[Passage]) -> set[str]:
+    """Stems of the content words of the passages' instruction-like sentences."""
+    texts = [p.text[max(s, p.start) - p.start:min(e, p.end) - p.start] for p in passages for s, e in p.flags]
+    return {stem(t) for t in content_terms(model_text(" ".join(texts)))} if texts else set()
+
+
+def _drawn_from(terms: set[str], span: str, instructed: set[str]) -> set[str]:
+    """Content words of a sentence that its best ``span`` does not state and an instruction-like sentence does."""
+    stated = {stem(t) for t in content_terms(model_text(span))}
+    return {t for t in terms if stem(t) not in stated and stem(t) in instructed}
 
 
 def _joined(folded: str) -> str:
