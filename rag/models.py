@@ -62,6 +62,7 @@ class Passage:
     score: float = 0.0  # final ranking score (higher is better)
     scores: dict[str, float] = field(default_factory=dict)  # per-stage scores: dense, lexical, fused, rerank
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    flags: list[tuple[int, int]] = field(default_factory=list)  # sentences that read as instructions (article offsets)
 
 
 @dataclass
@@ -78,6 +79,7 @@ class Citation:
     start: int  # supporting span, offsets into the article text
     end: int
     quote: str  # article.text[start:end]
+    flags: list[tuple[int, int]] = field(default_factory=list)  # instruction-like sentences of the cited passage
 
 
 @dataclass
@@ -116,7 +118,8 @@ class Answer:
     def from_dict(cls, data: dict[str, Any]) -> "Answer":
         """Rebuild an :class:`Answer` from :meth:`to_dict` output."""
         data = dict(data)
-        data["citations"] = [Citation(**c) for c in data.get("citations", [])]
+        data["citations"] = [Citation(**{**c, "flags": [tuple(f) for f in c.get("flags", [])]})
+                             for c in data.get("citations", [])]
         data["sentences"] = [SentenceSupport(**s) for s in data.get("sentences", [])]
         data["related"] = [_passage(p) for p in data.get("related", [])]
         data["passages"] = [_passage(p) for p in data.get("passages", [])]
@@ -126,6 +129,7 @@ class Answer:
 def _passage(data: dict[str, Any]) -> Passage:
     data = dict(data)
     data["sentences"] = [tuple(s) for s in data.get("sentences", [])]
+    data["flags"] = [tuple(f) for f in data.get("flags", [])]
     return Passage(**data)
 
 

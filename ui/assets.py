@@ -86,6 +86,7 @@ a.cite:hover, a.cite:focus-visible { border-color: var(--color-accent); }
   font-size: .9rem; line-height: 1.5; color: var(--body-text-color); }
 .src-card.related .src-quote { border-left-color: var(--border-color-primary);
   color: var(--body-text-color-subdued); }
+.src-flag { margin: .2rem 0; font-size: .8rem; color: #b45309; }
 .src-open { font-size: .8rem; color: var(--color-accent) !important; text-decoration: none; font-weight: 600; }
 .panel-note { color: var(--body-text-color-subdued); font-size: .9rem; }
 #sources .src-quote { margin: .4rem 0 .3rem !important; padding: .1rem 0 .1rem .65rem !important; }

@@ -12,6 +12,8 @@ import re
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlparse
 
+from rag.ingest.injection import FLAG_WARNING
+
 __all__ = [
     "esc",
     "render_question",
@@ -223,7 +225,7 @@ def render_sources(answer: Any | None, turn: int) -> str:
                 f'<div class="src-head"><span class="src-n">[{n}]</span>'
                 f'<span class="src-title">{esc(_get(c, "title", ""))}</span></div>'
                 f'{_meta_line(_get(c, "date"), _get(c, "agency"), _get(c, "source_url"))}'
-                f'<blockquote class="src-quote">{esc(_get(c, "quote", ""))}</blockquote>'
+                f'<blockquote class="src-quote">{esc(_get(c, "quote", ""))}</blockquote>{_flag_note(c)}'
                 f'<a class="src-open" href="#cite-{turn}-{n}">Show in article</a></div>')
     else:
         if not passages:
@@ -238,9 +240,16 @@ def render_sources(answer: Any | None, turn: int) -> str:
                 f'<div class="src-head"><span class="src-n rel-n">{i + 1}</span>'
                 f'<span class="src-title">{esc(_get(p, "title", ""))}</span></div>'
                 f'{_meta_line(_get(p, "date"), _get(p, "agency"), _get(p, "source_url"))}'
-                f'<blockquote class="src-quote">{esc(snippet)}</blockquote>'
+                f'<blockquote class="src-quote">{esc(snippet)}</blockquote>{_flag_note(p)}'
                 f'<a class="src-open" href="#rel-{turn}-{i}">Show in article</a></div>')
     return f'<div class="sources">{"".join(out)}</div>'
+
+
+def _flag_note(item: Any) -> str:
+    """The warning shown on a source whose passage holds sentences that read as instructions to an AI."""
+    if not _get(item, "flags"):
+        return ""
+    return f'<p class="src-flag" role="note">⚠ {esc(FLAG_WARNING)}</p>'
 
 
 # --------------------------------------------------------------------------- article viewer

@@ -14,6 +14,7 @@ from typing import Callable, Iterator, Sequence
 
 from .citations import parse_cited_sentences
 from ..retrieval.dates import MONTH_NUMBERS, only_a_time
+from ..ingest.injection import WITHHELD, overlaps
 from ..models import Answer, Citation, Passage, SentenceSupport
 from ..text import content_terms, fold, model_text, nfc, numbers_in, stem, tokens
 from ..retrieval.topic import topic_of
@@ -71,6 +72,8 @@ def excerpt_spans(passage: Passage, question: str, max_chars: int = 480,
     terms = content_terms(question)
 
     def score(span: tuple[int, int]) -> float:
+        if overlaps(*span, passage.flags):  # shown only as a placeholder: the last to take room
+            return float("-inf")
         have = content_terms(passage.text[span[0] - passage.start:span[1] - passage.start])
         return len(terms & have) - 0.001 * span[0]
 
@@ -86,12 +89,17 @@ def excerpt_spans(passage: Passage, question: str, max_chars: int = 480,
 
 
 def _joined_text(passage: Passage, spans: Sequence[tuple[int, int]]) -> str:
-    """The text of ``spans``: adjacent sentences joined as written, gaps marked "…"."""
+    """The text of ``spans``: adjacent sentences joined as written, gaps marked "…", instruction-like sentences
+    replaced by a placeholder (they are never sent to a model as passage text)."""
     at = passage.start
-    parts = [passage.text[spans[0][0] - at:spans[0][1] - at]]
+
+    def shown(s: int, e: int) -> str:
+        return WITHHELD if overlaps(s, e, passage.flags) else passage.text[s - at:e - at]
+
+    parts = [shown(*spans[0])]
     for (_, prev_end), (s, e) in zip(spans, spans[1:]):
         gap = passage.text[prev_end - at:s - at]
-        parts += [gap if not gap.strip() else " … ", passage.text[s - at:e - at]]
+        parts += [gap if not gap.strip() else " … ", shown(s, e)]
     return "".join(parts)
 
 
@@ -233,6 +241,8 @@ class Composer:
             prior = 1.0 / (1 + pi)
             headline = " ".join(p.title.split()).casefold()
             for s, e in p.sentences or [(p.start, p.end)]:
+                if overlaps(s, e, p.flags):  # reads as instructions: never quoted as an answer
+                    continue
                 sent = p.text[s - p.start:e - p.start]
                 have = content_terms(sent)
                 folded = fold(sent)
@@ -473,7 +483,8 @@ def _with_enumerations(chosen: list[tuple], passages: Sequence[Passage], most: i
             if not later or not any(p.doc_id == doc_id and p.start <= end and later[0] < p.end for p in passages):
                 break  # the next sentence is not in the context, or something unseen lies between
             pi, span, text = sentences[(doc_id, later[0])]
-            if (doc_id, span[0]) in taken or (pattern is not None and not pattern.match(text)):
+            if (doc_id, span[0]) in taken or (pattern is not None and not pattern.match(text)) \
+                    or overlaps(*span, passages[pi].flags):
                 break
             out.append((c[0], pi, span, text))
             taken.add((doc_id, span[0]))
@@ -494,7 +505,8 @@ def _number_for(citations: list[Citation], p: Passage, start: int, end: int) -> 
     number = len(citations) + 1
     quote = p.text[start - p.start:end - p.start]
     citations.append(Citation(number=number, doc_id=p.doc_id, title=p.title, date=p.date, source_url=p.source_url,
-                              agency=p.agency, chunk_id=p.chunk_id, start=start, end=end, quote=quote))
+                              agency=p.agency, chunk_id=p.chunk_id, start=start, end=end, quote=quote,
+                              flags=list(p.flags)))
     return number
 
 

@@ -19,12 +19,14 @@ from typing import Sequence
 import numpy as np
 
 from ..index.embeddings import Embedder
+from ..ingest.injection import evidence, overlaps
 from ..models import Passage
 from ..text import content_terms, fold, model_text, numbers_in, stem, tokens
 
 __all__ = ["SupportCheck", "Verifier", "names_in", "figures_in", "EXACT_COVERAGE", "MAX_SPAN_SENTENCES"]
 
 EXACT_COVERAGE = 0.6
+INSTRUCTIONS_ONLY = "the passage only holds text that reads as instructions"
 MAX_SPAN_SENTENCES = 3
 
 _NAME_STOP = frozenset("the a an in on at of and for to by with as he she it they this that these those his her its "
@@ -88,11 +90,16 @@ class Verifier:
         numbers = figures_in(sentence)
         names = {n for n in names_in(sentence) if _stem(n) not in premise}
         sentence_vec = self.embedder.embed_query(sentence) if self.embedder is not None else None
-        context_folded = fold(" ".join(f"{p.title} {p.text}" for p in passages))
+        views = [evidence(p) for p in passages]  # instruction-like sentences are never evidence
+        instructed = _instructed_terms(passages)
+        context_folded = fold(" ".join(f"{p.title} {p.text}" for p in views if p is not None))
         context_joined = _joined(context_folded)
         all_names = {_stem(n) for n in names_in(sentence)}
         results = []
-        for p in passages:
+        for original, p in zip(passages, views):
+            if p is None:
+                results.append(SupportCheck(0.0, original.start, original.start, INSTRUCTIONS_ONLY))
+                continue
             best = _best_span(p, terms, all_names, numbers)
             lexical = best[4]
             passage_folded = fold(f"{p.title} {p.text}")
@@ -118,6 +125,10 @@ class Verifier:
                 score = min(score, 0.3)
             elif missing_names:  # named elsewhere in the sources (the passage says "he", "the Convention" …)
                 score *= 0.9
+            if instructed and (drawn := _drawn_from(terms, best[2], instructed)):
+                # the words the span lacks are the ones an instruction-like sentence states: that is the source
+                problem = f"{', '.join(sorted(drawn))} only in text that reads as instructions"
+                score = min(score, 0.2)
             results.append(SupportCheck(round(score, 4), best[0], best[1], problem, exact=best[3]))
         return results
 
@@ -131,6 +142,8 @@ def _best_span(p: Passage, terms: set[str], names: set[str], numbers: set[str]) 
     for i in range(len(spans)):
         for j in range(i, min(i + MAX_SPAN_SENTENCES, len(spans))):
             s, e = spans[i][0], spans[j][1]
+            if overlaps(s, e, p.flags):
+                break
             text = p.text[s - p.start:e - p.start]
             folded = fold(text)
             joined = _joined(folded)
@@ -144,6 +157,18 @@ def _best_span(p: Passage, terms: set[str], names: set[str], numbers: set[str]) 
             if best is None or key > best[0]:
                 best = (key, (s, e, text, exact, cover))
     return best[1]
+
+
+def _instructed_terms(passages: Sequence[Passage]) -> set[str]:
+    """Stems of the content words of the passages' instruction-like sentences."""
+    texts = [p.text[max(s, p.start) - p.start:min(e, p.end) - p.start] for p in passages for s, e in p.flags]
+    return {stem(t) for t in content_terms(model_text(" ".join(texts)))} if texts else set()
+
+
+def _drawn_from(terms: set[str], span: str, instructed: set[str]) -> set[str]:
+    """Content words of a sentence that its best ``span`` does not state and an instruction-like sentence does."""
+    stated = {stem(t) for t in content_terms(model_text(span))}
+    return {t for t in terms if stem(t) not in stated and stem(t) in instructed}
 
 
 def _joined(folded: str) -> str:

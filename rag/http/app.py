@@ -175,6 +175,8 @@ class CitationModel(BaseModel):
     start: int = Field(description="Offset of the quote in the article text (GET /api/documents/{doc_id}).")
     end: int
     quote: str
+    flags: list[tuple[int, int]] = Field(default_factory=list, description=(
+        "Sentences of the cited passage that read as instructions to an AI (article offsets): shown, never evidence."))
 
 
 class SentenceModel(BaseModel):
@@ -198,6 +200,8 @@ class PassageModel(BaseModel):
     score: float | None = 0.0
     scores: dict[str, float | None] = Field(default_factory=dict)
     sentences: list[tuple[int, int]] = Field(default_factory=list)
+    flags: list[tuple[int, int]] = Field(default_factory=list, description=(
+        "Sentences that read as instructions to an AI (article offsets): shown, never evidence."))
 
 
 class AnswerModel(BaseModel):

@@ -23,6 +23,7 @@ from ..ingest.chunking import chunk_article
 from ..config import Settings
 from .embeddings import Embedder, get_embedder
 from ..errors import DocumentError, InputError
+from ..ingest.injection import passage_flags
 from .lexical import LexicalIndex
 from ..models import Article, Chunk, DocumentInfo, Passage
 from .store import ChromaStore, collection_name
@@ -338,6 +339,7 @@ class NewsIndex:
                 source_url=meta.get("source_url") or None, agency=meta.get("agency") or None,
                 sentences=[tuple(s) for s in json.loads(meta.get("sentences", "[]"))],
             )
+            out[cid].flags = passage_flags(meta.get("flags"), text or "", out[cid].start, out[cid].sentences)
         return out
 
     def stats(self) -> dict[str, int]:

@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from ..errors import StoreError, StoreUnavailableError
+from ..ingest.injection import article_flags, encode_spans, instruction_spans
 from ..models import Article, Chunk
 
 __all__ = ["ChromaStore", "collection_name"]
@@ -216,6 +217,7 @@ def chunk_metadata(article: Article, chunk: Chunk) -> dict[str, Any]:
         "start": chunk.start,
         "end": chunk.end,
         "sentences": json.dumps(chunk.sentences),
+        "flags": encode_spans(instruction_spans(article.text, chunk.sentences)),
         "content_hash": article.content_hash,
     }
 
@@ -232,6 +234,7 @@ def article_metadata(article: Article, chunk_count: int) -> dict[str, Any]:
         "chunks": chunk_count,
         "chars": len(article.text),
         "spans": json.dumps(article.content_spans),
+        "flags": encode_spans(article_flags(article)),
     }
 
 

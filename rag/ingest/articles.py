@@ -94,6 +94,7 @@ def html_to_text(markup: str) -> str:
     """Visible text of an HTML page: scripts, styles, navigation, page header, footer, asides and forms dropped,
     block elements become line breaks."""
     markup = re.sub(r"(?is)<(script|style|noscript|head|nav|footer|aside|form|template)\b.*?</\1>", " ", markup)
+    markup = _drop_hidden(re.sub(r"(?s)<!--.*?(?:-->|$)", " ", markup))  # comments and invisible text: never content
     if not re.search(r"(?i)<article\b", markup):  # a page header (site name, menus); an article's own is content
         markup = re.sub(r"(?is)<header\b.*?</header>", " ", markup)
     markup = re.sub(r"(?i)<(br|/p|/div|/h[1-6]|/li|/tr|/title)\b[^>]*>", "\n", markup)
@@ -101,6 +102,22 @@ def html_to_text(markup: str) -> str:
     text = html.unescape(markup)
     lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines()]
     return "\n".join(line for line in lines if line)
+
+
+_HIDDEN = re.compile(
+    r"""(?is)<(\w+)\b[^>]*?(?:\shidden\b|aria-hidden\s*=\s*["']?true|style\s*=\s*["'][^"']*(?:display\s*:\s*none|"""
+    r"""visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d]*[1-9])|opacity\s*:\s*0(?![.\d]*[1-9])|"""
+    r"""(?<![-\w])color\s*:\s*(?:#fff\b|#ffffff\b|white\b|transparent\b|rgba?\(\s*255\s*,\s*255\s*,\s*255)))[^>]*>"""
+    r""".*?</\1\s*>""")
+
+
+def _drop_hidden(markup: str) -> str:
+    """``markup`` without elements a reader cannot see (``hidden``, ``display:none``, ``visibility:hidden``, zero
+    size or opacity, white or transparent text): text placed there is meant for machines, not readers."""
+    previous = None
+    while previous != markup:  # nested hidden elements
+        previous, markup = markup, _HIDDEN.sub(" ", markup)
+    return markup
 
 
 def parse_article(doc_id: str, raw: str) -> Article:
