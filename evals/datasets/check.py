@@ -25,8 +25,10 @@ MIN_UNANSWERABLE = 10
 
 
 def heldout_folders(root: Path = DATASETS) -> list[Path]:
-    """The dataset folders that hold a dev/test split."""
-    return sorted(p for p in root.iterdir() if p.is_dir() and all((p / h).is_file() for h in HALVES))
+    """The dataset folders that hold a dev/test split over a corpus of their own in ``evals/corpora/<name>/``
+    (a split over the seeds, such as ``vi/``, is checked by its own test)."""
+    return sorted(p for p in root.iterdir() if p.is_dir() and all((p / h).is_file() for h in HALVES)
+                  and (root.parent / "corpora" / p.name).is_dir())
 
 
 def corpus_texts(corpus: Path) -> dict[str, str]:
