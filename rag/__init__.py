@@ -35,6 +35,7 @@ __all__ = [
     "StoreUnavailableError",
     "BackendError",
     "BackendUnavailableError",
+    "BusyError",
     "REFUSAL_TEXT",
     "create_http_app",
     "run_checks",
@@ -46,6 +47,7 @@ __all__ = [
 from .errors import (  # noqa: E402
     BackendError,
     BackendUnavailableError,
+    BusyError,
     ConfigError,
     DocumentError,
     IndexNotReadyError,

@@ -87,8 +87,20 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: SecretStr | None = Field(None, description="Key for the backend; else read from its key env var.")
-    llm_timeout: float = Field(60.0, gt=0)
+    llm_timeout: float = Field(60.0, gt=0, description="The most one model call (one attempt) may take, in seconds.")
     llm_max_retries: int = Field(2, ge=0, le=10)
+    llm_first_token_timeout: float = Field(
+        30.0, gt=0, description="An attempt that sends no answer text within this many seconds is cut (the local "
+                                "1.5B model needs up to ~15 s for a 1000-token prompt on 2 cores).")
+    llm_stall_timeout: float = Field(15.0, gt=0, description="A stream that sends nothing for this many seconds "
+                                                              "after its first text is cut.")
+    request_deadline: float = Field(
+        90.0, gt=0, description="Seconds one question may take in all: retrieval, generation, retries (only started "
+                                "when they fit) and the extractive fallback, which gets the last part of it.")
+    max_concurrent_llm: int = Field(4, ge=1, le=256, description="Model calls in flight at once per backend; "
+                                                                 "more wait for a slot.")
+    llm_slot_wait: float = Field(5.0, ge=0, description="Seconds a question waits for a model slot before the "
+                                                        "'busy' error (HTTP 503 with Retry-After).")
     llm_threads: int | None = None
     llm_ctx_size: int = 4096
     temperature: float = 0.0

@@ -13,7 +13,8 @@ from .ingest.articles import has_visible_text
 from .retrieval.condense import condense_deterministic, condense_messages, needs_context
 from .config import Settings
 from .retrieval.dates import parse_date_bound
-from .errors import BackendError, InputError, RagError
+from .deadline import Deadline
+from .errors import BackendError, BusyError, InputError, RagError
 from .index.news_index import IngestReport, NewsIndex
 from .answering.llm_check import support_judge
 from .models import Answer, Citation, DocumentInfo, Passage
@@ -146,7 +147,7 @@ class Engine:
         return leads
 
     def standalone_question(self, question: str, history: Sequence[dict[str, str]] | None = None,
-                            backend: str | None = None) -> str:
+                            backend: str | None = None, deadline: Deadline | None = None) -> str:
         """The follow-up ``question`` rewritten to stand alone (LLM when configured, else deterministic)."""
         history = [{**m, "content": _valid_text(m.get("content"))} for m in (history or [])
                    if m.get("role") in ("user", "assistant")]
@@ -156,13 +157,16 @@ class Engine:
         if backend != "extractive":
             try:
                 client = self._client(backend)
-                rewritten = client.complete(condense_messages(question, history), max_tokens=60).strip()
+                rewritten = client.complete(condense_messages(question, history), max_tokens=60,
+                                            deadline=deadline).strip()
                 rewritten = rewritten.splitlines()[0].strip().strip('"') if rewritten else ""
                 # a small model sometimes answers instead of rewriting: a question must stay a question
                 asks = question.rstrip().endswith("?")
                 if 5 < len(rewritten) < 400 and (not asks or rewritten.endswith("?")):
                     # keep the deterministic carry-over too: small models sometimes drop a name
                     return condense_deterministic(rewritten, history) if needs_context(rewritten) else rewritten
+            except BusyError:
+                raise
             except (BackendError, RagError):
                 pass
         return condense_deterministic(question, history)
@@ -200,11 +204,12 @@ class Engine:
                retrieval_only: bool = False, language: str | None = None) -> Iterator[StreamEvent]:
         """Stream an answer: ``token`` events with the draft as it is generated, then one final ``answer`` event."""
         started = time.perf_counter()
+        deadline = self._llm_deadline()
         question = _clean_question(question)
         backend = backend or self.settings.backend
         lo, hi = _bound(since), _bound(until, end=True)
         t0 = time.perf_counter()
-        standalone = self.standalone_question(question, history, backend)
+        standalone = self.standalone_question(question, history, backend, deadline)
         condense_time = time.perf_counter() - t0
         result = self.retriever.retrieve(standalone, k=top_k, since=lo, until=hi)
         passages = result.passages
@@ -243,7 +248,8 @@ class Engine:
                 model = client.model
                 context = passages[: self.settings.llm_context_k if top_k is None else top_k]
                 draft: list[str] = []
-                for piece in client.stream(build_messages(standalone, context, language or self.settings.answer_language)):
+                messages = build_messages(standalone, context, language or self.settings.answer_language)
+                for piece in client.stream(messages, deadline=deadline):
                     draft.append(piece)
                     yield StreamEvent("token", piece)
                 timings["generation"] = time.perf_counter() - t1
@@ -252,9 +258,11 @@ class Engine:
                     answer = composer.extractive(standalone, passages)
                     used = "extractive"
                 else:
-                    judge = support_judge(client) if self.settings.llm_check else None
+                    judge = support_judge(client, deadline) if self.settings.llm_check else None
                     answer = composer.from_generation(question, "".join(draft), context, standalone=standalone,
                                                       judge=judge)
+            except BusyError:
+                raise
             except (BackendError, RagError) as exc:
                 timings["generation"] = time.perf_counter() - t1
                 notice = f"The language model failed ({exc.message}); this answer was built extractively."
@@ -279,11 +287,26 @@ class Engine:
         answer.timings = {k: round(v, 4) for k, v in timings.items()}
         yield StreamEvent("answer", answer.text, answer)
 
+    def _llm_deadline(self) -> Deadline:
+        """The time model calls may use: ``request_deadline`` from now, less what the extractive fallback needs."""
+        seconds = self.settings.request_deadline
+        return Deadline(seconds).earlier(fallback_reserve(seconds))
+
+    def llm_state(self, backend: str | None = None) -> str:
+        """Outcome of the last model call of ``backend``: unknown (none yet), ok, failing or busy; never blocks."""
+        client = self._clients.get(backend or self.settings.backend)
+        return getattr(client, "state", "unknown") if client is not None else "unknown"
+
     def close(self) -> None:
         """Stop background servers started by this engine's process."""
         from .llm.client import shutdown_local_servers
 
         shutdown_local_servers()
+
+
+def fallback_reserve(deadline_seconds: float) -> float:
+    """Seconds of a request deadline kept for the extractive fallback: a quarter of it, at most 5 s."""
+    return min(5.0, 0.25 * deadline_seconds)
 
 
 def _bound(value: DateLike, end: bool = False) -> int | None:

@@ -16,6 +16,7 @@ __all__ = [
     "StoreUnavailableError",
     "BackendError",
     "BackendUnavailableError",
+    "BusyError",
 ]
 
 
@@ -79,3 +80,14 @@ class BackendUnavailableError(BackendError):
     """The language-model backend is not installed, not running or not reachable."""
 
     code = "backend_unavailable"
+
+
+class BusyError(RagError):
+    """Every language-model slot stayed taken for the bounded wait; ``retry_after`` is a hint in seconds."""
+
+    code = "busy"
+    retry_after = 5
+
+    def __init__(self, message: str = "The server is busy answering other questions.", *,
+                 hint: str | None = "The model is answering other questions; try again in a few seconds.") -> None:
+        super().__init__(message, hint=hint)

@@ -20,16 +20,17 @@ CHECK_SYSTEM_PROMPT = (
 _VERDICT = re.compile(r"^\W*(yes|no)\b", re.IGNORECASE)
 
 
-def support_judge(client: Any) -> Callable[[str, str], bool | None]:
-    """A ``(sentence, span) -> True / False / None`` check asking ``client`` (a :class:`~rag.llm.client.ChatClient`);
-    None when the model fails or answers neither yes nor no, so the offline verdict stands."""
+def support_judge(client: Any, deadline: Any = None) -> Callable[[str, str], bool | None]:
+    """A ``(sentence, span) -> True / False / None`` check asking ``client`` (a :class:`~rag.llm.client.ChatClient`)
+    within ``deadline`` (a :class:`~rag.deadline.Deadline`); None when the model fails or answers neither yes nor
+    no, so the offline verdict stands."""
 
     def judge(sentence: str, span: str) -> bool | None:
         messages = [{"role": "system", "content": CHECK_SYSTEM_PROMPT},
                     {"role": "user", "content": f"Passage:\n{span}\n\nClaim: {sentence}\n\n"
                                                 "Does the passage state the claim? Reply yes or no."}]
         try:
-            reply = client.complete(messages, max_tokens=3)
+            reply = client.complete(messages, max_tokens=3, deadline=deadline)
         except RagError:
             return None
         verdict = _VERDICT.match(reply or "")

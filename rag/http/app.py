@@ -21,16 +21,19 @@ Answers carry verified ``[n]`` citations. Over ``/v1/chat/completions`` they tra
   chunk is authoritative and ``text_changed`` says whether it differs from what was streamed. Send ``"draft": false``
   to stream only the verified text (after generation and verification), so that content always equals ``answer.text``.
 """
+import asyncio
+import concurrent.futures
 import hmac
 import json
 import logging
 import math
 import re
+import threading
 import time
 import unicodedata
 import uuid
 from dataclasses import asdict
-from typing import Annotated, Any, Iterator, Literal
+from typing import Annotated, Any, Callable, Iterator, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -48,6 +51,7 @@ from ..engine import MAX_QUESTION_CHARS, Engine, StreamEvent
 from ..errors import (
     BackendError,
     BackendUnavailableError,
+    BusyError,
     ConfigError,
     DocumentError,
     IndexNotReadyError,
@@ -73,6 +77,7 @@ ERROR_STATUS: list[tuple[type[RagError], int]] = [
     (StoreError, 500),
     (BackendUnavailableError, 503),
     (BackendError, 502),
+    (BusyError, 503),
     (DocumentError, 422),
     (InputError, 400),
     (ConfigError, 500),
@@ -277,6 +282,8 @@ class ReadyModel(BaseModel):
     embedder: str | None = None
     store: Literal["embedded", "server"] | None = None
     version: str | None = None
+    llm: Literal["unknown", "ok", "failing", "busy"] | None = Field(
+        None, description="Outcome of the last model call (unknown: none yet); from memory, never a new call.")
 
 
 class ModelCard(BaseModel):
@@ -415,7 +422,7 @@ def _responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     descriptions = {400: "Invalid request", 401: "Missing or wrong bearer token", 404: "Not found",
                     409: "Index not ready", 413: "Request or file too large", 415: "Unsupported media or file type",
                     422: "The document cannot be used", 500: "Internal error", 502: "The language model failed",
-                    503: "Store or backend unavailable"}
+                    503: "Store or backend unavailable, or busy"}
     return {s: {"model": ErrorResponse, "description": descriptions[s]} for s in statuses}
 
 
@@ -530,6 +537,40 @@ async def _no_receive() -> dict:  # pragma: no cover - error replies never read 
     return {"type": "http.disconnect"}
 
 
+READY_WAIT = 2.0
+"""Seconds /readyz waits for a fresh check before it answers from the previous one."""
+
+
+class _Readiness:
+    """The readiness check, run in a thread of its own (never the request threadpool), one at a time; callers wait
+    for it a bounded time and otherwise get the last result, so /readyz answers while every worker is busy."""
+
+    def __init__(self, check: Callable[[], tuple[int, dict[str, Any]]]) -> None:
+        self._check = check
+        self._lock = threading.Lock()
+        self._running: concurrent.futures.Future | None = None
+        self.last: tuple[int, dict[str, Any]] | None = None
+
+    def _start(self) -> concurrent.futures.Future:
+        with self._lock:
+            if self._running is None or self._running.done():
+                self._running = concurrent.futures.Future()
+                threading.Thread(target=self._run, args=(self._running,), name="readyz", daemon=True).start()
+            return self._running
+
+    def _run(self, future: concurrent.futures.Future) -> None:
+        self.last = self._check()
+        future.set_result(self.last)
+
+    async def current(self, wait: float) -> tuple[int, dict[str, Any]] | None:
+        """A fresh result when the check ends within ``wait`` seconds, else the last one (None before the first)."""
+        future = asyncio.wrap_future(self._start())
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), wait)
+        except asyncio.TimeoutError:
+            return self.last
+
+
 # ------------------------------------------------------------------------------------------------------------- app
 def create_http_app(engine: Engine, settings: Settings | None = None, *,
                     backends: list[str] | None = None) -> FastAPI:
@@ -575,7 +616,8 @@ def create_http_app(engine: Engine, settings: Settings | None = None, *,
         status = rag_error_status(exc)
         if status >= 500:
             log.warning("%s %s failed: %s", request.method, request.url.path, scrub(str(exc)))
-        return error_response(status, exc.code, exc.message, exc.hint)
+        retry = {"Retry-After": str(exc.retry_after)} if isinstance(exc, BusyError) else None
+        return error_response(status, exc.code, exc.message, exc.hint, retry)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -816,29 +858,43 @@ def create_http_app(engine: Engine, settings: Settings | None = None, *,
 
     # ---------------------------------------------------------------- health
     @app.get("/healthz", response_model=HealthModel, tags=["health"])
-    def healthz() -> dict[str, str]:
-        """The process is alive (never needs the token, never touches the index)."""
+    async def healthz() -> dict[str, str]:
+        """The process is alive (never needs the token, never touches the index, never waits for a worker)."""
         return {"status": "ok"}
 
-    @app.get("/readyz", response_model=ReadyModel, tags=["health"], responses=_responses(503))
-    def readyz(request: Request) -> JSONResponse:
-        """The index is open and the store answers: counts, backend and models in use (only to a request with the
-        key when ``RAG_API_KEY`` is set). 503 otherwise."""
+    def readiness() -> tuple[int, dict[str, Any]]:
+        """(status, body) of a live check: the index is open and the store answers."""
         try:
             stats = engine.stats()
             engine.index.store.count()  # a live round trip to the (possibly remote) store
         except RagError as exc:
-            return error_response(503, exc.code, exc.message, exc.hint)
+            return 503, _error_body(exc.code, scrub(exc.message) or "", scrub(exc.hint))
         except Exception as exc:
             log.error("readiness check failed: %s", scrub(str(exc)), exc_info=exc)
-            return error_response(503, "not_ready", "The index cannot be opened.", "Check the server log.")
-        if token and not _key_matches(_bearer_of(request), token):
-            return JSONResponse({"status": "ready"})
-        return JSONResponse({
+            return 503, _error_body("not_ready", "The index cannot be opened.", "Check the server log.")
+        return 200, {
             "status": "ready", "articles": int(stats.get("articles", 0)), "chunks": int(stats.get("chunks", 0)),
             "backend": settings.backend, "model": default_model, "embedder": str(stats.get("embedder", "")),
             "store": "server" if settings.chroma_url else "embedded", "version": __version__,
-        })
+        }
+
+    ready_state = _Readiness(readiness)
+
+    @app.get("/readyz", response_model=ReadyModel, tags=["health"], responses=_responses(503))
+    async def readyz(request: Request) -> JSONResponse:
+        """The index is open and the store answers: counts, backend, models in use and the outcome of the last
+        model call (``llm``; the details only to a request with the key when ``RAG_API_KEY`` is set). 503
+        otherwise. A check slower than 2 s answers from the previous one."""
+        got = await ready_state.current(READY_WAIT)
+        if got is None:
+            return error_response(503, "not_ready", "The first readiness check is still running.",
+                                  "Try again in a few seconds.")
+        status, body = got
+        if status == 200 and token and not _key_matches(_bearer_of(request), token):
+            return JSONResponse({"status": "ready"})
+        if status == 200:
+            body = {**body, "llm": engine.llm_state()}
+        return JSONResponse(body, status_code=status)
 
     app.include_router(v1)
     app.include_router(api)

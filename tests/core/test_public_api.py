@@ -28,6 +28,7 @@ PUBLIC = [
     "StoreUnavailableError",
     "BackendError",
     "BackendUnavailableError",
+    "BusyError",
     "REFUSAL_TEXT",
     "create_http_app",
     "run_checks",
@@ -44,6 +45,7 @@ ERROR_CODES = {
     "StoreUnavailableError": "store_unavailable",
     "BackendError": "backend_error",
     "BackendUnavailableError": "backend_unavailable",
+    "BusyError": "busy",
 }
 
 
