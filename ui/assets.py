@@ -163,7 +163,7 @@ mark.hl { background: #fde68a; color: #1f2937; border-radius: 3px; padding: .05e
 #eval-rows th:nth-child(3), #eval-rows .body-cell:nth-child(3), #eval-rows th:last-child,
 #eval-rows .body-cell:last-child { min-width: 16em !important; }
 #eval-rows th:nth-child(n+5):not(:last-child),
-#eval-rows .body-cell:nth-child(n+5):not(:last-child) { min-width: 10.5em !important; }
+#eval-rows .body-cell:nth-child(n+5):not(:last-child) { min-width: 12em !important; }
 #delete-btn { color: #b42318; border-color: #f4b4ae; }
 .dark #delete-btn { color: #fda29b; border-color: #7a271a; }
 .hint { color: var(--body-text-color-subdued); font-size: .88rem; }

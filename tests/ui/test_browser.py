@@ -28,8 +28,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts" / "screenshots"
 DOCS_SHOTS = ROOT / "docs" / "screenshots"
 QUESTION = "When did Luong Cuong meet Guterres in New York?"
-LAPTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 400, "height": 844}
 BOT = "#chatbot [data-testid='bot']"
 USER = "#chatbot [data-testid='user']"
 SLOW_DRAFT = ("At noon on September 22, 2025, President Luong Cuong met UN Secretary-General Antonio Guterres at "
@@ -479,6 +479,7 @@ def test_eval_tab_runs_a_short_eval(pages):
     table = page.inner_text("#eval-rows")
     assert "q01" in table and "q03" in table and "q04" not in table
     assert "hit@5" in page.inner_text("#eval-summary")
+    assert broken_words(page, "#eval-rows th .text, #eval-rows .body-cell .text, #eval-summary th .text") == []
     assert ".html" in page.inner_text("#eval-files")
     with page.expect_download() as download:
         page.locator("#eval-files a[download]").first.click()
@@ -540,7 +541,6 @@ def test_sources_show_first_with_progress_while_a_slow_model_writes(pages, fake_
     from rag.testing import Reply
 
     page = pages.open()
-    assert visible_actions(page) == set()  # nothing to stop, retry, copy or clear in an empty chat
     open_settings(page)
     choose(page, "#backend", "openai-compatible")
     page.wait_for_function("() => document.querySelector('#status').innerText.includes('fake-model')")
@@ -551,6 +551,8 @@ def test_sources_show_first_with_progress_while_a_slow_model_writes(pages, fake_
     page.locator("#sources .src-card").first.wait_for(state="visible")
     assert page.locator(f"{BOT} .pending, {BOT} .draft").count() == 1, page.inner_text("#chatbot")
     assert "reading…" in page.inner_text("#sources")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    shot(page, "reading.png")
     # a progress line with the elapsed time, which keeps counting
     elapsed = page.locator(f"{BOT} .elapsed")
     first = float(elapsed.inner_text().split()[0])
@@ -569,6 +571,7 @@ def test_sources_show_first_with_progress_while_a_slow_model_writes(pages, fake_
 
 def test_question_limit_examples_and_backend_help(pages):
     page = pages.open()
+    assert visible_actions(page) == set()  # nothing to stop, retry, copy or clear in an empty chat
     chip = page.locator("#chatbot button.example").first
     style = chip.evaluate("e => { const s = getComputedStyle(e); return [s.borderTopWidth, s.borderTopStyle]; }")
     assert style[0] != "0px" and style[1] != "none", style  # example questions look like buttons
@@ -590,6 +593,7 @@ def test_library_tables_never_break_words(pages):
     assert broken_words(page, "#library-table th .text, #library-table .body-cell .text") == []
     rows = page.inner_text("#library-table")
     assert "—" in rows  # 001_… gives no date, 004_… no source: a dash, not an empty cell
+    shot(page, "phone-library.png")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.wait_for_timeout(300)
     assert broken_words(page, "#library-table th .text, #library-table .body-cell .text") == []
