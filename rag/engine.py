@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
@@ -29,12 +29,14 @@ DateLike = str | int | None
 
 @dataclass
 class StreamEvent:
-    """One event of :meth:`Engine.stream`: ``status`` (progress text), ``token`` (a piece of the draft answer) or
-    ``answer`` (the final, verified :class:`Answer`; its text replaces the draft)."""
+    """One event of :meth:`Engine.stream`: ``status`` (progress text), ``sources`` (the retrieved ``passages``, sent
+    once retrieval is done and before any draft), ``token`` (a piece of the draft answer) or ``answer`` (the final,
+    verified :class:`Answer`; its text replaces the draft)."""
 
     type: str
     text: str = ""
     answer: Answer | None = None
+    passages: list[Passage] = field(default_factory=list)
 
 
 class Engine:
@@ -202,7 +204,8 @@ class Engine:
     def stream(self, question: str, *, history: Sequence[dict[str, str]] | None = None, since: DateLike = None,
                until: DateLike = None, top_k: int | None = None, backend: str | None = None,
                retrieval_only: bool = False, language: str | None = None) -> Iterator[StreamEvent]:
-        """Stream an answer: ``token`` events with the draft as it is generated, then one final ``answer`` event."""
+        """Stream an answer: one ``sources`` event with the retrieved passages, ``token`` events with the draft as it
+        is generated, then one final ``answer`` event."""
         started = time.perf_counter()
         deadline = self._llm_deadline()
         question = _clean_question(question)
@@ -213,6 +216,7 @@ class Engine:
         condense_time = time.perf_counter() - t0
         result = self.retriever.retrieve(standalone, k=top_k, since=lo, until=hi)
         passages = result.passages
+        yield StreamEvent("sources", passages=list(passages))
         composer = self._composer()
         timings = {"condense": condense_time, **result.timings}
         notice = None

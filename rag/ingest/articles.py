@@ -203,7 +203,7 @@ def parse_article(doc_id: str, raw: str) -> Article:
                 title = " ".join(heading.group(1).split())[:300]
         if first_content and title is None:
             title = _title_from_lead(text[start:end])
-        if first_content or not spans:
+        if len(spans) <= 1:  # the lead, or the paragraph after a headline line, may open with a dateline
             agency = agency or dateline_agency(text[start:end])
         first_content = False
         s, e = _strip_span(text, start, end)

@@ -16,8 +16,11 @@ def meeting_events(engine):
 
 
 def test_meeting_question_is_answered_with_the_date_quoted(engine, meeting_events):
-    assert [e.type for e in meeting_events] == ["answer"]  # nothing to stream without a language model
+    # the retrieved passages first (the web app shows them while the answer is written), then the answer: nothing
+    # to stream without a language model
+    assert [e.type for e in meeting_events] == ["sources", "answer"]
     answer = meeting_events[-1].answer
+    assert {p.doc_id for p in meeting_events[0].passages} >= {c.doc_id for c in answer.citations}
     assert not answer.refused and answer.backend == "extractive" and answer.notice is None
     assert "September 22" in answer.text
     dated = [c for c in answer.citations if "September 22" in c.quote]
