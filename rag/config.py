@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     # chunking
     chunk_tokens: int = Field(120, ge=20, le=2000, description="Target chunk size in (approximate) tokens.")
     chunk_overlap_sentences: int = Field(1, ge=0, le=5)
+    chunk_max_chars: int = Field(2000, ge=200, le=20000,
+                                 description="Hard cap on a chunk's length: longer sentences are split at spaces.")
 
     # retrieval
     dense_k: int = Field(30, ge=1, le=500)

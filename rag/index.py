@@ -217,7 +217,8 @@ class NewsIndex:
 
     def _chunk(self, article: Article) -> list[Chunk]:
         return chunk_article(article, chunk_tokens=self.settings.chunk_tokens,
-                             overlap_sentences=self.settings.chunk_overlap_sentences)
+                             overlap_sentences=self.settings.chunk_overlap_sentences,
+                             max_chars=self.settings.chunk_max_chars)
 
     def delete(self, doc_id: str) -> bool:
         """Remove one article; False when it was not indexed."""
