@@ -305,10 +305,17 @@ def _valid_text(text: object) -> str:
 
 
 def _capped(answer: Answer, limit: int) -> Answer:
-    """``answer`` with every passage text and citation quote longer than ``limit`` cut to ``limit`` characters
-    (ending in an ellipsis); offsets are kept, so ``start``/``end`` still point at the whole span in the article."""
+    """``answer`` with every passage text, citation quote and answer sentence longer than ``limit`` cut to ``limit``
+    characters (ending in an ellipsis); offsets are kept, so ``start``/``end`` still point at the whole span in the
+    article. (Only an index built without the chunk bound holds such passages.)"""
+    text = answer.text
+    for sentence in answer.sentences:
+        if len(sentence.text) > limit:
+            text = text.replace(sentence.text, _cut(sentence.text, limit))
     return replace(
         answer,
+        text=text,
+        sentences=[replace(s, text=_cut(s.text, limit)) if len(s.text) > limit else s for s in answer.sentences],
         passages=[_capped_passage(p, limit) for p in answer.passages],
         related=[_capped_passage(p, limit) for p in answer.related],
         citations=[replace(c, quote=_cut(c.quote, limit)) if len(c.quote) > limit else c for c in answer.citations],
