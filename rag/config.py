@@ -37,6 +37,8 @@ BACKENDS: dict[str, BackendPreset] = {
 }
 
 
+QUESTION_CHARS_CEILING = 100_000  # the highest max_question_chars; HTTP request models refuse longer text outright
+
 assert set(BACKENDS) == set(BACKEND_NAMES), "rag.flags.BACKEND_NAMES must list every backend"
 
 class Settings(BaseSettings):
@@ -59,6 +61,8 @@ class Settings(BaseSettings):
     # chunking
     chunk_tokens: int = Field(120, ge=20, le=2000, description="Target chunk size in (approximate) tokens.")
     chunk_overlap_sentences: int = Field(1, ge=0, le=5)
+    chunk_max_chars: int = Field(2000, ge=200, le=20000,
+                                 description="Hard cap on a chunk's length: longer sentences are split at spaces.")
 
     # retrieval
     dense_k: int = Field(30, ge=1, le=500)
@@ -109,6 +113,11 @@ class Settings(BaseSettings):
     llm_check: bool = Field(False, description="Also ask the generative model whether each cited span states its "
                                                "sentence (a no flags it; the offline check always runs first).")
     answer_language: str | None = None
+    max_question_chars: int = Field(2000, ge=100, le=QUESTION_CHARS_CEILING,
+                                    description="Longest question accepted (CLI, HTTP API and web app alike).")
+    max_passage_chars: int = Field(2000, ge=200, le=20000,
+                                   description="Passage texts and quotes in answers are cut to this many characters "
+                                               "(ending in …); the stored article is never changed.")
 
     # serving
     host: str = "127.0.0.1"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
@@ -23,7 +23,8 @@ from .answering.verify import Verifier
 
 __all__ = ["Engine", "StreamEvent", "MAX_QUESTION_CHARS"]
 
-MAX_QUESTION_CHARS = 2000
+MAX_QUESTION_CHARS = 2000  # the default of Settings.max_question_chars
+ELLIPSIS = "…"  # ends a passage or quote cut to Settings.max_passage_chars in answers
 DateLike = str | int | None
 
 
@@ -176,7 +177,7 @@ class Engine:
     def retrieve(self, question: str, *, history: Sequence[dict[str, str]] | None = None, since: DateLike = None,
                  until: DateLike = None, top_k: int | None = None, rerank: bool | None = None) -> RetrievalResult:
         """Passages for ``question`` (after the follow-up rewrite), best first."""
-        question = _clean_question(question)
+        question = _clean_question(question, self.settings.max_question_chars)
         standalone = self.standalone_question(question, history, backend="extractive")
         return self.retriever.retrieve(standalone, k=top_k, since=_bound(since), until=_bound(until, end=True),
                                        rerank=rerank)
@@ -208,7 +209,7 @@ class Engine:
         is generated, then one final ``answer`` event."""
         started = time.perf_counter()
         deadline = self._llm_deadline()
-        question = _clean_question(question)
+        question = _clean_question(question, self.settings.max_question_chars)
         backend = backend or self.settings.backend
         lo, hi = _bound(since), _bound(until, end=True)
         t0 = time.perf_counter()
@@ -289,6 +290,7 @@ class Engine:
             answer.related = list(passages[:3])
         timings["total"] = time.perf_counter() - started
         answer.timings = {k: round(v, 4) for k, v in timings.items()}
+        answer = _capped(answer, self.settings.max_passage_chars)
         yield StreamEvent("answer", answer.text, answer)
 
     def _llm_deadline(self) -> Deadline:
@@ -329,15 +331,42 @@ def _valid_text(text: object) -> str:
     return text.encode("utf-8", "replace").decode("utf-8") if isinstance(text, str) else ""
 
 
-def _clean_question(question: str) -> str:
+def _capped(answer: Answer, limit: int) -> Answer:
+    """``answer`` with every passage text, citation quote and answer sentence longer than ``limit`` cut to ``limit``
+    characters (ending in an ellipsis); offsets are kept, so ``start``/``end`` still point at the whole span in the
+    article. (Only an index built without the chunk bound holds such passages.)"""
+    text = answer.text
+    for sentence in answer.sentences:
+        if len(sentence.text) > limit:
+            text = text.replace(sentence.text, _cut(sentence.text, limit))
+    return replace(
+        answer,
+        text=text,
+        sentences=[replace(s, text=_cut(s.text, limit)) if len(s.text) > limit else s for s in answer.sentences],
+        passages=[_capped_passage(p, limit) for p in answer.passages],
+        related=[_capped_passage(p, limit) for p in answer.related],
+        citations=[replace(c, quote=_cut(c.quote, limit)) if len(c.quote) > limit else c for c in answer.citations],
+    )
+
+
+def _capped_passage(passage: Passage, limit: int) -> Passage:
+    return replace(passage, text=_cut(passage.text, limit)) if len(passage.text) > limit else passage
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, the last one an ellipsis."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + ELLIPSIS
+
+
+def _clean_question(question: str, limit: int = MAX_QUESTION_CHARS) -> str:
     if not isinstance(question, str):
         raise InputError("The question must be text.", hint="Pass a string.")
     cleaned = _CONTROL.sub(" ", question).strip()
     if not cleaned:
         raise InputError("The question is empty.", hint="Type a question about the articles.")
-    if len(cleaned) > MAX_QUESTION_CHARS:
-        raise InputError(f"The question is {len(cleaned):,} characters long; the limit is {MAX_QUESTION_CHARS:,}.",
-                         hint="Shorten it to the question itself.")
+    if len(cleaned) > limit:
+        raise InputError(f"Your question is {len(cleaned):,} characters long; the limit is {limit:,}.",
+                         hint="Shorten it.")
     if not has_visible_text(cleaned):  # only zero-width or other invisible characters
         raise InputError("The question is empty.", hint="Type a question about the articles.")
     try:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.llm.client import local_server as local_llm
+from rag.llm import local_server as local_llm
 from rag.llm.local_server import (
     PRESETS,
     LocalLLMServer,

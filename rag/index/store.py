@@ -189,6 +189,10 @@ class ChromaStore:
         self._call(self.articles.delete, ids=[doc_id])
         self._call(self.chunks.delete, where={"doc_id": doc_id})
 
+    def delete_stale_chunks(self, doc_id: str, content_hash: str) -> None:
+        """Remove the chunks of an article's other versions (after its ``content_hash`` version was committed)."""
+        self._call(self.chunks.delete, where={"$and": [{"doc_id": doc_id}, {"content_hash": {"$ne": content_hash}}]})
+
     def delete_chunks(self, ids: list[str]) -> None:
         if ids:
             self._call(self.chunks.delete, ids=ids)
@@ -245,4 +249,5 @@ def _store_error(exc: Exception, url: str | None) -> StoreError:
             f"Cannot reach the Chroma server at {url}: {text}",
             hint="Start it (`chroma run --path DIR --port PORT`) or unset RAG_CHROMA_URL to use the embedded store.",
         )
-    return StoreError(f"Chroma failed: {text}", hint="Run `rag doctor`; if the index is damaged, `rag ingest --rebuild`.")
+    return StoreError(f"Chroma failed: {text}", hint="Run `rag doctor`; if the index is damaged, delete the data folder (RAG_DATA_DIR, default "
+                           ".rag) and run `rag ingest` again.")

@@ -69,11 +69,11 @@ def install() -> None:
     """Swap the embedder behind ``--embedder bge-small`` for :class:`HashEmbedder` and install the hooks."""
     import contextlib
 
-    from rag.index.news_index import embeddings
+    from rag.index import embeddings
 
-    from rag.index.news_index import news_index as index
+    from rag.index import news_index as index
 
-    from rag.index.news_index import store
+    from rag.index import store
 
     embeddings.EMBEDDERS["bge-small"] = HashEmbedder
     embeddings._cache.clear()
