@@ -19,6 +19,7 @@ __all__ = [
     "STOPWORDS",
     "NAME_SKIP",
     "capitalised_runs",
+    "capitalised_words",
 ]
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
@@ -233,6 +234,12 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
         if e - rs > s + ls:
             result.append((offset + s + ls, offset + e - rs))
     return result
+
+
+def capitalised_words(words: list[str] | tuple[str, ...], skip: frozenset[str]) -> list[str]:
+    """What counts as a name: the capitalised words after the first, longer than one letter, whose folded form is
+    not in ``skip`` ("Guterres", "Hanoi" in "When did Guterres visit Hanoi?")."""
+    return [w for i, w in enumerate(words) if i > 0 and w[:1].isupper() and len(w) > 1 and fold(w) not in skip]
 
 
 def capitalised_runs(text: str, words: list[str] | None = None) -> list[list[str]]:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple, Sequence
 
-from ..text import NAME_SKIP, capitalised_runs, content_terms, fold, model_text, nfc, numbers_in, stem, tokens
+from ..text import NAME_SKIP, capitalised_runs, capitalised_words, content_terms, fold, model_text, nfc, numbers_in, stem, tokens
 from .dates import MONTH_NUMBERS, MONTH_REGEX, WEEKDAY_NAMES, TimeMention, only_a_time, period_of, time_mentions
 from .topic import asks_for_latest, topic_of
 
@@ -128,8 +128,7 @@ def _answer_type(question: str) -> str | None:
 # ------------------------------------------------------------------------ names
 def _question_names(words: Sequence[str]) -> list[str]:
     """Capitalised words of a question that are not its first word (names, places, organisations)."""
-    return list(dict.fromkeys(w for i, w in enumerate(words) if i > 0 and w[:1].isupper() and len(w) > 1
-                              and fold(w) not in NAME_SKIP))
+    return list(dict.fromkeys(capitalised_words(words, NAME_SKIP)))
 
 
 def phrases_holding(runs: Sequence[Sequence[str]], words: Sequence[str]) -> list[str]:
