@@ -8,10 +8,10 @@ from typing import Any
 
 from ..ingest.chunking import chunk_id
 from ..config import Settings
-from .dates import date_range_in_question, days_after, only_a_time
+from .analysis import QuestionAnalysis, analyse
+from .dates import days_after
 from ..index.news_index import NewsIndex
 from ..models import Passage
-from .topic import asks_for_latest, topic_of
 
 __all__ = ["Retriever", "RetrievalResult", "rrf_fuse", "diversify", "as_llamaindex_retriever"]
 
@@ -72,21 +72,25 @@ class Retriever:
         self.index = index
         self.settings = settings
 
-    def retrieve(self, query: str, *, k: int | None = None, since: int | None = None, until: int | None = None,
-                 rerank: bool | None = None, doc_ids: set[str] | None = None) -> RetrievalResult:
-        """Retrieve the final context for ``query``; ``since``/``until`` are ``yyyymmdd`` publication-date bounds."""
+    def retrieve(self, query: str | QuestionAnalysis, *, k: int | None = None, since: int | None = None,
+                 until: int | None = None, rerank: bool | None = None,
+                 doc_ids: set[str] | None = None) -> RetrievalResult:
+        """Retrieve the final context for ``query`` (a standalone question, or the analysis of one: its standalone
+        question is searched); ``since``/``until`` are ``yyyymmdd`` publication-date bounds."""
+        shape = (query if isinstance(query, QuestionAnalysis) else analyse(query)).resolved
+        query = shape.text
         s = self.settings
         k = k or s.context_k
         timings: dict[str, float] = {}
         self.index.refresh()
         t0 = time.perf_counter()
-        topic = topic_of(query, keep_time=True)  # with the time it names: what the cross-encoder reads
+        topic = shape.topic_with_time  # with the time it names: what the cross-encoder reads
         period = None
-        if topic is not None and only_a_time(topic) and since is None and until is None:
+        if shape.asks_for_a_period and since is None and until is None:
             # "What happened in October 2025?" asks for the news of a period: the articles published in it (or a
             # few days after, reporting it) are the candidates, and any of them answers; there is no subject for
             # the cross-encoder to judge
-            period = date_range_in_question(query, default_year=self.index.latest_year())
+            period = shape.period(self.index.latest_year())
             if period is not None:
                 since, until = period[0], days_after(period[1], 3)
                 rerank, topic = False, None
@@ -101,7 +105,7 @@ class Retriever:
         timings["lexical"] = time.perf_counter() - t2
         fused = rrf_fuse({"dense": dense_ids, "lexical": [c for c, _ in lexical]},
                          {"dense": s.dense_weight, "lexical": s.lexical_weight}, k=s.rrf_k)
-        date_hint = period or date_range_in_question(query, default_year=self.index.latest_year())
+        date_hint = period or shape.period(self.index.latest_year())
         if date_hint and since is None and until is None:
             fused = self._boost_dates(fused, date_hint)
         order = sorted(fused, key=fused.get, reverse=True)
@@ -156,7 +160,7 @@ class Retriever:
                 for p in candidates:
                     p.score = p.scores["rerank"]
                 candidates.sort(key=lambda p: p.score, reverse=True)
-                if topic is not None and asks_for_latest(query):
+                if topic is not None and shape.asks_latest:
                     _newest_relevant_first(candidates, s.relevance_threshold)
         if period is not None:  # "what happened then": each article's opening first, newest article first
             _openings_first(candidates)

@@ -132,6 +132,6 @@ def test_a_numbered_name_the_articles_never_give_is_refused(tmp_path):
     ("What is Resolution 57-NQ/TW?", []),
 ])
 def test_which_numbered_names_a_question_asks_about(question, identifiers):
-    from rag.answering.answer import _question_identifiers
+    from rag.retrieval.analysis import _identifiers as _question_identifiers
 
     assert [ident for ident, _ in _question_identifiers(question)] == identifiers

@@ -325,7 +325,8 @@ def test_a_figure_that_counts_something_else_does_not_answer_how_many(gen, serve
     ("It was the first such treaty in over 20 years.", False),
 ])
 def test_what_a_figure_counts(gen, sentence, counts):
-    from rag.answering.answer import _counted_noun, _counts
+    from rag.answering.checks import counts as _counts
+    from rag.retrieval.analysis import _counted_noun
 
     counted = _counted_noun("How many countries signed the convention?")
     assert counted == ("countri", "countries")
@@ -365,7 +366,8 @@ _SESSION = "Who is the President of the 80th session of the UN General Assembly?
      "The company's chief executive, Jane Doe, said so.", True),  # a near-synonym of the title (embedder)
 ], ids=["title-of", "x-title", "acronym", "words-apart", "comma-between", "lesser-rank", "asked-lesser", "synonym"])
 def test_when_a_source_ties_a_title_to_what_it_heads(gen, question, text, ties):
-    from rag.answering.answer import _asked_role, _ties_role
+    from rag.answering.checks import ties_role as _ties_role
+    from rag.retrieval.analysis import _asked_role
 
     title, keys, _ = _asked_role(question)
     assert _ties_role(text, title, keys, gen._composer()._same_kind) is ties
@@ -384,7 +386,7 @@ def test_when_a_source_ties_a_title_to_what_it_heads(gen, question, text, ties):
     ("Who is Ghada Waly?", None),
 ])
 def test_which_questions_ask_for_a_title_holder(question, asked):
-    from rag.answering.answer import _asked_role
+    from rag.retrieval.analysis import _asked_role
 
     got = _asked_role(question)
     assert (got if got is None else (got[0], got[2])) == asked

@@ -1,7 +1,7 @@
 """The extractive answer keeps the list an announcing sentence introduces ("… outlined priorities. First, …")."""
 from __future__ import annotations
 
-from rag.answering.answer import _with_enumerations
+from rag.answering.extractive import with_enumerations as _with_enumerations
 from rag.models import Passage
 from rag.text import split_sentences
 
