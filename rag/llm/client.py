@@ -8,12 +8,32 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 import time
-from typing import Iterator
+from typing import Iterator, Protocol, runtime_checkable
 
 from ..config import Settings
 from ..errors import BackendError, BackendUnavailableError, ConfigError
 
-__all__ = ["ChatClient", "chat_client_for", "shutdown_local_servers"]
+__all__ = ["ChatModel", "ChatClient", "chat_client_for", "shutdown_local_servers"]
+
+
+@runtime_checkable
+class ChatModel(Protocol):
+    """A chat model: OpenAI-style ``messages`` in, reply text out, whole or in pieces.
+
+    Failures are raised as :class:`~rag.errors.BackendError` (the engine then answers extractively).
+    :class:`ChatClient` talks to any OpenAI-compatible server; :class:`rag.testing.FakeChatModel` replies from a
+    script.
+    """
+
+    model: str  # the model name reported with each answer
+
+    def stream(self, messages: list[dict[str, str]], *, max_tokens: int | None = None) -> Iterator[str]:
+        """Reply text pieces as they are generated."""
+        ...
+
+    def complete(self, messages: list[dict[str, str]], *, max_tokens: int | None = None) -> str:
+        """The whole reply text."""
+        ...
 
 
 class ChatClient:
