@@ -6,7 +6,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from .answering.answer import Composer, build_messages
 from .ingest.articles import has_visible_text
@@ -19,6 +19,12 @@ from .answering.llm_check import support_judge
 from .models import Answer, Citation, DocumentInfo, Passage
 from .retrieval.retrieve import RetrievalResult, Retriever
 from .answering.verify import Verifier
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .index.embeddings import Embedder
+    from .index.store import VectorStore
+    from .llm.client import ChatModel
+    from .retrieval.rerank import Reranker
 
 __all__ = ["Engine", "StreamEvent", "MAX_QUESTION_CHARS"]
 
@@ -46,11 +52,17 @@ class Engine:
     >>> print(answer.text, answer.citations[0].quote)            # doctest: +SKIP
     """
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, *, store: "VectorStore | None" = None,
+                 embedder: "Embedder | None" = None, chat: "ChatModel | None" = None,
+                 reranker: "Reranker | None" = None) -> None:
+        """``store``, ``embedder``, ``chat`` and ``reranker`` replace the parts ``settings`` configure (Chroma, the
+        packaged embedder, the backend's chat client, the cross-encoder); ``chat`` then answers for every backend
+        but ``extractive``. :func:`rag.testing.engine_with_fakes` builds one over in-memory fakes."""
         self.settings = settings or Settings.load()
         self._index: NewsIndex | None = None
         self._lock = threading.Lock()
         self._clients: dict[str, Any] = {}
+        self._store, self._embedder, self.chat_model, self.reranker = store, embedder, chat, reranker
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> "Engine":
@@ -66,12 +78,12 @@ class Engine:
         """The index, opened on first use."""
         with self._lock:
             if self._index is None:
-                self._index = NewsIndex(self.settings)
+                self._index = NewsIndex(self.settings, embedder=self._embedder, store=self._store)
             return self._index
 
     @property
     def retriever(self) -> Retriever:
-        return Retriever(self.index, self.settings)
+        return Retriever(self.index, self.settings, self.reranker)
 
     def _composer(self) -> Composer:
         s = self.settings
@@ -80,12 +92,15 @@ class Engine:
             def relevance(question: str, texts: Sequence[str]) -> Sequence[float]:
                 from .retrieval.rerank import get_cross_encoder
 
-                return get_cross_encoder(s.rerank_max_tokens).score(question, texts)
+                reranker = self.reranker if self.reranker is not None else get_cross_encoder(s.rerank_max_tokens)
+                return reranker.score(question, texts)
         return Composer(Verifier(self.index.embedder), support_threshold=s.support_threshold,
                         relevance_threshold=s.relevance_threshold, relevance=relevance,
                         quote_relevance_threshold=s.quote_relevance_threshold)
 
     def _client(self, backend: str) -> Any:
+        if self.chat_model is not None:
+            return self.chat_model
         if backend not in self._clients:
             from .llm.client import chat_client_for
 
@@ -237,7 +252,7 @@ class Engine:
             used = backend
             t1 = time.perf_counter()
             try:
-                if backend not in self._clients and backend == "local":
+                if backend not in self._clients and backend == "local" and self.chat_model is None:
                     yield StreamEvent("status", "Starting the local language model (the first answer can take a minute)…")
                 client = self._client(backend)
                 model = client.model
