@@ -11,7 +11,7 @@ import hashlib
 from ..models import Article, Chunk
 from ..text import split_sentences
 
-__all__ = ["chunk_article", "approx_tokens", "chunk_id"]
+__all__ = ["chunk_article", "approx_tokens", "chunk_id", "sentence_runs"]
 
 
 def approx_tokens(text: str) -> int:
@@ -22,7 +22,7 @@ def approx_tokens(text: str) -> int:
 def chunk_article(article: Article, *, chunk_tokens: int = 120, overlap_sentences: int = 1) -> list[Chunk]:
     """Split ``article`` into citable chunks of a few sentences each."""
     chunks: list[Chunk] = []
-    for run in _sentence_runs(article):
+    for run in sentence_runs(article):
         start_i = 0
         while start_i < len(run):
             end_i = start_i
@@ -54,8 +54,9 @@ def chunk_article(article: Article, *, chunk_tokens: int = 120, overlap_sentence
     return chunks
 
 
-def _sentence_runs(article: Article) -> list[list[tuple[int, int]]]:
-    """Sentences grouped into runs of adjacent content paragraphs (a removed line breaks the run)."""
+def sentence_runs(article: Article) -> list[list[tuple[int, int]]]:
+    """Sentences grouped into runs of adjacent content paragraphs (a removed line breaks the run); a chunk never
+    spans two runs."""
     runs: list[list[tuple[int, int]]] = []
     previous_end = None
     for s, e in article.content_spans:
