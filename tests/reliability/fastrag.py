@@ -75,8 +75,7 @@ def install() -> None:
 
     from rag.index.news_index import store
 
-    embeddings.EMBEDDERS["bge-small"] = HashEmbedder
-    embeddings._cache.clear()
+    embeddings.register_embedder("bge-small", HashEmbedder)
 
     hang_at = int(os.environ.get("FASTRAG_HANG_AT", "0") or 0)
     if hang_at:
