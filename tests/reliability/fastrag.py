@@ -69,11 +69,8 @@ def install() -> None:
     """Swap the embedder behind ``--embedder bge-small`` for :class:`HashEmbedder` and install the hooks."""
     import contextlib
 
-    from rag.index.news_index import embeddings
-
-    from rag.index.news_index import news_index as index
-
-    from rag.index.news_index import store
+    from rag.index import embeddings, store
+    from rag.index import news_index as index
 
     embeddings.register_embedder("bge-small", HashEmbedder)
 
