@@ -37,6 +37,10 @@ __all__ = [
     "BackendUnavailableError",
     "BusyError",
     "REFUSAL_TEXT",
+    "ChatModel",
+    "VectorStore",
+    "Embedder",
+    "Reranker",
     "create_http_app",
     "run_checks",
     "__version__",
@@ -68,6 +72,11 @@ _LAZY = {
     "IngestReport": ("index.news_index", "IngestReport"),
     "REFUSAL_TEXT": ("answering.answer", "REFUSAL_TEXT"),
     "create_http_app": ("http.app", "create_http_app"),
+    # the seams where other parts plug in (rag.testing has in-memory fakes of each)
+    "ChatModel": ("llm.client", "ChatModel"),
+    "VectorStore": ("index.store", "VectorStore"),
+    "Embedder": ("index.embeddings", "Embedder"),
+    "Reranker": ("retrieval.rerank", "Reranker"),
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -77,7 +86,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from .flags import add_settings_arguments
     from .engine import Engine, StreamEvent
     from .http.app import create_http_app
+    from .index.embeddings import Embedder
     from .index.news_index import IngestReport
+    from .index.store import VectorStore
+    from .llm.client import ChatModel
+    from .retrieval.rerank import Reranker
 
 
 def __getattr__(name: str) -> Any:

@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     rerank_max_tokens: int = Field(256, ge=32, le=512,
                                    description="Question + passage tokens the cross-encoder reads (cost is linear).")
     context_k: int = Field(5, ge=1, le=50, description="Passages given to the answerer.")
+    refresh_seconds: float = Field(5.0, ge=0, le=3600, description="How often (at most) queries check whether "
+                                   "another process or app instance changed the index (0: every query).")
     llm_context_k: int = Field(3, ge=1, le=20, description="Passages shown to a generative model (prompt size is latency).")
     max_per_doc: int = Field(3, ge=1, description="Cap on passages from one article in the final context.")
     relevance_threshold: float = Field(-2.0, description="Refuse when no passage scores above this (reranker logit).")

@@ -7,7 +7,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Generator, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Generator, Iterator, Sequence
 
 from .answering.answer import Composer, build_messages
 from .answering.checks import cited_names_unmentioned, names_unmentioned
@@ -23,6 +23,12 @@ from .models import Answer, Citation, DocumentInfo, Passage
 from .retrieval.analysis import QuestionAnalysis, analyse
 from .retrieval.retrieve import RetrievalResult, Retriever
 from .answering.verify import Verifier
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .index.embeddings import Embedder
+    from .index.store import VectorStore
+    from .llm.client import ChatModel
+    from .retrieval.rerank import Reranker
 
 __all__ = ["Engine", "StreamEvent", "MAX_QUESTION_CHARS"]
 
@@ -53,13 +59,19 @@ class Engine:
     >>> print(answer.text, answer.citations[0].quote)            # doctest: +SKIP
     """
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, *, store: "VectorStore | None" = None,
+                 embedder: "Embedder | None" = None, chat: "ChatModel | None" = None,
+                 reranker: "Reranker | None" = None) -> None:
+        """``store``, ``embedder``, ``chat`` and ``reranker`` replace the parts ``settings`` configure (Chroma, the
+        packaged embedder, the backend's chat client, the cross-encoder); ``chat`` then answers for every backend
+        but ``extractive``. :func:`rag.testing.engine_with_fakes` builds one over in-memory fakes."""
         self.settings = settings or Settings.load()
         self._index: NewsIndex | None = None
         self._lock = threading.Lock()
         self._clients: dict[str, Any] = {}
         self._composer_for: tuple[tuple[Any, ...], Composer] | None = None
         self.on_stage: Callable[[str], None] | None = None  # called with each stage name a question's path enters
+        self._store, self._embedder, self.chat_model, self.reranker = store, embedder, chat, reranker
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> "Engine":
@@ -75,12 +87,12 @@ class Engine:
         """The index, opened on first use."""
         with self._lock:
             if self._index is None:
-                self._index = NewsIndex(self.settings)
+                self._index = NewsIndex(self.settings, embedder=self._embedder, store=self._store)
             return self._index
 
     @property
     def retriever(self) -> Retriever:
-        return Retriever(self.index, self.settings)
+        return Retriever(self.index, self.settings, self.reranker)
 
     @property
     def composer(self) -> Composer:
@@ -103,12 +115,15 @@ class Engine:
             def relevance(question: str, texts: Sequence[str]) -> Sequence[float]:
                 from .retrieval.rerank import get_cross_encoder
 
-                return get_cross_encoder(s.rerank_max_tokens).score(question, texts)
+                reranker = self.reranker if self.reranker is not None else get_cross_encoder(s.rerank_max_tokens)
+                return reranker.score(question, texts)
         return Composer(Verifier(self.index.embedder), support_threshold=s.support_threshold,
                         relevance_threshold=s.relevance_threshold, relevance=relevance,
                         quote_relevance_threshold=s.quote_relevance_threshold)
 
     def _client(self, backend: str) -> Any:
+        if self.chat_model is not None:
+            return self.chat_model
         if backend not in self._clients:
             from .llm.client import chat_client_for
 
@@ -306,7 +321,7 @@ class Engine:
         model = ""
         try:
             with clock.time("generation"):
-                if backend not in self._clients and backend == "local":
+                if backend not in self._clients and backend == "local" and self.chat_model is None:
                     yield StreamEvent("status", "Starting the local language model (the first answer can take a minute)…")
                 client = self._client(backend)
                 model = client.model

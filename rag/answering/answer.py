@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from ..models import Answer, Passage
-from ..retrieval.analysis import QuestionAnalysis, name_phrases
-from .checks import ANSWER_CHECKS, Evidence, first_refusal
+from ..retrieval.analysis import QuestionAnalysis, analyse, name_phrases
+from .checks import ANSWER_CHECKS, Evidence, first_refusal, missing_names
 from .citations import cited_text, parse_cited_sentences
 from .extractive import choose_sentences, quoted_answer
 from .generated import QUOTED, judged, only_restates, verified_answer, verify_sentence
@@ -28,8 +28,17 @@ REFUSAL_TEXT = "The articles don't say."
 SAME_KIND_SIMILARITY = 0.7
 
 
+Question = QuestionAnalysis | str
+
+
+def analysed(question: Question) -> QuestionAnalysis:
+    """The analysis the engine hands down, or a plain question text analysed as it stands (no follow-up)."""
+    return question if isinstance(question, QuestionAnalysis) else analyse(question)
+
+
 class Composer:
-    """Builds verified answers; holds the verifier and thresholds."""
+    """Builds verified answers; holds the verifier and thresholds. Each method takes the engine's
+    :class:`~rag.retrieval.analysis.QuestionAnalysis` or a plain question text."""
 
     def __init__(self, verifier: Verifier, *, support_threshold: float = 0.5, relevance_threshold: float = 0.0,
                  relevance: Callable[[str, Sequence[str]], Sequence[float]] | None = None,
@@ -76,8 +85,13 @@ class Composer:
                         same_kind=self._same_kind, relevance=self.relevance,
                         quote_relevance_threshold=self.quote_relevance_threshold)
 
-    def checked(self, analysis: QuestionAnalysis, answer: Answer, *, generated: bool = False) -> Answer:
+    def missing_names(self, question: Question, passages: Sequence[Passage]) -> list[str]:
+        """The names (and numbered names) the question asks about that none of ``passages`` mentions."""
+        return missing_names(analysed(question).asked, [f"{p.title} {p.text}" for p in passages])
+
+    def checked(self, analysis: Question, answer: Answer, *, generated: bool = False) -> Answer:
         """``answer``, or the refusal the first failing answer check gives (:data:`~.checks.ANSWER_CHECKS`)."""
+        analysis = analysed(analysis)
         if answer.refused:
             return answer
         sources = [cited_text(c, answer.passages) for c in answer.citations]
@@ -87,9 +101,9 @@ class Composer:
         return self.refusal(answer.question, answer.passages, reason or None)
 
     # ------------------------------------------------------------ extractive
-    def extractive(self, analysis: QuestionAnalysis, passages: Sequence[Passage], *,
-                   max_sentences: int = 3) -> Answer:
+    def extractive(self, analysis: Question, passages: Sequence[Passage], *, max_sentences: int = 3) -> Answer:
         """Quote the sentences of the passages that best answer the (standalone) question."""
+        analysis = analysed(analysis)
         question = analysis.resolved.text
         if not self.has_evidence(passages):
             return self.refusal(question, passages)
@@ -100,15 +114,16 @@ class Composer:
 
     # ------------------------------------------------------------ generative
     @staticmethod
-    def only_restates(analysis: QuestionAnalysis, generated: str) -> bool:
+    def only_restates(analysis: Question, generated: str) -> bool:
         """Does a generated reply only restate the (standalone) question? See :func:`.generated.only_restates`."""
-        return only_restates(analysis.resolved, generated)
+        return only_restates(analysed(analysis).resolved, generated)
 
-    def from_generation(self, analysis: QuestionAnalysis, generated: str, passages: Sequence[Passage], *,
+    def from_generation(self, analysis: Question, generated: str, passages: Sequence[Passage], *,
                         judge: Callable[[str, str], bool | None] | None = None) -> Answer:
         """Verify a generated answer against ``passages`` and renumber its citations (``judge``: the optional
-        language-model check of a sentence against its cited spans, which can only take support away)."""
-        question = analysis.question
+        language-model check of a sentence against its cited spans, which can only take support away). The answer
+        checks run afterwards, in :meth:`checked`."""
+        question = analysed(analysis).question
         if not generated.strip() or (is_refusal_text(generated) and len(generated) < 200):
             return self.refusal(question, passages)
         parsed = parse_cited_sentences(generated, len(passages))

@@ -27,7 +27,7 @@ from ..errors import DocumentError, InputError, StoreError, StoreUnavailableErro
 from ..ingest.injection import passage_flags
 from .lexical import LexicalIndex
 from ..models import Article, Chunk, DocumentInfo, Passage
-from .store import ChromaStore, collection_name
+from .store import ChromaStore, VectorStore, collection_name
 
 __all__ = ["NewsIndex", "IngestReport", "Progress"]
 
@@ -58,16 +58,14 @@ class IngestReport:
 class NewsIndex:
     """Ingest, delete, list and look up articles; the retriever reads :attr:`store` and :attr:`lexical`."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: VectorStore | None = None) -> None:
+        """``embedder`` and ``store`` replace the configured embedder and Chroma store (see :mod:`rag.testing`)."""
         self.settings = settings
         self.embedder = embedder or get_embedder(settings.embedder, settings.embed_batch_size)
         self.name = collection_name(settings.collection_prefix, self.embedder.model_id)
         self.data_dir = Path(settings.data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        # opening a new embedded store runs Chroma's migrations: two processes doing that at once collide
-        with (self.data_dir / "chroma.open.lock").open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            self.store = ChromaStore(self.data_dir, self.name, url=settings.chroma_url)
+        self.store: VectorStore = store if store is not None else self._open_chroma()
         self.lexical = LexicalIndex(self.data_dir / "lexical" / self.name)
         self._meta_cache: dict[str, dict] | None = None
         self._latest_year: tuple[object, int | None] = (None, None)  # (records it was read from, year)
@@ -78,6 +76,13 @@ class NewsIndex:
         self._needs_repair = True
         self.lexical.load()
         self.refresh(force=True)
+
+    def _open_chroma(self) -> ChromaStore:
+        """The configured Chroma store (embedded in the data folder, or the server at ``chroma_url``)."""
+        # opening a new embedded store runs Chroma's migrations: two processes doing that at once collide
+        with (self.data_dir / "chroma.open.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            return ChromaStore(self.data_dir, self.name, url=self.settings.chroma_url)
 
     # ------------------------------------------------------------- locking
     @contextlib.contextmanager
@@ -303,10 +308,11 @@ class NewsIndex:
         self._meta_cache = None
         self._text_cache.clear()
 
-    def refresh(self, force: bool = False, every: float = 5.0) -> None:
-        """Pick up changes made by other processes or app instances (checked at most every ``every`` seconds)."""
+    def refresh(self, force: bool = False, every: float | None = None) -> None:
+        """Pick up changes made by other processes or app instances (checked at most every ``every`` seconds,
+        default ``settings.refresh_seconds``)."""
         now = time.monotonic()
-        if not force and now - self._last_sync_check < every:
+        if not force and now - self._last_sync_check < (self.settings.refresh_seconds if every is None else every):
             return
         self._last_sync_check = now
         generation = self._generation()
@@ -362,9 +368,8 @@ class NewsIndex:
         """Chunk ids -> :class:`Passage` with text and article metadata."""
         if not chunk_ids:
             return {}
-        got = self.store._call(self.store.chunks.get, ids=list(chunk_ids), include=["documents", "metadatas"])
         out: dict[str, Passage] = {}
-        for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+        for cid, text, meta in zip(*self.store.chunk_records(ids=list(chunk_ids))):
             meta = meta or {}
             out[cid] = Passage(
                 chunk_id=cid, doc_id=meta.get("doc_id", ""), text=text or "", start=int(meta.get("start", 0)),

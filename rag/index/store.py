@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Protocol, Sequence, runtime_checkable
 from urllib.parse import urlparse
 
 import numpy as np
@@ -19,7 +19,57 @@ from ..errors import StoreError, StoreUnavailableError
 from ..ingest.injection import article_flags, encode_spans, instruction_spans
 from ..models import Article, Chunk
 
-__all__ = ["ChromaStore", "collection_name"]
+__all__ = ["VectorStore", "ChromaStore", "collection_name", "chunk_metadata", "article_metadata"]
+
+Where = dict[str, Any]  # a filter: {"date_num": {"$gte": n}}, {"doc_id": {"$in": [...]}}, {"$and": [...]}
+
+
+@runtime_checkable
+class VectorStore(Protocol):
+    """Where chunks (vector, text, metadata) and article records (full text, metadata) live.
+
+    :class:`ChromaStore` is the shipped one; :class:`rag.testing.InMemoryStore` keeps everything in memory. Metadata
+    is what :func:`chunk_metadata` / :func:`article_metadata` build; ``where`` filters use the operators above
+    (``$gte``, ``$lte``, ``$gt``, ``$in``, ``$and``, or a plain value for equality). An article record is written
+    after its chunks and removed before them: it is the commit marker that crash recovery relies on.
+    """
+
+    def article_records(self) -> dict[str, dict[str, Any]]:
+        """Metadata of every committed article, by doc id."""
+        ...
+
+    def article_text(self, doc_id: str) -> tuple[str, dict[str, Any]] | None:
+        """(full text, metadata) of one article, or None."""
+        ...
+
+    def chunk_records(self, where: Where | None = None, *, ids: list[str] | None = None,
+                      documents: bool = True) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+        """(ids, texts, metadatas) of all chunks, of those matching ``where``, or of the chunk ``ids`` given."""
+        ...
+
+    def chunk_ids(self) -> list[str]:
+        """Ids of all chunks."""
+        ...
+
+    def query(self, embedding: np.ndarray, k: int, where: Where | None) -> tuple[list[str], list[float]]:
+        """Ids and cosine similarities of the ``k`` chunks nearest to ``embedding``, best first."""
+        ...
+
+    def count(self) -> int:
+        """Number of chunks (a live round trip: health checks use it)."""
+        ...
+
+    def add_articles(self, items: Sequence[tuple[Article, list[Chunk], np.ndarray]]) -> None:
+        """Write articles: all their chunks first, then their article records."""
+        ...
+
+    def delete_article(self, doc_id: str) -> None:
+        """Remove an article record, then its chunks."""
+        ...
+
+    def delete_chunks(self, ids: list[str]) -> None:
+        """Remove chunks by id."""
+        ...
 
 
 def collection_name(prefix: str, model_id: str) -> str:
@@ -227,6 +277,7 @@ def chunk_metadata(article: Article, chunk: Chunk) -> dict[str, Any]:
 
 
 def article_metadata(article: Article, chunk_count: int) -> dict[str, Any]:
+    """Flat article-record metadata: title, date, source, content hash, chunk count, content and flagged spans."""
     return {
         "title": article.title,
         "date": article.date or "",

@@ -12,7 +12,7 @@ import hashlib
 from ..models import Article, Chunk
 from ..text import split_sentences
 
-__all__ = ["chunk_article", "approx_tokens", "chunk_id", "MAX_CHUNK_CHARS"]
+__all__ = ["chunk_article", "approx_tokens", "chunk_id", "sentence_runs", "MAX_CHUNK_CHARS"]
 
 MAX_CHUNK_CHARS = 2000  # default hard bound on a chunk's length in characters
 
@@ -26,7 +26,7 @@ def chunk_article(article: Article, *, chunk_tokens: int = 120, overlap_sentence
                   max_chars: int = MAX_CHUNK_CHARS) -> list[Chunk]:
     """Split ``article`` into citable chunks of a few sentences each, none longer than ``max_chars``."""
     chunks: list[Chunk] = []
-    for run in _sentence_runs(article, max_chars):
+    for run in sentence_runs(article, max_chars):
         start_i = 0
         while start_i < len(run):
             end_i = start_i
@@ -58,9 +58,9 @@ def chunk_article(article: Article, *, chunk_tokens: int = 120, overlap_sentence
     return chunks
 
 
-def _sentence_runs(article: Article, max_chars: int = MAX_CHUNK_CHARS) -> list[list[tuple[int, int]]]:
-    """Sentences (over-long ones in pieces) grouped into runs of adjacent content paragraphs (a removed line breaks
-    the run)."""
+def sentence_runs(article: Article, max_chars: int = MAX_CHUNK_CHARS) -> list[list[tuple[int, int]]]:
+    """Sentences (over-long ones in pieces of at most ``max_chars``) grouped into runs of adjacent content
+    paragraphs (a removed line breaks the run); a chunk never spans two runs."""
     runs: list[list[tuple[int, int]]] = []
     previous_end = None
     for s, e in article.content_spans:

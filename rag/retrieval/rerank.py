@@ -2,11 +2,25 @@
 from __future__ import annotations
 
 import threading
-from typing import Sequence
+from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
-__all__ = ["CrossEncoder", "get_cross_encoder"]
+__all__ = ["Reranker", "CrossEncoder", "get_cross_encoder"]
+
+
+@runtime_checkable
+class Reranker(Protocol):
+    """Scores how well each passage answers a query: one number per passage, higher is more relevant.
+
+    Scores are on the cross-encoder's logit scale (about > 0: a likely answer), which ``relevance_threshold`` and
+    ``quote_relevance_threshold`` are set in. :class:`CrossEncoder` is the shipped one;
+    :class:`rag.testing.FakeReranker` scores word overlap.
+    """
+
+    def score(self, query: str, passages: Sequence[str]) -> Sequence[float]:
+        """One score per passage, in order."""
+        ...
 
 
 class CrossEncoder:

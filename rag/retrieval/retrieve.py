@@ -12,8 +12,10 @@ from .analysis import QuestionAnalysis, analyse
 from .dates import days_after
 from ..index.news_index import NewsIndex
 from ..models import Passage
+from .rerank import Reranker
 
-__all__ = ["Retriever", "RetrievalResult", "rrf_fuse", "diversify", "as_llamaindex_retriever"]
+__all__ = ["Retriever", "RetrievalResult", "rrf_fuse", "diversify", "retrievers_agree", "lead_with",
+           "newest_relevant_first", "openings_first", "as_llamaindex_retriever"]
 
 
 @dataclass
@@ -68,9 +70,19 @@ def diversify(passages: list[Passage], k: int, max_per_doc: int) -> list[Passage
 class Retriever:
     """Finds the passages that answer a (standalone) question."""
 
-    def __init__(self, index: NewsIndex, settings: Settings) -> None:
+    def __init__(self, index: NewsIndex, settings: Settings, reranker: Reranker | None = None) -> None:
+        """``reranker`` replaces the packaged cross-encoder (loaded on first use when None)."""
         self.index = index
         self.settings = settings
+        self.reranker = reranker
+
+    def _reranker(self) -> Reranker:
+        """The injected reranker, else the process-wide cross-encoder."""
+        if self.reranker is None:
+            from .rerank import get_cross_encoder
+
+            return get_cross_encoder(self.settings.rerank_max_tokens)
+        return self.reranker
 
     def retrieve(self, query: str | QuestionAnalysis, *, k: int | None = None, since: int | None = None,
                  until: int | None = None, rerank: bool | None = None,
@@ -132,11 +144,11 @@ class Retriever:
         # topic, every candidate (their relevance decides the order), and the newest come first when it asks for
         # the latest
         relevance_query = topic or query
-        top = (_retrievers_agree(candidates, s.rerank_skip)
+        top = (retrievers_agree(candidates, s.rerank_skip)
                if do_rerank and rerank is None and s.rerank_skip != "never" and topic is None else None)
         agreed = top is not None
         if agreed:  # what both retrievers rank first leads, whatever a near-tie in the fused scores says
-            _lead_with(candidates, top, s.rerank_skip)
+            lead_with(candidates, top, s.rerank_skip)
         if do_rerank and candidates:
             # when both retrievers already rank the same article first, the cross-encoder rarely moves it: only the
             # top passage is scored, for the relevance threshold that feeds the refusal decision, and not even
@@ -150,10 +162,8 @@ class Retriever:
                 scored = candidates[:1]
             if scored:
                 t3 = time.perf_counter()
-                from .rerank import get_cross_encoder
-
                 texts = [f"{p.title}. {p.text}" for p in scored]
-                for p, logit in zip(scored, get_cross_encoder(s.rerank_max_tokens).score(relevance_query, texts)):
+                for p, logit in zip(scored, self._reranker().score(relevance_query, texts)):
                     p.scores["rerank"] = float(logit)
                 timings["rerank"] = time.perf_counter() - t3
             if not agreed:  # the final ranking is the cross-encoder's
@@ -161,9 +171,9 @@ class Retriever:
                     p.score = p.scores["rerank"]
                 candidates.sort(key=lambda p: p.score, reverse=True)
                 if topic is not None and shape.asks_latest:
-                    _newest_relevant_first(candidates, s.relevance_threshold)
+                    newest_relevant_first(candidates, s.relevance_threshold)
         if period is not None:  # "what happened then": each article's opening first, newest article first
-            _openings_first(candidates)
+            openings_first(candidates)
         final = diversify(candidates, k, s.max_per_doc)
         timings["retrieval"] = time.perf_counter() - t0
         return RetrievalResult(passages=final, candidates=candidates, timings=timings, date_hint=date_hint,
@@ -185,7 +195,7 @@ class Retriever:
         return out
 
 
-def _retrievers_agree(candidates: list[Passage], unit: str = "article") -> Passage | None:
+def retrievers_agree(candidates: list[Passage], unit: str = "article") -> Passage | None:
     """The dense retriever's top passage when the lexical retriever ranks the same article (``unit="passage"``: the
     same passage) first; None when they disagree."""
     dense = [p for p in candidates if "dense" in p.scores]
@@ -201,7 +211,7 @@ def _retrievers_agree(candidates: list[Passage], unit: str = "article") -> Passa
 LATEST_MARGIN = 2.0  # cross-encoder logits: within this of the best passage counts as about as relevant (≈ 7× odds)
 
 
-def _newest_relevant_first(candidates: list[Passage], threshold: float) -> None:
+def newest_relevant_first(candidates: list[Passage], threshold: float) -> None:
     """For "What's the latest on X?": the passages about as relevant as the best one (within
     :data:`LATEST_MARGIN` logits, and above ``threshold``) newest article first, undated ones after the dated, best
     score first within a date; then the rest in score order. In place; ``candidates`` are sorted by score."""
@@ -218,7 +228,7 @@ def _opening_ids(pool: list[str], records: dict[str, dict]) -> list[str]:
     return [cid for cid in ids if cid not in pool]
 
 
-def _openings_first(candidates: list[Passage]) -> None:
+def openings_first(candidates: list[Passage]) -> None:
     """The earliest candidate passage of each article (its lead, where retrieved) first, newest article first
     (undated last), then the other passages in article order; in place."""
     first: dict[str, int] = {}
@@ -229,7 +239,7 @@ def _openings_first(candidates: list[Passage]) -> None:
     candidates.sort(key=lambda p: p.start != first[p.doc_id])
 
 
-def _lead_with(candidates: list[Passage], top: Passage, unit: str) -> None:
+def lead_with(candidates: list[Passage], top: Passage, unit: str) -> None:
     """Move the best-fused passage of ``top``'s article (``unit="passage"``: ``top`` itself) to the front, and
     ``top`` (the embedder's best passage) right behind it: the lexical side may favour the article's lead for the
     names it repeats while the passage that answers sits lower in the fused order."""

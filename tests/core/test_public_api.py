@@ -30,6 +30,10 @@ PUBLIC = [
     "BackendUnavailableError",
     "BusyError",
     "REFUSAL_TEXT",
+    "ChatModel",
+    "VectorStore",
+    "Embedder",
+    "Reranker",
     "create_http_app",
     "run_checks",
     "__version__",
@@ -80,6 +84,7 @@ def test_import_rag_is_light():
         "import json, sys\n"
         "import rag\n"
         "rag.Settings, rag.Answer, rag.Citation, rag.RagError, rag.REFUSAL_TEXT\n"
+        "rag.ChatModel, rag.VectorStore, rag.Embedder, rag.Reranker\n"
         "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
@@ -87,6 +92,20 @@ def test_import_rag_is_light():
     assert "rag" in loaded
     heavy = {"gradio", "chromadb", "onnxruntime", "llama_index", "xllamacpp", "bm25s", "fastapi", "uvicorn"}
     assert not loaded & heavy, loaded & heavy
+
+
+def test_the_shipped_parts_and_the_fakes_fit_the_seams(engine):
+    """Every seam Protocol is met by the part the engine ships with and by its in-memory fake (and not by a part
+    of another seam)."""
+    from rag.llm.client import ChatClient
+    from rag.testing import FakeChatModel, FakeReranker, HashEmbedder, InMemoryStore
+
+    assert isinstance(engine.index.store, rag.VectorStore) and isinstance(InMemoryStore(), rag.VectorStore)
+    assert isinstance(engine.index.embedder, rag.Embedder) and isinstance(HashEmbedder(), rag.Embedder)
+    assert isinstance(FakeReranker(), rag.Reranker) and isinstance(FakeChatModel(), rag.ChatModel)
+    assert isinstance(ChatClient("http://127.0.0.1:9/v1", "m"), rag.ChatModel)
+    assert not isinstance(InMemoryStore(), rag.Embedder) and not isinstance(HashEmbedder(), rag.VectorStore)
+    assert not isinstance(FakeReranker(), rag.ChatModel)
 
 
 def test_unknown_attribute():
