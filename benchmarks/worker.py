@@ -173,7 +173,7 @@ def task_ingest_llamaindex(cfg: dict) -> dict:
     from llama_index.core.llms import MockLLM
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
-    from rag.index.embeddings import as_llamaindex, get_embedder
+    from rag import get_embedder, llamaindex_embedding
 
     corpus = Path(cfg["corpus"])
     work = Path(tempfile.mkdtemp(prefix="rag-bench-li-"))
@@ -182,7 +182,7 @@ def task_ingest_llamaindex(cfg: dict) -> dict:
         with Clock() as open_clock:
             embedder = get_embedder(cfg.get("embedder", "bge-small"))
             embedder.embed_passages(["warm-up"])
-            embed_model = as_llamaindex(embedder)
+            embed_model = llamaindex_embedding(embedder)
             client = chromadb.PersistentClient(path=str(work / "chroma"),
                                                settings=ChromaSettings(anonymized_telemetry=False))
             collection = client.get_or_create_collection("baseline", metadata={"hnsw:space": "cosine"})
@@ -302,12 +302,11 @@ def task_llm(cfg: dict) -> dict:
     """Time to first token and tokens/s of the local model on seeds questions, with the answers' fact recall."""
     from evals.metrics import fact_recall
 
-    from rag import Engine
-    from rag.llm.local_server import preset_status
+    from rag import Engine, local_model_status
 
     settings = _settings(cfg["data_dir"], cfg, backend="local", **({"local_model": cfg["local_model"]}
                                                                if cfg.get("local_model") else {}))
-    ok, message = preset_status(settings.local_model)
+    ok, message = local_model_status(settings.local_model)
     if not ok:
         return {"skipped": f"local model {settings.local_model!r} is not installed: {message}"}
     engine = Engine(settings)

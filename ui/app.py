@@ -1061,8 +1061,7 @@ def mount(app: Any, demo: Any, settings: rag.Settings, path: str = "/") -> Any:
     ``settings.api_key`` the web app asks for a login (the key is the password) before anything else."""
     import gradio as gr
 
-    from rag.http.app import API_PREFIXES
-    from rag.redact import secret_text
+    from rag import API_PREFIXES, secret_text
 
     opts = launch_options(settings)
     key = secret_text(settings.api_key)
@@ -1181,6 +1180,6 @@ def register(subparsers: Any) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    from rag.cli import main
+    from rag import cli_main
 
-    sys.exit(main(["serve", *sys.argv[1:]]))
+    sys.exit(cli_main(["serve", *sys.argv[1:]]))

@@ -12,7 +12,7 @@ import re
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlparse
 
-from rag.ingest.injection import FLAG_WARNING
+from rag import INJECTION_WARNING
 
 __all__ = [
     "esc",
@@ -280,7 +280,7 @@ def _flag_note(item: Any) -> str:
     """The warning shown on a source whose passage holds sentences that read as instructions to an AI."""
     if not _get(item, "flags"):
         return ""
-    return f'<p class="src-flag" role="note">⚠ {esc(FLAG_WARNING)}</p>'
+    return f'<p class="src-flag" role="note">⚠ {esc(INJECTION_WARNING)}</p>'
 
 
 # --------------------------------------------------------------------------- article viewer

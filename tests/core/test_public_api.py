@@ -36,6 +36,20 @@ PUBLIC = [
     "Reranker",
     "create_http_app",
     "run_checks",
+    "parse_article",
+    "read_article_file",
+    "chunk_article",
+    "fold_text",
+    "get_embedder",
+    "llamaindex_embedding",
+    "chat_client_for",
+    "local_model_status",
+    "is_refusal_text",
+    "prompt_hash",
+    "INJECTION_WARNING",
+    "API_PREFIXES",
+    "secret_text",
+    "cli_main",
     "__version__",
 ]
 
@@ -130,3 +144,31 @@ def test_settings_flags_override_the_environment(monkeypatch, tmp_path):
     assert rag.settings_from_args(parser.parse_args([])).llm_check is True
     settings = rag.settings_from_args(parser.parse_args(["--llm-check", "--no-rerank"]))
     assert settings.llm_check is True and settings.rerank is False
+
+
+def _internal_imports(path) -> list[str]:
+    """``file:line module`` for each ``import rag.<sub>`` / ``from rag.<sub> import`` in a source file."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules = [node.module]
+        else:
+            continue
+        found += [f"{path}:{node.lineno} {m}" for m in modules
+                  if m.startswith("rag.") and m != "rag.testing" and not m.startswith("rag.testing.")]
+    return found
+
+
+def test_front_ends_use_only_the_public_api():
+    """evals/, benchmarks/ and ui/ import from ``rag`` itself (``rag.testing`` is the documented test seam)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    sources = [p for folder in ("evals", "benchmarks", "ui") for p in sorted((root / folder).rglob("*.py"))]
+    assert len(sources) > 10, sources
+    offenders = [hit for p in sources for hit in _internal_imports(p)]
+    assert offenders == [], "use names from rag.__all__ instead:\n" + "\n".join(offenders)
