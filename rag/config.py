@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     rerank_skip: Literal["article", "passage", "never"] = Field(
         "article", description="Skip the cross-encoder when the dense and lexical retrievers rank the same article "
                                "(or the same passage) first; never: always rerank.")
+    reranker: Literal["cross-encoder", "late-interaction"] = Field(
+        "cross-encoder", description="What reorders the candidates: the cross-encoder (reads each question-passage "
+                                     "pair), or late interaction (MaxSim over token vectors stored at ingest; the "
+                                     "cross-encoder then scores only the top passage, for the refusal threshold).")
     rerank_k: int = Field(10, ge=1, le=200, description="How many fused candidates the cross-encoder rescores.")
     rerank_max_tokens: int = Field(256, ge=32, le=512,
                                    description="Question + passage tokens the cross-encoder reads (cost is linear).")

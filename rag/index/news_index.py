@@ -28,6 +28,7 @@ from ..ingest.injection import passage_flags
 from .lexical import LexicalIndex
 from ..models import Article, Chunk, DocumentInfo, Passage
 from .store import ChromaStore, VectorStore, collection_name
+from .token_vectors import TokenVectorStore
 
 __all__ = ["NewsIndex", "IngestReport", "Progress"]
 
@@ -67,6 +68,9 @@ class NewsIndex:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.store: VectorStore = store if store is not None else self._open_chroma()
         self.lexical = LexicalIndex(self.data_dir / "lexical" / self.name)
+        # token vectors for late-interaction reranking, computed at ingest when that reranker is chosen
+        self.tokens = TokenVectorStore(self.data_dir / "late" / self.name)
+        self.tokens.load()
         self._meta_cache: dict[str, dict] | None = None
         self._latest_year: tuple[object, int | None] = (None, None)  # (records it was read from, year)
         self._text_cache: dict[str, str] = {}
@@ -216,11 +220,14 @@ class NewsIndex:
                     # tokenised now, while the text is at hand; the BM25 matrix is rebuilt once, by _sync_lexical
                     self.lexical.stage([(c.chunk_id, c.text, article.date_number or 0, article.doc_id)
                                         for c in chunks])
+                    if self._late_interaction:
+                        self._add_token_vectors([(c.chunk_id, article.title, c.text) for c in chunks])
                 done += len(group)
             if progress:
                 progress(total, total, "")
             if todo or report.removed:
                 self._sync_lexical(removed_hint=removed_chunks)
+            self._sync_tokens()
         report.seconds = time.perf_counter() - started
         return report
 
@@ -265,6 +272,7 @@ class NewsIndex:
                 return False
             self.store.delete_article(doc_id)
             self._sync_lexical()
+            self._sync_tokens()
             return True
 
     # ------------------------------------------------------------- consistency
@@ -287,6 +295,7 @@ class NewsIndex:
             self.store.delete_article(doc)
         if orphans or broken or self.lexical.fingerprint != self._fingerprint(self.store.article_records()):
             self._sync_lexical()
+        self._sync_tokens()
         return {"orphan_chunks": len(orphans), "broken_articles": len(broken)}
 
     def _fingerprint(self, records: dict[str, dict]) -> str:
@@ -308,6 +317,33 @@ class NewsIndex:
         self._meta_cache = None
         self._text_cache.clear()
 
+    @property
+    def _late_interaction(self) -> bool:
+        return self.settings.reranker == "late-interaction"
+
+    def _add_token_vectors(self, items: list[tuple[str, str, str]]) -> None:
+        """Encode and store the token vectors of ``(chunk id, title, text)`` chunks (writers only)."""
+        from ..retrieval.late_interaction import get_colbert_encoder, late_text
+
+        vectors = get_colbert_encoder(self.settings.embed_batch_size).encode_passages(
+            [late_text(title, text) for _, title, text in items])
+        self.tokens.add(zip([cid for cid, _, _ in items], vectors))
+
+    def _sync_tokens(self) -> None:
+        """Drop the token vectors of chunks no longer indexed and, with late interaction on, compute the missing
+        ones (an index built before, or with the other reranker, is filled in here: at its next write)."""
+        current = set(self.store.chunk_ids())
+        known = self.tokens.chunk_ids()
+        self.tokens.remove(known - current)
+        if self._late_interaction:
+            missing = sorted(current - known)
+            for i in range(0, len(missing), INGEST_BATCH_CHUNKS):
+                ids, texts, metas = self.store.chunk_records(ids=missing[i:i + INGEST_BATCH_CHUNKS])
+                self._add_token_vectors([(cid, (meta or {}).get("title", ""), text or "")
+                                         for cid, text, meta in zip(ids, texts, metas)])
+        if known - current or self._late_interaction:
+            self.tokens.save()
+
     def refresh(self, force: bool = False, every: float | None = None) -> None:
         """Pick up changes made by other processes or app instances (checked at most every ``every`` seconds,
         default ``settings.refresh_seconds``)."""
@@ -315,6 +351,7 @@ class NewsIndex:
         if not force and now - self._last_sync_check < (self.settings.refresh_seconds if every is None else every):
             return
         self._last_sync_check = now
+        self.tokens.load()
         generation = self._generation()
         if not force and generation is not None and generation == self._seen_generation:
             return  # no writer started or finished since the last full check (reading every record is not free)

@@ -68,7 +68,11 @@ class OnnxBert:
             encodings = self.tokenizer.encode_batch(batch)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        return self.run_ids(ids, mask, np.array([e.type_ids for e in encodings], dtype=np.int64)), mask
+
+    def run_ids(self, ids: np.ndarray, mask: np.ndarray, type_ids: np.ndarray | None = None) -> np.ndarray:
+        """First model output for already tokenised ``ids`` (batch x length) and their attention ``mask``."""
         feed = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
-            feed["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
-        return self.session.run(None, feed)[0], mask
+            feed["token_type_ids"] = np.zeros_like(ids) if type_ids is None else type_ids
+        return self.session.run(None, feed)[0]

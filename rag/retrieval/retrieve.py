@@ -154,9 +154,16 @@ class Retriever:
             # top passage is scored, for the relevance threshold that feeds the refusal decision, and not even
             # that when the embedder finds the two clearly related
             bar = self.index.embedder.confident_similarity
-            if not agreed:
+            # late interaction orders the candidates (not a topic's: their order and the newest-first rule read
+            # calibrated cross-encoder logits); the cross-encoder then scores only the passage it puts first
+            late = not agreed and topic is None and s.reranker == "late-interaction"
+            if late:
+                t3 = time.perf_counter()
+                self._late_rerank(relevance_query, candidates)
+                timings["late_interaction"] = time.perf_counter() - t3
+            if not agreed and not late:
                 scored = candidates
-            elif bar is not None and max(dense_scores, default=0.0) >= bar:
+            elif not late and bar is not None and max(dense_scores, default=0.0) >= bar:
                 scored = []
             else:
                 scored = candidates[:1]
@@ -166,7 +173,7 @@ class Retriever:
                 for p, logit in zip(scored, self._reranker().score(relevance_query, texts)):
                     p.scores["rerank"] = float(logit)
                 timings["rerank"] = time.perf_counter() - t3
-            if not agreed:  # the final ranking is the cross-encoder's
+            if not agreed and not late:  # the final ranking is the cross-encoder's
                 for p in candidates:
                     p.score = p.scores["rerank"]
                 candidates.sort(key=lambda p: p.score, reverse=True)
@@ -180,6 +187,17 @@ class Retriever:
                                reranked=do_rerank and bool(candidates) and not agreed,
                                relevance_query=relevance_query if do_rerank else "",
                                period=(since, until) if period is not None else None)
+
+    def _late_rerank(self, query: str, candidates: list[Passage]) -> None:
+        """Order ``candidates`` by late-interaction MaxSim (``scores["late"]``, also their ``score``); in place."""
+        from .late_interaction import LateInteractionReranker, get_colbert_encoder, late_text
+
+        reranker = LateInteractionReranker(get_colbert_encoder(self.settings.embed_batch_size), self.index.tokens.get)
+        scores = reranker.score(query, [p.chunk_id for p in candidates], [late_text(p.title, p.text) for p in candidates])
+        for p, value in zip(candidates, scores):
+            p.scores["late"] = float(value)
+            p.score = float(value)
+        candidates.sort(key=lambda p: p.score, reverse=True)
 
     def _boost_dates(self, fused: dict[str, float], hint: tuple[int, int]) -> dict[str, float]:
         """Nudge chunks of articles published in (or a few days after) the period the question names."""
