@@ -105,9 +105,6 @@ class Engine:
             self._composer_for = (key, self._new_composer())
         return self._composer_for[1]
 
-    def _composer(self) -> Composer:
-        return self.composer
-
     def _new_composer(self) -> Composer:
         s = self.settings
         relevance = None

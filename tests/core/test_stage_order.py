@@ -62,8 +62,8 @@ def test_the_question_is_analysed_once(engine, monkeypatch):
 def test_the_composer_is_built_once_per_engine_and_settings(fresh_engine):
     eng = fresh_engine()
     eng.ask(QUESTION)
-    first = eng._composer()
+    first = eng.composer
     eng.ask("When did Guterres visit Hanoi?")
-    assert eng._composer() is first  # its cache of near-synonym verdicts survives across questions
+    assert eng.composer is first  # its cache of near-synonym verdicts survives across questions
     eng.settings = eng.settings.model_copy(update={"support_threshold": 0.9})
-    assert eng._composer() is not first and eng._composer().support_threshold == 0.9
+    assert eng.composer is not first and eng.composer.support_threshold == 0.9
