@@ -13,10 +13,11 @@ query padding hurt (seeds MRR@10 0.873 with them, 0.904 without the padding, 0.9
 from __future__ import annotations
 
 import string
-import threading
 from typing import Callable, Sequence
 
 import numpy as np
+
+from ..index.onnx_models import loaded_once
 
 __all__ = ["ColbertEncoder", "LateInteractionReranker", "get_colbert_encoder", "late_text", "maxsim_scores"]
 
@@ -130,13 +131,11 @@ def _fill(vectors: np.ndarray, counts: list[int], missing: list[int],
     return (np.concatenate(parts) if parts else np.zeros((0, dim), dtype=np.float32)), new_counts
 
 
-_encoders: dict[int, ColbertEncoder] = {}
-_lock = threading.Lock()
+@loaded_once
+def _colbert_encoder(batch_size: int) -> ColbertEncoder:
+    return ColbertEncoder(batch_size=batch_size)
 
 
 def get_colbert_encoder(batch_size: int = 16) -> ColbertEncoder:
     """The process-wide late-interaction encoder (loaded once)."""
-    with _lock:
-        if batch_size not in _encoders:
-            _encoders[batch_size] = ColbertEncoder(batch_size=batch_size)
-        return _encoders[batch_size]
+    return _colbert_encoder(batch_size)
