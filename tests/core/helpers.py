@@ -60,6 +60,20 @@ def passages_block(request: dict) -> str:
     return text[first.start():]
 
 
+MET = "Luong Cuong met Guterres in New York on September 22"
+
+
+def wrong_passage(request: dict) -> int:
+    """The number of a passage the engine sent that does not hold the meeting's date and place."""
+    return next(n for n, text in sent_passages(request).items()
+                if "September 22" not in text and "New York" not in text)
+
+
+def cite_the_wrong_passage(request: dict) -> str:
+    """A scripted model reply: the true sentence about the meeting, citing a passage that does not support it."""
+    return f"{MET} [{wrong_passage(request)}]."
+
+
 def sent_passages(request: dict) -> dict[int, str]:
     """Passage number -> what the engine sent under that number (the last one may carry trailing prompt text)."""
     text = user_prompt(request)

@@ -13,10 +13,9 @@ from rag.llm.client import ChatClient
 from rag.testing import FakeOpenAIServer, Reply
 from rag.text import split_sentences
 
-from ..helpers import (QUESTION, assert_citations_consistent, core_settings, neutral, number_of, one_passage,
-                      sent_passages, user_prompt)
+from ..helpers import (MET, QUESTION, assert_citations_consistent, cite_the_wrong_passage, core_settings, neutral,
+                      number_of, one_passage, sent_passages, user_prompt, wrong_passage)
 
-MET = "Luong Cuong met Guterres in New York on September 22"
 
 
 @pytest.fixture(scope="module")
@@ -80,15 +79,9 @@ def test_correct_cited_answer_is_kept(gen, server):
 
 
 def test_wrong_source_is_reattributed_to_the_supporting_passage(gen, server):
-    def reply(body):
-        wrong = next(n for n, text in sent_passages(body).items()
-                     if "September 22" not in text and "New York" not in text)
-        return f"{MET} [{wrong}]."
-
-    server.responder = reply
+    server.responder = cite_the_wrong_passage
     answer = gen.ask(QUESTION)
-    wrong = next(n for n, text in sent_passages(server.requests[-1]).items()
-                 if "September 22" not in text and "New York" not in text)
+    wrong = wrong_passage(server.requests[-1])
     assert not answer.refused
     [sentence] = answer.sentences
     assert sentence.supported

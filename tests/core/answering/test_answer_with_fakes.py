@@ -8,9 +8,9 @@ import pytest
 from rag import REFUSAL_TEXT, BackendError
 from rag.testing import FakeChatModel, InMemoryStore, engine_with_fakes
 
-from ..helpers import QUESTION, SEED_IDS, SEEDS, assert_citations_consistent, number_of, sent_passages, user_prompt
+from ..helpers import (MET, QUESTION, SEED_IDS, SEEDS, assert_citations_consistent, cite_the_wrong_passage, number_of,
+                      sent_passages, user_prompt)
 
-MET = "Luong Cuong met Guterres in New York on September 22"
 
 
 @pytest.fixture(scope="module")
@@ -53,12 +53,7 @@ def test_a_correct_citation_is_kept_and_renumbered(fake, chat):
 
 
 def test_a_wrong_source_is_moved_to_the_passage_that_supports_the_sentence(fake, chat):
-    def reply(body):
-        wrong = next(n for n, text in sent_passages(body).items()
-                     if "September 22" not in text and "New York" not in text)
-        return f"{MET} [{wrong}]."
-
-    chat.responder = reply
+    chat.responder = cite_the_wrong_passage
     answer = fake.ask(QUESTION)
     [sentence] = answer.sentences
     assert not answer.refused and sentence.supported and "re-attributed from" in sentence.note
