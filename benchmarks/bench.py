@@ -1,6 +1,6 @@
-"""``rag bench``: ingest throughput vs plain LlamaIndex, re-ingest, query latency by index size, local LLM speed,
-cold start. Each figure comes from a fresh subprocess (:mod:`benchmarks.worker`); results go to a JSON file and a
-markdown table, with PASS/FAIL beside every target.
+"""``rag bench``: ingest throughput vs plain LlamaIndex, re-ingest, query latency by index size, time from Ask to the
+first source (engine and web app), local LLM speed, cold start. Each figure comes from a fresh subprocess
+(:mod:`benchmarks.worker`); results go to a JSON file and a markdown table, with PASS/FAIL beside every target.
 
 The machine these numbers come from may be shared: ratios are measured inside one run, and throughput verdicts use
 CPU seconds (what a job costs, nearly independent of other load) while wall-clock figures are printed beside them.
@@ -30,6 +30,8 @@ TARGETS = {
     "unchanged_reingest": "unchanged re-ingest ≥ 50× faster than first ingest",
     "changed_1pct": "1% of articles changed ⇒ ≈ 1% of chunks embedded",
     "retrieval_seeds_p50": "retrieval p50 ≤ 50 ms on the seeds index",
+    "first_source_engine": "`Engine.stream` to its sources event p95 ≤ 1 s (seeds index, slow model)",
+    "first_source_browser": "web app: Ask to first source card p95 ≤ 1 s (seeds index, Chromium)",
     "retrieval_p50": "retrieval p50 ≤ 50 ms at 100k chunks",
     "retrieval_p95": "retrieval p95 ≤ 150 ms at 100k chunks",
     "answer_p50": "extractive answer p50 ≤ 200 ms at 100k chunks",
@@ -52,6 +54,7 @@ class BenchConfig:
     latency_repeats: int = 1
     embedder: str = "bge-small"
     local_model: str | None = None
+    model_delay_s: float = 1.0  # the slow fake model of the time-to-first-source runs
     log: Callable[[str], None] = field(default=lambda line: print(line, file=sys.stderr, flush=True))
 
 
@@ -236,6 +239,7 @@ def run_bench(cfg: BenchConfig) -> dict:
     report["seeds_latency"] = run_worker("latency", {"data_dir": str(seeds_index), "questions": latency_q,
                                                      "repeats": cfg.latency_repeats, "embedder": cfg.embedder},
                                          scratch)
+    report.update(first_source(cfg, seeds_index, latency_q, answerable, scratch))
     rag = _rag_command()
     runs = 1 if cfg.quick else 3
     log("cold start …")
@@ -261,6 +265,27 @@ def run_bench(cfg: BenchConfig) -> dict:
     return report
 
 
+def first_source(cfg: BenchConfig, seeds_index: Path, questions: list[dict], answerable: list[dict],
+                 scratch: Path) -> dict[str, dict]:
+    """Time from Ask to the first source on the seeds index: at the engine over ``questions``, and in Chromium
+    over (up to) 10 answerable ones (3 with ``quick``, and a shorter model delay), each with a slow fake model."""
+    log = cfg.log
+    delay = min(cfg.model_delay_s, 0.5) if cfg.quick else cfg.model_delay_s
+    common = {"data_dir": str(seeds_index), "embedder": cfg.embedder, "model_delay_s": delay,
+              "warmup_question": answerable[-1]["question"]}
+    log(f"first source, engine: {len(questions)} questions, model delay {delay:g} s …")
+    engine = run_worker("first_source", {**common, "questions": questions}, scratch)
+    log(f"  sources event p50 {engine['sources']['p50_ms']} ms, p95 {engine['sources']['p95_ms']} ms")
+    browser_q = answerable[: 3 if cfg.quick else 10]
+    log(f"first source, web app in Chromium: {len(browser_q)} questions …")
+    browser = run_worker("first_source_browser", {**common, "questions": browser_q}, scratch, timeout=600)
+    if browser.get("skipped"):
+        log(f"  skipped: {browser['skipped']}")
+    else:
+        log(f"  first source card p50 {browser['first_source']['p50_ms']} ms, p95 {browser['first_source']['p95_ms']} ms")
+    return {"first_source": engine, "first_source_browser": browser}
+
+
 # ---------------------------------------------------------------------------------------------- targets
 def _verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else ("PASS" if ok else "FAIL")
@@ -281,6 +306,7 @@ def verdicts(report: dict) -> dict[str, dict[str, Any]]:
     out["changed_1pct"] = {"value": ch["embedded_fraction"], "verdict": _verdict(only_changed and near_fraction)}
     seeds_p50 = report["seeds_latency"]["retrieve_default"]["p50_ms"]
     out["retrieval_seeds_p50"] = {"value": seeds_p50, "verdict": _verdict(seeds_p50 <= 50)}
+    out.update(first_source_verdicts(report))
     big = [s for s in report["sizes"] if s["chunks"] >= 90_000]
     largest = big[-1] if big else None
     if largest:
@@ -301,6 +327,19 @@ def verdicts(report: dict) -> dict[str, dict[str, Any]]:
     cs = report["cold_start"]
     out["cold_start"] = {"value": cs["first_answer_median_s"], "verdict": _verdict(cs["first_answer_median_s"] <= 15)}
     out["help"] = {"value": cs["help_median_s"], "verdict": _verdict(cs["help_median_s"] <= 1.0)}
+    return out
+
+
+def first_source_verdicts(report: dict) -> dict[str, dict[str, Any]]:
+    """Time to first source, engine and web app: p95 ≤ 1 s each (n/a when the browser run was skipped)."""
+    engine_p95 = report["first_source"]["sources"]["p95_ms"]
+    out = {"first_source_engine": {"value": engine_p95, "verdict": _verdict(engine_p95 <= 1000)}}
+    browser = report["first_source_browser"]
+    if browser.get("skipped"):
+        out["first_source_browser"] = {"value": None, "verdict": "n/a", "why": browser["skipped"]}
+    else:
+        p95 = browser["first_source"]["p95_ms"]
+        out["first_source_browser"] = {"value": p95, "verdict": _verdict(p95 <= 1000)}
     return out
 
 
@@ -347,6 +386,25 @@ def _late_interaction_lines(report: dict) -> list[str]:
     return lines
 
 
+def _first_source_lines(report: dict) -> list[str]:
+    """Time from Ask to the first source, engine and web app, with the model's time beside it."""
+    engine, browser = report["first_source"], report["first_source_browser"]
+    delay = engine["model_delay_s"]
+    lines = ["", f"## Time from Ask to the first source (seeds index; fake model answering after {delay:g} s)", "",
+             "| where | questions | p50 / p95 ms | max ms | first question (cold) | first token p50 ms |",
+             "|---|---|---|---|---|---|",
+             f"| engine: `Engine.stream` → sources event | {engine['sources']['n']} | "
+             f"{_f(engine['sources']['p50_ms'])} / {_f(engine['sources']['p95_ms'])} | {_f(engine['sources']['max_ms'])} | "
+             f"{_f(engine['cold']['sources_s'], 2, ' s')} | {_f(engine['first_token']['p50_ms'])} |"]
+    if browser.get("skipped"):
+        lines.append(f"| web app (Chromium): click on Ask → first source card | skipped: {browser['skipped']} | | | | |")
+    else:
+        fs = browser["first_source"]
+        lines.append(f"| web app (Chromium): click on Ask → first source card | {fs['n']} | {_f(fs['p50_ms'])} / "
+                     f"{_f(fs['p95_ms'])} | {_f(fs['max_ms'])} | {_f(browser['cold_s'], 2, ' s')} | – |")
+    return lines
+
+
 def render_markdown(report: dict) -> str:
     """The report as markdown tables (also readable as plain text in a terminal)."""
     v = report["verdicts"]
@@ -371,6 +429,10 @@ def render_markdown(report: dict) -> str:
         "changed_1pct": (f"{_f(100 * ours['changed']['embedded_fraction'], 2)}% of chunks embedded "
                          f"({ours['changed']['articles_changed']}/{ours['changed']['articles_total']} articles changed)"),
         "retrieval_seeds_p50": _f(v["retrieval_seeds_p50"]["value"], 1, " ms"),
+        "first_source_engine": _f(v["first_source_engine"]["value"], 1, " ms"),
+        "first_source_browser": (_f(v["first_source_browser"]["value"], 1, " ms")
+                                 if v["first_source_browser"]["value"] is not None
+                                 else f"skipped: {v['first_source_browser']['why']}"),
         "retrieval_p50": _f(v["retrieval_p50"]["value"], 1, " ms"),
         "retrieval_p95": _f(v["retrieval_p95"]["value"], 1, " ms"),
         "answer_p50": _f(v["answer_p50"]["value"], 1, " ms"),
@@ -433,6 +495,7 @@ def render_markdown(report: dict) -> str:
                                           if k.startswith("retrieve.") or k == "retrieve_rerank.rerank")
             for s in report["sizes"])]
     lines += _late_interaction_lines(report)
+    lines += _first_source_lines(report)
     llm = report["llm"]
     lines += ["", "## Local LLM (seeds questions)", ""]
     if llm.get("skipped"):

@@ -14,10 +14,12 @@ def register(subparsers: Any) -> None:
     from rag import add_settings_arguments
 
     p = subparsers.add_parser(
-        "bench", help="benchmark ingest, re-ingest, query latency, the local LLM and cold start",
+        "bench", help="benchmark ingest, re-ingest, query latency, time to first source, the local LLM and cold start",
         description="Measure ingest throughput and memory against a plain LlamaIndex pipeline, re-ingest, query "
                     "latency at several index sizes (synthetic news + the seeds; indexes cached under "
-                    "OUT/cache), local LLM time to first token and cold start. Prints a table with PASS/FAIL per "
+                    "OUT/cache), time from Ask to the first source on the seeds index (engine, and the web app in "
+                    "Chromium when /usr/bin/chromium and playwright are there), local LLM time to first token and "
+                    "cold start. Prints a table with PASS/FAIL per "
                     "target and writes OUT/latest.json and OUT/latest.md.",
     )
     p.add_argument("--sizes", default="1k,10k,100k", metavar="LIST",

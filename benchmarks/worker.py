@@ -392,12 +392,208 @@ def task_llm(cfg: dict) -> dict:
         engine.close()
 
 
+# ------------------------------------------------------------------------------------------ first source
+SLOW_REPLY = "The articles report it [1]."
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update"]
+
+
+def slow_model(delay_s: float) -> Any:
+    """A fake OpenAI-compatible server whose every reply waits ``delay_s`` before its first byte (then streams
+    slowly): whatever waits for the model shows up as at least that delay."""
+    from rag.testing import FakeOpenAIServer, Reply
+
+    return FakeOpenAIServer(responder=lambda body: Reply(SLOW_REPLY, delay=delay_s, chunk_delay=0.02))
+
+
+def time_to_sources(engine: Any, question: str) -> dict[str, float | None]:
+    """Seconds from ``Engine.stream(question)`` to its ``sources`` event, to the first token and to the answer."""
+    t0 = time.perf_counter()
+    sources = token = None
+    for event in engine.stream(question):
+        now = time.perf_counter() - t0
+        if event.type == "sources" and sources is None:
+            sources = now
+        elif event.type == "token" and event.text and token is None:
+            token = now
+    return {"sources_s": sources, "first_token_s": token, "answer_s": time.perf_counter() - t0}
+
+
+def _seconds_summary(rows: list[dict], key: str) -> dict[str, float | None]:
+    """p50 / p95 / mean / max in milliseconds of one timing over the rows that have it."""
+    return percentiles([r[key] for r in rows if r.get(key) is not None])
+
+
+def task_first_source(cfg: dict) -> dict:
+    """Engine level: time from ``Engine.stream`` to the ``sources`` event over the questions, with the
+    openai-compatible backend on a slow fake model (its delay is what the sources must not wait for)."""
+    from rag import Engine
+
+    delay = float(cfg.get("model_delay_s", 1.0))
+    with slow_model(delay) as llm:
+        engine = Engine(_settings(cfg["data_dir"], cfg, backend="openai-compatible", llm_base_url=llm.base_url,
+                                  llm_model="fake-model", llm_api_key="bench", llm_max_retries=0))
+        try:
+            engine.stats()
+            cold = time_to_sources(engine, cfg["warmup_question"])  # loads the models: reported apart
+            rows = [time_to_sources(engine, q["question"]) for q in cfg["questions"]]
+        finally:
+            engine.close()
+    return {"model_delay_s": delay, "cold": cold, "sources": _seconds_summary(rows, "sources_s"),
+            "first_token": _seconds_summary(rows, "first_token_s"), "answer": _seconds_summary(rows, "answer_s"),
+            "model_calls": len(llm.requests), "questions": rows}
+
+
+# Installed in the page: the time of each click on Ask, and of the first animation frame after it that lays out a
+# "reading…" source card (the passages of the answer being written).
+TTFS_JS = """() => {
+  window.__ttfs = {clicked: null, shown: null};
+  document.addEventListener('click', e => {
+    if (e.target.closest('#send-btn')) window.__ttfs = {clicked: performance.now(), shown: null};
+  }, true);
+  const look = () => {
+    const t = window.__ttfs, card = document.querySelector('#sources .src-card.reading');
+    if (t.clicked !== null && t.shown === null && card && card.getBoundingClientRect().height > 0)
+      t.shown = performance.now();
+    requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+}"""
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Served:
+    """``rag serve`` in a subprocess on a free port, the openai-compatible backend on ``llm_url``."""
+
+    def __init__(self, data_dir: str, llm_url: str, log_path: Path, timeout: float = 180) -> None:
+        self.url = f"http://127.0.0.1:{_free_port()}/"
+        self.data_dir, self.llm_url, self.log_path, self.timeout = data_dir, llm_url, log_path, timeout
+
+    def __enter__(self) -> "Served":
+        import subprocess
+
+        env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
+        env.update(RAG_CONFIG=os.devnull, RAG_LLM_BASE_URL=self.llm_url, RAG_LLM_MODEL="fake-model",
+                   RAG_LLM_API_KEY="bench", RAG_LLM_MAX_RETRIES="0", RAG_FEEDBACK_FILE=str(self.log_path) + ".fb",
+                   GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1")
+        self.log = self.log_path.open("w")
+        port = self.url.rsplit(":", 1)[1].strip("/")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "rag.cli", "serve", "--host", "127.0.0.1", "--port", port,
+             "--backend", "openai-compatible", "--data-dir", self.data_dir],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            self._wait_up()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _wait_up(self) -> None:
+        import httpx
+
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"rag serve exited with {self.proc.returncode}:\n{self.log_path.read_text()[-2000:]}")
+            try:
+                if httpx.get(self.url, timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"rag serve did not come up in {self.timeout:.0f} s:\n{self.log_path.read_text()[-2000:]}")
+
+    def __exit__(self, *exc: Any) -> None:
+        import signal
+        import subprocess
+
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self.log.close()
+
+
+def _open_chat(browser: Any, url: str) -> Any:
+    """A page of the chat, loaded (saved settings restored) and timing clicks on Ask."""
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    page.wait_for_selector("#question textarea")
+    page.wait_for_selector("#status [data-session-ready]", state="attached")
+    page.evaluate(TTFS_JS)
+    return page
+
+
+def ask_until_first_source(page: Any, question: str) -> float:
+    """Ask ``question`` in a cleared chat; seconds from the click on Ask to the first source card laid out. Waits
+    for the answer to finish and clears the chat again, so that every question stands alone."""
+    page.fill("#question textarea", question)
+    page.click("#send-btn")
+    page.wait_for_function("() => window.__ttfs.shown !== null")
+    seconds = page.evaluate("() => window.__ttfs.shown - window.__ttfs.clicked") / 1000
+    page.wait_for_function("""() => { const b = document.querySelectorAll("#chatbot [data-testid='bot']");
+                                      return b.length === 1 && !b[0].querySelector('.pending, .draft'); }""")
+    page.click("#clear-btn")
+    page.wait_for_function("() => document.querySelectorAll(\"#chatbot [data-testid='bot']\").length === 0")
+    return seconds
+
+
+def browser_missing() -> str | None:
+    """Why the browser measurement cannot run here, or None."""
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is missing (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (pip install playwright)"
+    return None
+
+
+def task_first_source_browser(cfg: dict) -> dict:
+    """Web app: `rag serve` (openai-compatible backend on a slow fake model), Debian's Chromium through Playwright;
+    seconds from the click on Ask to the first source card on screen, over the questions."""
+    if why := browser_missing():
+        return {"skipped": why}
+    from playwright.sync_api import sync_playwright
+
+    delay = float(cfg.get("model_delay_s", 1.0))
+    log_path = Path(tempfile.mkdtemp(prefix="rag-bench-serve-")) / "serve.log"
+    try:
+        with slow_model(delay) as llm, Served(cfg["data_dir"], llm.base_url, log_path) as served, \
+                sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                page = _open_chat(browser, served.url)
+                cold = ask_until_first_source(page, cfg["warmup_question"])
+                times = [ask_until_first_source(page, q["question"]) for q in cfg["questions"]]
+            finally:
+                browser.close()
+    finally:
+        shutil.rmtree(log_path.parent, ignore_errors=True)
+    return {"model_delay_s": delay, "cold_s": round(cold, 3), "first_source": percentiles(times),
+            "seconds": [round(t, 3) for t in times]}
+
+
 TASKS: dict[str, Callable[[dict], dict]] = {
     "ingest_ours": task_ingest_ours,
     "ingest_llamaindex": task_ingest_llamaindex,
     "build_index": task_build_index,
     "latency": task_latency,
     "llm": task_llm,
+    "first_source": task_first_source,
+    "first_source_browser": task_first_source_browser,
 }
 
 

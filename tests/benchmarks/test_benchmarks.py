@@ -58,6 +58,7 @@ def test_latency_cold_start_and_verdicts(bench):
     assert report["llm"] == {"skipped": "--skip-llm"}
     verdicts = report["verdicts"]
     assert set(verdicts) == {"ingest_vs_llamaindex", "unchanged_reingest", "changed_1pct", "retrieval_seeds_p50",
+                             "first_source_engine", "first_source_browser",
                              "retrieval_p50", "retrieval_p95", "answer_p50", "llm_ttft", "cold_start", "help"}
     seeds = report["seeds_latency"]  # the quick corpus holds the seeds: its index is the seeds index
     assert seeds["chunks"] == size["chunks"] and seeds["retrieve_default"]["n"] > 0
@@ -66,6 +67,30 @@ def test_latency_cold_start_and_verdicts(bench):
     assert all(v["verdict"] in ("PASS", "FAIL", "n/a") for v in verdicts.values())
     assert verdicts["retrieval_p50"]["verdict"] == "n/a"  # judged at 100k chunks only
     assert "| target | measured | verdict |" in stdout and (out / "latest.md").read_text() in stdout
+
+
+def test_time_to_first_source(bench):
+    """The sources event comes before the slow model's first token, on every question of the quick run."""
+    report, stdout, _ = bench
+    engine = report["first_source"]
+    rows = engine["questions"]
+    assert len(rows) == engine["sources"]["n"] == report["seeds_latency"]["retrieve_default"]["n"]
+    assert engine["model_calls"] > 0  # the answers really went to the slow model
+    for row in rows:
+        assert 0 < row["sources_s"] < row["answer_s"]
+        if row["first_token_s"] is not None:  # the model's delay comes after the sources, never before
+            assert row["sources_s"] < engine["model_delay_s"] <= row["first_token_s"]
+    verdicts = report["verdicts"]
+    assert verdicts["first_source_engine"]["value"] == engine["sources"]["p95_ms"]
+    browser = report["first_source_browser"]
+    if Path("/usr/bin/chromium").exists():
+        assert not browser.get("skipped"), browser
+        assert len(browser["seconds"]) == browser["first_source"]["n"] == 3 and min(browser["seconds"]) > 0
+        assert verdicts["first_source_browser"]["value"] == browser["first_source"]["p95_ms"]
+        assert verdicts["first_source_browser"]["verdict"] in ("PASS", "FAIL")
+    else:
+        assert browser["skipped"] and verdicts["first_source_browser"]["verdict"] == "n/a"
+    assert "## Time from Ask to the first source" in stdout and "click on Ask → first source card" in stdout
 
 
 def test_lexical_scores_match_bm25s():
