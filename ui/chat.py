@@ -73,7 +73,7 @@ def chat_column(app: AppState) -> ChatView:
 # ------------------------------------------------------------------ updates
 @dataclass
 class ChatUpdate(Updates):
-    """Outputs of every answer event (ask, retry, example, settle), in this order."""
+    """Outputs of the chat events; the ``*_OUT`` tuples give each event's order."""
 
     question: Any = SKIP
     chatbot: Any = SKIP
@@ -83,35 +83,17 @@ class ChatUpdate(Updates):
     status: Any = SKIP
     viewer: Any = SKIP
     close_btn: Any = SKIP
-
-
-@dataclass
-class ClearUpdate(Updates):
-    """Outputs of Clear chat, in this order."""
-
-    chatbot: Any = SKIP
-    turns: Any = SKIP
-    sources: Any = SKIP
-    copy_text: Any = SKIP
-    viewer: Any = SKIP
-    close_btn: Any = SKIP
     fb_comment: Any = SKIP
     fb_row: Any = SKIP
     fb_state: Any = SKIP
 
 
-@dataclass
-class FeedbackUpdate(Updates):
-    """Outputs of the feedback events; :data:`RATING_OUT` and :data:`COMMENT_OUT` give their orders."""
-
-    fb_state: Any = SKIP
-    fb_comment: Any = SKIP
-    fb_row: Any = SKIP
-
-
+ANSWER_OUT = ("question", "chatbot", "turns", "sources", "copy_text", "status", "viewer", "close_btn")
+"""Every answer event's outputs: ask, retry, example and settle."""
+STOP_OUT = ("chatbot", "turns")
+CLEAR_OUT = ("chatbot", "turns", "sources", "copy_text", "viewer", "close_btn", "fb_comment", "fb_row", "fb_state")
 RATING_OUT = ("fb_state", "fb_comment", "fb_row")
 COMMENT_OUT = ("fb_state", "fb_row", "fb_comment")
-STOP_OUT = ("chatbot", "turns")
 
 
 def cleared() -> dict[str, Any]:
@@ -162,7 +144,7 @@ def pending_text(chosen: str, quick: bool, warmed: set[str]) -> str:
 
 def shown(turns: list[dict], **values: Any) -> tuple:
     """A chat update showing ``turns`` (plus any other named ``values``)."""
-    return ChatUpdate(chatbot=messages_of(turns), turns=turns, **values).as_tuple()
+    return ChatUpdate(chatbot=messages_of(turns), turns=turns, **values).as_tuple(ANSWER_OUT)
 
 
 # ------------------------------------------------------------------ handlers
@@ -178,7 +160,7 @@ class ChatHandlers:
         question = (question or "").strip()
         if not question:
             gr.Warning("Type a question about the articles first.")
-            yield ChatUpdate().as_tuple()
+            yield ChatUpdate().as_tuple(ANSWER_OUT)
             return
         run = self.runs.start(session_of(request))
         try:
@@ -195,8 +177,8 @@ class ChatHandlers:
         chosen = backend if backend in app.backends else app.settings.backend
         quick = bool(retrieval_only or chosen == "extractive")
         began = time.monotonic()
-        turn = {"q": question, "status": "pending", "html": R.render_pending(pending_text(chosen, quick, app.warmed), 0.0),
-                "answer": None}
+        pending = R.render_pending(pending_text(chosen, quick, app.warmed), 0.0)
+        turn = {"q": question, "status": "pending", "html": pending, "answer": None}
         turns.append(turn)
         yield shown(turns, question="")
         try:
@@ -232,8 +214,8 @@ class ChatHandlers:
         draft: list[str] = []
         last = 0.0
         for event in stream:
-            if run.halt is not None:  # changes nothing; hands control back so that Stop/Clear's cancellation can close it
-                yield ChatUpdate().as_tuple()
+            if run.halt is not None:  # no change; hands control back so that Stop/Clear's cancellation can close it
+                yield ChatUpdate().as_tuple(ANSWER_OUT)
                 continue
             elapsed = time.monotonic() - began
             if event.type == "token":
@@ -276,7 +258,7 @@ class ChatHandlers:
               retrieval_only: bool, request: gr.Request) -> Iterator[tuple]:
         if not turns:
             gr.Info("Nothing to retry yet.")
-            yield ChatUpdate().as_tuple()
+            yield ChatUpdate().as_tuple(ANSWER_OUT)
             return
         question = turns[-1]["q"]
         yield from self.respond(question, list(turns[:-1]), backend, top_k, since, until, language, retrieval_only,
@@ -289,7 +271,8 @@ class ChatHandlers:
 
     def clear(self, request: gr.Request) -> tuple:
         self.runs.halt(session_of(request), "cleared")
-        return ClearUpdate(**cleared(), fb_comment="", fb_row=gr.update(visible=False), fb_state=None).as_tuple()
+        return ChatUpdate(**cleared(), fb_comment="", fb_row=gr.update(visible=False),
+                          fb_state=None).as_tuple(CLEAR_OUT)
 
     def settle(self, turns: list[dict], request: gr.Request) -> tuple:
         """After an answer run has ended (finished or cancelled): the chat as Stop/Clear left it.
@@ -298,12 +281,12 @@ class ChatHandlers:
         the session state once the run has stopped writing it."""
         run = self.runs.ended(session_of(request))
         if run is None:  # a newer answer is running: it owns the chat
-            return ChatUpdate().as_tuple()
+            return ChatUpdate().as_tuple(ANSWER_OUT)
         if run.halt == "cleared":
-            return ChatUpdate(**cleared()).as_tuple()
+            return ChatUpdate(**cleared()).as_tuple(ANSWER_OUT)
         unfinished = bool(turns) and turns[-1]["status"] in ("pending", "draft")
         if run.halt is None and not unfinished:  # the answer finished: nothing to change
-            return ChatUpdate().as_tuple()
+            return ChatUpdate().as_tuple(ANSWER_OUT)
         turns = mark_stopped(turns)
         reading = turns[-1].get("reading") if turns and not turns[-1].get("answer") else None
         sources = SKIP if reading is None else gr.update(value=R.render_reading(reading, turns[-1]["q"], True),
@@ -323,13 +306,13 @@ class ChatHandlers:
         index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
         turn_no = int(index) // 2
         if not turns or turn_no >= len(turns) or not turns[turn_no].get("answer"):
-            return FeedbackUpdate(fb_state=None, fb_comment=gr.update(value=""),
+            return ChatUpdate(fb_state=None, fb_comment=gr.update(value=""),
                                   fb_row=gr.update(visible=False)).as_tuple(RATING_OUT)
         rating = rating_of(evt.liked)
         record = rating_record(turns[turn_no], rating)
         self.app.feedback.append(record)
         thanks = "Thanks for the 👍." if rating == "up" else "Thanks: what was wrong? (optional)"
-        return FeedbackUpdate(fb_state=record, fb_comment=gr.update(label=thanks, value=""),
+        return ChatUpdate(fb_state=record, fb_comment=gr.update(label=thanks, value=""),
                               fb_row=gr.update(visible=True)).as_tuple(RATING_OUT)
 
     def send_comment(self, record: dict | None, comment: str) -> tuple:
@@ -337,13 +320,13 @@ class ChatHandlers:
         if record and comment:
             self.app.feedback.append(comment_record(record, comment))
             gr.Info("Feedback saved. Thank you!")
-        return FeedbackUpdate(fb_state=None, fb_row=gr.update(visible=False), fb_comment="").as_tuple(COMMENT_OUT)
+        return ChatUpdate(fb_state=None, fb_row=gr.update(visible=False), fb_comment="").as_tuple(COMMENT_OUT)
 
 
 # ------------------------------------------------------------------ events
 def wire_chat(chat: ChatHandlers, sources: SourcesHandlers, page: SimpleNamespace, options: list[Any]) -> None:
     """Ask / Retry / examples stream answers; Stop and Clear end them; sources, viewer and feedback events."""
-    outputs = ChatUpdate.outputs(page)
+    outputs = ChatUpdate.outputs(page, ANSWER_OUT)
     asking = {"concurrency_id": "answer", "show_progress": "hidden"}
     answer_events = [
         page.question.submit(chat.respond, [page.question, page.turns, *options], outputs, **asking),
@@ -358,11 +341,11 @@ def wire_chat(chat: ChatHandlers, sources: SourcesHandlers, page: SimpleNamespac
     page.stop_btn.click(chat.stop, [page.turns], ChatUpdate.outputs(page, STOP_OUT), cancels=answer_events,
                         queue=False)
     page.copy_btn.click(None, [page.copy_text], None, js=COPY_JS)
-    clearing = ClearUpdate.outputs(page)
+    clearing = ChatUpdate.outputs(page, CLEAR_OUT)
     page.clear_btn.click(chat.clear, None, clearing, cancels=answer_events, queue=False)
     wire_sources(sources, page)
     page.chatbot.clear(chat.clear, None, clearing, cancels=answer_events, queue=False)
-    page.chatbot.like(chat.on_like, [page.turns], FeedbackUpdate.outputs(page, RATING_OUT), queue=False)
-    commenting = FeedbackUpdate.outputs(page, COMMENT_OUT)
+    page.chatbot.like(chat.on_like, [page.turns], ChatUpdate.outputs(page, RATING_OUT), queue=False)
+    commenting = ChatUpdate.outputs(page, COMMENT_OUT)
     page.fb_send.click(chat.send_comment, [page.fb_state, page.fb_comment], commenting, queue=False)
     page.fb_comment.submit(chat.send_comment, [page.fb_state, page.fb_comment], commenting, queue=False)
