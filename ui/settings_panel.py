@@ -1,0 +1,130 @@
+"""The answer settings under the chat (backend, top-k, dates, language, retrieval only), saved in the browser,
+and the backend checks table."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import gradio as gr
+
+from .backends import backend_help
+from .state import SKIP, AppState, Updates
+
+LANGUAGES = ["", "English", "Vietnamese", "French", "German", "Spanish", "Chinese", "Japanese", "Korean"]
+TOP_K_MAX = 20
+OPTIONS = ("backend_dd", "top_k", "since", "until", "language", "retrieval_only")
+"""The answer options, in the order every answer handler takes them."""
+
+
+@dataclass
+class SettingsView:
+    backend_dd: Any
+    top_k: Any
+    since: Any
+    until: Any
+    language: Any
+    retrieval_only: Any
+    reset_btn: Any
+    recheck_btn: Any
+    checks_html: Any
+
+    @property
+    def options(self) -> list[Any]:
+        return [getattr(self, name) for name in OPTIONS]
+
+
+def settings_panel(app: AppState) -> SettingsView:
+    """The "Answer settings" accordion (inside the chat column)."""
+    settings = app.settings
+    with gr.Accordion("Answer settings", open=False, elem_id="settings"):
+        with gr.Row():
+            backend_dd = gr.Dropdown(choices=[(b, b) for b in app.backends], value=settings.backend,
+                                     label="Answer backend", elem_id="backend", min_width=160,
+                                     info=backend_help(settings.backend))
+            top_k = gr.Slider(1, TOP_K_MAX, value=settings.context_k, step=1, label="Passages used (top-k)",
+                              elem_id="top-k", min_width=160)
+        with gr.Row():
+            since = gr.Textbox(label="Published since", placeholder="YYYY[-MM[-DD]]", elem_id="since", min_width=120)
+            until = gr.Textbox(label="Published until", placeholder="YYYY[-MM[-DD]]", elem_id="until", min_width=120)
+        with gr.Row():
+            language = gr.Dropdown(choices=[("Same as the question", "")] + [(x, x) for x in LANGUAGES[1:]],
+                                   value=app.default_prefs["language"], allow_custom_value=True,
+                                   label="Answer language", elem_id="language", min_width=160)
+            retrieval_only = gr.Checkbox(label="Retrieval only (show passages, no answer)", elem_id="retrieval-only",
+                                         min_width=160)
+        with gr.Row():
+            reset_btn = gr.Button("Reset to defaults", size="sm")
+            recheck_btn = gr.Button("Re-check backends", size="sm")
+        with gr.Accordion("What is available offline here (rag doctor)", open=False, elem_id="checks-box"):
+            checks_html = gr.HTML('<p class="hint">Checking…</p>', js_on_load=None, elem_id="checks")
+    return SettingsView(backend_dd=backend_dd, top_k=top_k, since=since, until=until, language=language,
+                        retrieval_only=retrieval_only, reset_btn=reset_btn, recheck_btn=recheck_btn,
+                        checks_html=checks_html)
+
+
+@dataclass
+class SettingsUpdate(Updates):
+    """Outputs of the settings events; the ``*_OUT`` tuples give each event's order."""
+
+    backend_dd: Any = SKIP
+    top_k: Any = SKIP
+    since: Any = SKIP
+    until: Any = SKIP
+    language: Any = SKIP
+    retrieval_only: Any = SKIP
+    prefs: Any = SKIP
+    status: Any = SKIP
+    checks_html: Any = SKIP
+
+
+SAVE_OUT = ("prefs", "status")
+RESTORE_OUT = (*OPTIONS, "status", "checks_html")
+RESET_OUT = (*OPTIONS, "prefs", "status")
+RECHECK_OUT = ("checks_html", "status")
+
+
+class SettingsHandlers:
+    """Saving, restoring and resetting the answer settings; re-running the backend checks."""
+
+    def __init__(self, app: AppState) -> None:
+        self.app = app
+
+    def save_prefs(self, backend: str, top_k: float, since: str, until: str, language: str,
+                   retrieval_only: bool) -> tuple:
+        prefs = {"backend": backend, "top_k": int(top_k or self.app.settings.context_k), "since": since or "",
+                 "until": until or "", "language": language or "", "retrieval_only": bool(retrieval_only)}
+        return SettingsUpdate(prefs=prefs, status=self.app.header_html(backend)).as_tuple(SAVE_OUT)
+
+    def restore_prefs(self, prefs: dict | None) -> SettingsUpdate:
+        """The controls for the browser's saved settings (a backend no longer allowed falls back to the default)."""
+        settings = self.app.settings
+        p = {**self.app.default_prefs, **(prefs or {})}
+        if p["backend"] not in self.app.backends:
+            p["backend"] = settings.backend
+        top_k = min(max(int(p.get("top_k") or settings.context_k), 1), TOP_K_MAX)
+        return SettingsUpdate(backend_dd=p["backend"], top_k=top_k, since=p["since"], until=p["until"],
+                              language=p["language"], retrieval_only=bool(p["retrieval_only"]),
+                              status=f'<div data-session-ready="1">{self.app.header_html(p["backend"])}</div>',
+                              checks_html=self.app.checks.table_html())
+
+    def reset_prefs(self) -> tuple:
+        p = self.app.default_prefs
+        return SettingsUpdate(backend_dd=p["backend"], top_k=p["top_k"], since="", until="", language=p["language"],
+                              retrieval_only=False, prefs=dict(p),
+                              status=self.app.header_html(p["backend"])).as_tuple(RESET_OUT)
+
+    def recheck(self, backend: str) -> tuple:
+        self.app.checks.refresh()
+        return SettingsUpdate(checks_html=self.app.checks.table_html(),
+                              status=self.app.header_html(backend)).as_tuple(RECHECK_OUT)
+
+
+def wire_settings(handlers: SettingsHandlers, page: SimpleNamespace, options: list[Any]) -> None:
+    """Every change of an option is saved in the browser; Reset and Re-check."""
+    for control in options:
+        control.input(handlers.save_prefs, options, SettingsUpdate.outputs(page, SAVE_OUT), queue=False)
+    page.backend_dd.change(lambda b: gr.update(info=backend_help(b)), [page.backend_dd], [page.backend_dd],
+                           queue=False, show_progress="hidden")
+    page.reset_btn.click(handlers.reset_prefs, None, SettingsUpdate.outputs(page, RESET_OUT), queue=False)
+    page.recheck_btn.click(handlers.recheck, [page.backend_dd], SettingsUpdate.outputs(page, RECHECK_OUT))

@@ -1,0 +1,167 @@
+"""State the screens share: the app-wide context, each browser session's answer run, the per-session
+``gr.State`` components, and named output updates (a field left unset leaves its component as it is)."""
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, Sequence
+
+import gradio as gr
+
+import rag
+from rag import RagError
+
+from . import render as R
+from .backends import BackendChecks, allowed_backends, fallback_message, model_for
+from .feedback import FeedbackLog, feedback_path
+from .seeds import example_questions
+
+SKIP: Any = object()
+"""The value of an update field that leaves its component unchanged (sent as ``gr.skip()``)."""
+
+
+class Updates:
+    """Base of the screens' update dataclasses: one field per output component, named as on the page."""
+
+    def as_tuple(self, names: Sequence[str] | None = None) -> tuple:
+        """The values for the outputs ``names`` (default: every field, in declaration order)."""
+        names = names if names is not None else [f.name for f in fields(self)]  # type: ignore[arg-type]
+        return tuple(gr.skip() if getattr(self, name) is SKIP else getattr(self, name) for name in names)
+
+    @classmethod
+    def outputs(cls, page: SimpleNamespace, names: Sequence[str] | None = None) -> list[Any]:
+        """The page's components for ``names`` (default: every field), in the order :meth:`as_tuple` gives."""
+        names = names if names is not None else [f.name for f in fields(cls)]  # type: ignore[arg-type]
+        return [getattr(page, name) for name in names]
+
+
+def page_of(*views: Any) -> SimpleNamespace:
+    """One namespace with the components of every screen (their names are unique across the page)."""
+    merged: dict[str, Any] = {}
+    for view in views:
+        merged.update(vars(view))
+    return SimpleNamespace(**merged)
+
+
+@dataclass
+class AppState:
+    """What every screen needs: the engine, its settings, the backends a browser may pick and their checks."""
+
+    engine: rag.Engine
+    backends: list[str]
+    checks: BackendChecks
+    feedback: FeedbackLog
+    default_prefs: dict[str, Any]
+    secret: str
+    examples: list[str]
+    warmed: set[str] = field(default_factory=set)  # backends that have answered once (their model is loaded)
+
+    @classmethod
+    def create(cls, engine: rag.Engine) -> "AppState":
+        """The state for ``engine``; starts the backend checks in the background."""
+        settings = engine.settings
+        default_prefs = {"backend": settings.backend, "top_k": settings.context_k, "since": "", "until": "",
+                         "language": settings.answer_language or "", "retrieval_only": False}
+        secret = hashlib.sha256(f"newsrag:{Path(settings.data_dir).resolve()}".encode()).hexdigest()[:24]
+        try:
+            examples = example_questions(engine)
+        except RagError:
+            examples = []
+        return cls(engine=engine, backends=allowed_backends(settings), checks=BackendChecks(settings).start(),
+                   feedback=FeedbackLog(feedback_path(settings)), default_prefs=default_prefs, secret=secret,
+                   examples=examples)
+
+    @property
+    def settings(self) -> rag.Settings:
+        return self.engine.settings
+
+    def status_html(self, backend: str) -> str:
+        """The status line: index size and the backend's model."""
+        try:
+            stats = self.engine.stats()
+        except RagError as exc:
+            return R.render_banner([f"The index is unavailable: {exc}"])
+        return R.render_status(stats, backend, model_for(self.settings, backend))
+
+    def header_html(self, backend: str, notice: str | None = None) -> str:
+        """The status line, plus a banner when the backend cannot answer (or an answer fell back)."""
+        if notice:
+            return self.status_html(backend) + R.render_banner([notice])
+        problem = self.checks.problem(backend)
+        return self.status_html(backend) + (R.render_banner([fallback_message(backend, problem)]) if problem else "")
+
+
+@dataclass
+class AnswerRun:
+    """One answer run of a session: ``halt`` is "stopped" or "cleared" once Stop or Clear was pressed."""
+
+    active: bool = True
+    halt: str | None = None
+
+
+class AnswerRuns:
+    """Each browser session's latest answer run.
+
+    Stop and Clear cancel a running answer (``cancels=``), but Gradio's browser client sends the cancellation only
+    once their own reply has arrived, and the run's updates come on another connection: a draft the run yields
+    meanwhile (or one already on its way) would land after "Stopped" or the cleared chat and replace it. So
+    Stop/Clear also mark the run here, the run yields no change from then on, and ``settle``, chained after every
+    answer event (the browser runs it once the run's last update has been applied, cancelled or not), shows the
+    final state."""
+
+    def __init__(self) -> None:
+        self._runs: dict[str, AnswerRun] = {}
+        self._lock = threading.Lock()
+
+    def start(self, session: str) -> AnswerRun:
+        """A new run for ``session`` (it replaces the session's previous one)."""
+        run = AnswerRun()
+        with self._lock:
+            self._runs[session] = run
+        return run
+
+    def finish(self, run: AnswerRun) -> None:
+        with self._lock:
+            run.active = False
+
+    def halt(self, session: str, why: str) -> None:
+        """Ask the session's running answer (if any) to end: ``why`` is "stopped" or "cleared"."""
+        with self._lock:
+            run = self._runs.get(session)
+            if run is not None and run.active:
+                run.halt = why
+
+    def ended(self, session: str) -> AnswerRun | None:
+        """A copy of the session's latest run once it has ended (None when there is none or it still runs)."""
+        with self._lock:
+            run = self._runs.get(session)
+            if run is None or run.active:
+                return None
+            return replace(run)
+
+    def forget(self, session: str) -> None:
+        with self._lock:
+            self._runs.pop(session, None)
+
+
+def session_of(request: Any) -> str:
+    """The browser session's id (Gradio's session hash)."""
+    return str(getattr(request, "session_hash", None) or "")
+
+
+@dataclass
+class SessionView:
+    """Per-session values kept by Gradio: the chat turns, the last rating, the saved answer settings."""
+
+    turns: Any
+    fb_state: Any
+    prefs: Any
+
+
+def session_state(app: AppState) -> SessionView:
+    """The session state components (inside ``gr.Blocks``)."""
+    return SessionView(turns=gr.State([]), fb_state=gr.State(None),
+                       prefs=gr.BrowserState(app.default_prefs, storage_key="newsrag-prefs-v1", secret=app.secret))
