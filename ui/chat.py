@@ -71,21 +71,12 @@ def chat_column(app: AppState) -> ChatView:
 
 
 # ------------------------------------------------------------------ updates
-@dataclass
 class ChatUpdate(Updates):
     """Outputs of the chat events; the ``*_OUT`` tuples give each event's order."""
 
-    question: Any = SKIP
-    chatbot: Any = SKIP
-    turns: Any = SKIP
-    sources: Any = SKIP
-    copy_text: Any = SKIP
-    status: Any = SKIP
-    viewer: Any = SKIP
-    close_btn: Any = SKIP
-    fb_comment: Any = SKIP
-    fb_row: Any = SKIP
-    fb_state: Any = SKIP
+    FIELDS = (
+        "question", "chatbot", "turns", "sources", "copy_text", "status", "viewer", "close_btn", "fb_comment",
+        "fb_row", "fb_state")
 
 
 ANSWER_OUT = ("question", "chatbot", "turns", "sources", "copy_text", "status", "viewer", "close_btn")

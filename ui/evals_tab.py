@@ -15,7 +15,7 @@ from rag import RagError
 from . import render as R
 from .eval_report import call_run_eval, eval_tables
 from .seeds import seeds_dataset
-from .state import SKIP, AppState, Updates
+from .state import AppState, Updates
 
 log = logging.getLogger("ui")
 SEEDS_CHOICE = "Seeds questions (evals/datasets/seeds.jsonl)"
@@ -66,15 +66,10 @@ def evals_tab(app: AppState) -> EvalsView:
                      eval_rows=eval_rows, eval_files=eval_files)
 
 
-@dataclass
 class EvalUpdate(Updates):
     """Outputs of Run eval, in this order."""
 
-    eval_msg: Any = SKIP
-    eval_summary: Any = SKIP
-    eval_plots: Any = SKIP
-    eval_rows: Any = SKIP
-    eval_files: Any = SKIP
+    FIELDS = ("eval_msg", "eval_summary", "eval_plots", "eval_rows", "eval_files")
 
 
 def eval_runner() -> Callable[..., dict[str, Any]]:

@@ -11,7 +11,7 @@ from rag import RagError
 
 from . import render as R
 from .assets import CONFIRM_DELETE_JS
-from .state import SKIP, AppState, Updates
+from .state import AppState, Updates
 from .uploads import UPLOAD_TYPES, ingest_uploads
 
 
@@ -59,17 +59,10 @@ def library_tab(app: AppState) -> LibraryView:
                        reindex_btn=reindex_btn, reindex_all_btn=reindex_all_btn, manage_msg=manage_msg)
 
 
-@dataclass
 class LibraryUpdate(Updates):
     """Outputs of the library events; the ``*_OUT`` tuples give each event's order."""
 
-    manage_msg: Any = SKIP
-    upload_msg: Any = SKIP
-    lib_table: Any = SKIP
-    doc_pick: Any = SKIP
-    status: Any = SKIP
-    lib_preview: Any = SKIP
-    upload_files: Any = SKIP
+    FIELDS = ("manage_msg", "upload_msg", "lib_table", "doc_pick", "status", "lib_preview", "upload_files")
 
 
 VIEW_OUT = ("lib_table", "doc_pick", "status")

@@ -9,7 +9,7 @@ from typing import Any
 import gradio as gr
 
 from .backends import backend_help
-from .state import SKIP, AppState, Updates
+from .state import AppState, Updates
 
 LANGUAGES = ["", "English", "Vietnamese", "French", "German", "Spanish", "Chinese", "Japanese", "Korean"]
 TOP_K_MAX = 20
@@ -63,19 +63,10 @@ def settings_panel(app: AppState) -> SettingsView:
                         checks_html=checks_html)
 
 
-@dataclass
 class SettingsUpdate(Updates):
     """Outputs of the settings events; the ``*_OUT`` tuples give each event's order."""
 
-    backend_dd: Any = SKIP
-    top_k: Any = SKIP
-    since: Any = SKIP
-    until: Any = SKIP
-    language: Any = SKIP
-    retrieval_only: Any = SKIP
-    prefs: Any = SKIP
-    status: Any = SKIP
-    checks_html: Any = SKIP
+    FIELDS = ("backend_dd", "top_k", "since", "until", "language", "retrieval_only", "prefs", "status", "checks_html")
 
 
 SAVE_OUT = ("prefs", "status")

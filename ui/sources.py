@@ -12,7 +12,7 @@ import rag
 
 from . import render as R
 from .assets import SOURCES_JS, VIEWER_JS
-from .state import SKIP, Updates
+from .state import Updates
 
 _REF = re.compile(r"(cite|rel)-(\d+)-(\d+)")
 
@@ -33,13 +33,10 @@ def sources_column() -> SourcesView:
     return SourcesView(sources=sources, close_btn=close_btn, viewer=viewer)
 
 
-@dataclass
 class ViewerUpdate(Updates):
     """Outputs of opening and closing the article viewer, in this order."""
 
-    viewer: Any = SKIP
-    close_btn: Any = SKIP
-    sources: Any = SKIP
+    FIELDS = ("viewer", "close_btn", "sources")
 
 
 def passage_of(answer: dict[str, Any], kind: str, n: int) -> tuple[str, int, int, str] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Sequence
@@ -24,18 +24,35 @@ SKIP: Any = object()
 
 
 class Updates:
-    """Base of the screens' update dataclasses: one field per output component, named as on the page."""
+    """Base of the screens' updates: values for some of a screen's output components (``FIELDS``, named as on the
+    page); an output left unset leaves its component as it is. Setting a name that is not an output is an error."""
+
+    FIELDS: tuple[str, ...] = ()
+
+    def __init__(self, **values: Any) -> None:
+        object.__setattr__(self, "_values", {})
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name not in self.FIELDS:
+            raise AttributeError(f"{type(self).__name__} has no output {name!r}")
+        self._values[name] = value
+
+    def __getattr__(self, name: str) -> Any:
+        if name in type(self).FIELDS:
+            return self._values.get(name, SKIP)
+        raise AttributeError(name)
 
     def as_tuple(self, names: Sequence[str] | None = None) -> tuple:
-        """The values for the outputs ``names`` (default: every field, in declaration order)."""
-        names = names if names is not None else [f.name for f in fields(self)]  # type: ignore[arg-type]
-        return tuple(gr.skip() if getattr(self, name) is SKIP else getattr(self, name) for name in names)
+        """The values for the outputs ``names`` (default: every output, in ``FIELDS`` order)."""
+        values = (self._values.get(name, SKIP) for name in (self.FIELDS if names is None else names))
+        return tuple(gr.skip() if value is SKIP else value for value in values)
 
     @classmethod
     def outputs(cls, page: SimpleNamespace, names: Sequence[str] | None = None) -> list[Any]:
-        """The page's components for ``names`` (default: every field), in the order :meth:`as_tuple` gives."""
-        names = names if names is not None else [f.name for f in fields(cls)]  # type: ignore[arg-type]
-        return [getattr(page, name) for name in names]
+        """The page's components for ``names`` (default: every output), in the order :meth:`as_tuple` gives."""
+        return [getattr(page, name) for name in (cls.FIELDS if names is None else names)]
 
 
 def page_of(*views: Any) -> SimpleNamespace:

@@ -422,17 +422,24 @@ def test_two_sessions_keep_their_own_history(pages):
     assert "For: How many people" in b.inner_text("#sources")
 
 
-def test_llm_draft_streams_then_verified_answer_replaces_it(pages, fake_llm):
+def ask_the_slow_fake_model(pages: Any, fake_llm: Any, chunk_delay: float) -> Any:
+    """A new page that asks QUESTION of the fake OpenAI-compatible model, which streams SLOW_DRAFT piece by piece."""
     from rag.testing import Reply
 
     page = pages.open()
     open_settings(page)
     choose(page, "#backend", "openai-compatible")
     page.wait_for_function("() => document.querySelector('#status').innerText.includes('fake-model')")
-
-    fake_llm.push(Reply(SLOW_DRAFT, chunk_delay=0.08))
+    fake_llm.push(Reply(SLOW_DRAFT, chunk_delay=chunk_delay))
     page.fill("#question textarea", QUESTION)
     page.press("#question textarea", "Enter")
+    return page
+
+
+def test_llm_draft_streams_then_verified_answer_replaces_it(pages, fake_llm):
+    from rag.testing import Reply
+
+    page = ask_the_slow_fake_model(pages, fake_llm, chunk_delay=0.08)
     page.locator(f"{BOT} .draft").wait_for()  # draft tokens are shown while they stream
     answer = wait_answers(page, 1)
     text = answer.inner_text()
@@ -538,15 +545,7 @@ def visible_actions(page: Any) -> set[str]:
 
 
 def test_sources_show_first_with_progress_while_a_slow_model_writes(pages, fake_llm):
-    from rag.testing import Reply
-
-    page = pages.open()
-    open_settings(page)
-    choose(page, "#backend", "openai-compatible")
-    page.wait_for_function("() => document.querySelector('#status').innerText.includes('fake-model')")
-    fake_llm.push(Reply(SLOW_DRAFT, chunk_delay=0.25))
-    page.fill("#question textarea", QUESTION)
-    page.press("#question textarea", "Enter")
+    page = ask_the_slow_fake_model(pages, fake_llm, chunk_delay=0.25)
     # the retrieved passages show, marked as being read, while the model is still writing
     page.locator("#sources .src-card").first.wait_for(state="visible")
     assert page.locator(f"{BOT} .pending, {BOT} .draft").count() == 1, page.inner_text("#chatbot")
