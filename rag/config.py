@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     llm_context_k: int = Field(3, ge=1, le=20, description="Passages shown to a generative model (prompt size is latency).")
     max_per_doc: int = Field(3, ge=1, description="Cap on passages from one article in the final context.")
     relevance_threshold: float = Field(-2.0, description="Refuse when no passage scores above this (reranker logit).")
+    crosslingual_threshold: float = Field(
+        0.80, description="Refuse a question in another language than the articles' when no passage reaches this "
+                          "multilingual-e5 cosine (it stands in for the English cross-encoder; calibrated on vi/dev).")
     quote_relevance_threshold: float = Field(
         0.0, description="A generated answer replaced by its sources' own sentences is refused when the cross-encoder "
                          "scores those sentences below this for the question (needs rerank).")

@@ -17,6 +17,8 @@ from .deadline import Deadline
 from .errors import BackendError, BusyError, InputError, RagError
 from .index.news_index import IngestReport, NewsIndex
 from .answering.llm_check import support_judge
+from .answering.localize import answer_language, localize_answer
+from .retrieval.crosslingual import as_searched
 from .models import Answer, Citation, DocumentInfo, Passage
 from .retrieval.retrieve import RetrievalResult, Retriever
 from .answering.verify import Verifier
@@ -84,7 +86,8 @@ class Engine:
                 return get_cross_encoder(s.rerank_max_tokens).score(question, texts)
         return Composer(Verifier(self.index.embedder), support_threshold=s.support_threshold,
                         relevance_threshold=s.relevance_threshold, relevance=relevance,
-                        quote_relevance_threshold=s.quote_relevance_threshold)
+                        quote_relevance_threshold=s.quote_relevance_threshold,
+                        crosslingual_threshold=s.crosslingual_threshold)
 
     def _client(self, backend: str) -> Any:
         if backend not in self._clients:
@@ -210,6 +213,7 @@ class Engine:
         lo, hi = _bound(since), _bound(until, end=True)
         t0 = time.perf_counter()
         standalone = self.standalone_question(question, history, backend, deadline)
+        answer_lang = answer_language(question, language or self.settings.answer_language)
         condense_time = time.perf_counter() - t0
         result = self.retriever.retrieve(standalone, k=top_k, since=lo, until=hi)
         passages = result.passages
@@ -231,12 +235,12 @@ class Engine:
         elif not composer.has_evidence(passages):
             answer = composer.refusal(question, result.candidates or passages)
             used = backend
-        elif not result.period and (missing := composer.missing_names(question, result.candidates or passages,
+        elif not result.period and (missing := composer.missing_names(as_searched(question), result.candidates or passages,
                                                                       self._leads(result.candidates or passages))):
             answer = composer.unmentioned(question, result.candidates or passages, missing)
             used = backend
         elif backend == "extractive":
-            answer = composer.extractive(standalone, passages)
+            answer = composer.extractive(as_searched(standalone), passages)
             used = "extractive"
         else:
             used = backend
@@ -248,31 +252,32 @@ class Engine:
                 model = client.model
                 context = passages[: self.settings.llm_context_k if top_k is None else top_k]
                 draft: list[str] = []
-                messages = build_messages(standalone, context, language or self.settings.answer_language)
+                messages = build_messages(standalone, context, answer_lang)
                 for piece in client.stream(messages, deadline=deadline):
                     draft.append(piece)
                     yield StreamEvent("token", piece)
                 timings["generation"] = time.perf_counter() - t1
                 if composer.only_restates(standalone, "".join(draft)):
                     notice = "The language model only restated the question; this answer was built extractively."
-                    answer = composer.extractive(standalone, passages)
+                    answer = composer.extractive(as_searched(standalone), passages)
                     used = "extractive"
                 else:
                     judge = support_judge(client, deadline) if self.settings.llm_check else None
-                    answer = composer.from_generation(question, "".join(draft), context, standalone=standalone,
+                    answer = composer.from_generation(question, "".join(draft), context, standalone=as_searched(standalone),
                                                       judge=judge)
             except BusyError:
                 raise
             except (BackendError, RagError) as exc:
                 timings["generation"] = time.perf_counter() - t1
                 notice = f"The language model failed ({exc.message}); this answer was built extractively."
-                answer = composer.extractive(standalone, passages)
+                answer = composer.extractive(as_searched(standalone), passages)
                 used = "extractive"
         if not answer.refused and answer.citations and not result.period:  # a period question names no subject
             # an answer whose cited articles never mention a name the question asks about is about something else
             # ("his speech to the General Assembly" answered from his talks in Hanoi)
-            if missing := composer.missing_names(question, [], self._leads(answer.citations, chars=None)):
+            if missing := composer.missing_names(as_searched(question), [], self._leads(answer.citations, chars=None)):
                 answer = composer.unmentioned(question, passages, missing, cited=True)
+        localize_answer(answer, question, answer_lang, used)
         answer.question = question
         answer.standalone_question = standalone
         answer.backend = used

@@ -20,9 +20,10 @@ from ..text import content_terms, fold, model_text, nfc, numbers_in, stem, token
 from ..retrieval.topic import topic_of
 from .verify import SupportCheck, Verifier, names_in
 
-__all__ = ["Composer", "build_messages", "REFUSAL_TEXT", "SYSTEM_PROMPT", "prompt_hash", "is_refusal_text", "name_phrases"]
+__all__ = ["Composer", "build_messages", "REFUSAL_TEXT", "REFUSAL_TEXT_VI", "SYSTEM_PROMPT", "prompt_hash", "is_refusal_text", "name_phrases"]
 
 REFUSAL_TEXT = "The articles don't say."
+REFUSAL_TEXT_VI = "Các bài báo không đề cập."  # the refusal to a Vietnamese question (rag.answering.localize)
 # bge-small cosine of two counted nouns: countries/nations 0.88, delegates/representatives 0.73, countries/years
 # 0.66, countries/representatives 0.59
 SAME_KIND_SIMILARITY = 0.7
@@ -41,7 +42,8 @@ _REFUSAL_PATTERNS = re.compile(
     r"excerpts? (?:do(?:es)?n'?t|do(?:es)? not) (?:say|mention|contain|provide|specify|state)|"
     r"passages? (?:do(?:es)?n'?t|do(?:es)? not) (?:say|mention|contain|provide|specify|state)|"
     r"no (?:information|mention|details?) (?:about|on|of|regarding)|not (?:mentioned|specified|provided|stated) in|"
-    r"\bnot found\b|cannot (?:be )?(?:find|found|determine|answer)|can'?t (?:find|determine|answer))",
+    r"\bnot found\b|cannot (?:be )?(?:find|found|determine|answer)|can'?t (?:find|determine|answer)|"
+    r"không (?:đề cập|nhắc đến|có thông tin)|không tìm thấy)",
     re.IGNORECASE,
 )
 
@@ -135,8 +137,9 @@ class Composer:
 
     def __init__(self, verifier: Verifier, *, support_threshold: float = 0.5, relevance_threshold: float = 0.0,
                  relevance: Callable[[str, Sequence[str]], Sequence[float]] | None = None,
-                 quote_relevance_threshold: float = 0.0) -> None:
+                 quote_relevance_threshold: float = 0.0, crosslingual_threshold: float = 0.8) -> None:
         self.verifier = verifier
+        self.crosslingual_threshold = crosslingual_threshold
         self.support_threshold = support_threshold
         self.relevance_threshold = relevance_threshold
         self.relevance = relevance  # (question, texts) -> cross-encoder logits
@@ -149,6 +152,8 @@ class Composer:
         if not passages:
             return False
         top = passages[0]
+        if "crosslingual" in top.scores:  # a question in another language, ranked by the multilingual model
+            return top.scores["crosslingual"] >= self.crosslingual_threshold
         if "rerank" in top.scores:
             return top.scores["rerank"] >= self.relevance_threshold
         return True

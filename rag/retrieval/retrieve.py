@@ -12,6 +12,8 @@ from .dates import date_range_in_question, days_after, only_a_time
 from ..index.news_index import NewsIndex
 from ..models import Passage
 from .topic import asks_for_latest, topic_of
+from .crosslingual import as_searched, rank_by_similarity
+from ..answering.language import is_vietnamese
 
 __all__ = ["Retriever", "RetrievalResult", "rrf_fuse", "diversify", "as_llamaindex_retriever"]
 
@@ -91,13 +93,15 @@ class Retriever:
                 since, until = period[0], days_after(period[1], 3)
                 rerank, topic = False, None
         where = _date_where(since, until, doc_ids)
-        query_vec = self.index.embedder.embed_query(query)
+        foreign = is_vietnamese(query)  # searched with its known terms in English, ranked by a multilingual model
+        search = as_searched(query)
+        query_vec = self.index.embedder.embed_query(search)
         timings["embed"] = time.perf_counter() - t0
         t1 = time.perf_counter()
         dense_ids, dense_scores = self.index.store.query(query_vec, s.dense_k, where)
         timings["dense"] = time.perf_counter() - t1
         t2 = time.perf_counter()
-        lexical = self.index.lexical.search(query, s.lexical_k, since=since, until=until, doc_ids=doc_ids)
+        lexical = self.index.lexical.search(search, s.lexical_k, since=since, until=until, doc_ids=doc_ids)
         timings["lexical"] = time.perf_counter() - t2
         fused = rrf_fuse({"dense": dense_ids, "lexical": [c for c, _ in lexical]},
                          {"dense": s.dense_weight, "lexical": s.lexical_weight}, k=s.rrf_k)
@@ -129,11 +133,13 @@ class Retriever:
         # the latest
         relevance_query = topic or query
         top = (_retrievers_agree(candidates, s.rerank_skip)
-               if do_rerank and rerank is None and s.rerank_skip != "never" and topic is None else None)
+               if do_rerank and rerank is None and s.rerank_skip != "never" and topic is None and not foreign else None)
         agreed = top is not None
         if agreed:  # what both retrievers rank first leads, whatever a near-tie in the fused scores says
             _lead_with(candidates, top, s.rerank_skip)
-        if do_rerank and candidates:
+        if foreign and do_rerank and candidates:
+            timings["rerank"] = rank_by_similarity(query, candidates)
+        elif do_rerank and candidates:
             # when both retrievers already rank the same article first, the cross-encoder rarely moves it: only the
             # top passage is scored, for the relevance threshold that feeds the refusal decision, and not even
             # that when the embedder finds the two clearly related
