@@ -18,7 +18,8 @@ from .errors import BackendError, BusyError, InputError, RagError
 from .index.news_index import IngestReport, NewsIndex
 from .answering.llm_check import support_judge
 from .answering.localize import answer_language, localize_answer
-from .retrieval.crosslingual import as_searched
+from .answering.language import is_vietnamese
+from .retrieval.crosslingual import as_searched, sentence_closeness
 from .models import Answer, Citation, DocumentInfo, Passage
 from .retrieval.retrieve import RetrievalResult, Retriever
 from .answering.verify import Verifier
@@ -218,6 +219,8 @@ class Engine:
         result = self.retriever.retrieve(standalone, k=top_k, since=lo, until=hi)
         passages = result.passages
         composer = self._composer()
+        if is_vietnamese(standalone):  # sentences are ranked by their meaning, the question's words being Vietnamese
+            composer.sentence_similarity = sentence_closeness(standalone)
         timings = {"condense": condense_time, **result.timings}
         notice = None
         model = ""

@@ -145,6 +145,8 @@ class Composer:
         self.relevance = relevance  # (question, texts) -> cross-encoder logits
         self.quote_relevance_threshold = quote_relevance_threshold
         self._kinds: dict[tuple[str, str], bool] = {}
+        # for a question in another language than the articles: passages -> {sentence: closeness to the question}
+        self.sentence_similarity: Callable[[Sequence[Passage]], dict[str, float]] | None = None
 
     # --------------------------------------------------------------- refusal
     def has_evidence(self, passages: Sequence[Passage]) -> bool:
@@ -240,6 +242,7 @@ class Composer:
             return self.refusal(question, passages)
         terms = content_terms(question)
         wants = _answer_type(question)
+        close = self.sentence_similarity(passages) if self.sentence_similarity else {}
         scored: list[tuple[float, int, tuple[int, int], str]] = []
         headlines: list[tuple[float, int, tuple[int, int], str]] = []
         for pi, p in enumerate(passages):
@@ -255,7 +258,8 @@ class Composer:
                 bonus = 0.25 if wants and _has_type(sent, wants) else 0.0
                 # the article's headline line is shown with every citation of it: quoted only when nothing else is
                 same_as_title = " ".join(sent.split()).casefold() == headline
-                (headlines if same_as_title else scored).append((cover + bonus + 0.3 * prior, pi, (s, e), sent))
+                score = cover + bonus + 0.3 * prior + close.get(sent, 0.0)
+                (headlines if same_as_title else scored).append((score, pi, (s, e), sent))
         scored = scored or headlines
         if not scored:
             return self.refusal(question, passages)

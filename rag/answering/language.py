@@ -10,7 +10,7 @@ import unicodedata
 
 from ..text import STOPWORDS, fold, tokens
 
-__all__ = ["VI", "EN", "detect_language", "is_vietnamese", "LANGUAGE_NAMES"]
+__all__ = ["VI", "EN", "FUNCTION_WORDS", "detect_language", "is_vietnamese", "LANGUAGE_NAMES"]
 
 VI = "vi"
 EN = "en"
@@ -21,7 +21,7 @@ LANGUAGE_NAMES = {VI: "Vietnamese", EN: "English"}
 _VI_LETTERS = frozenset("ăâđêôơư")
 _VI_TONES = frozenset("\u0309\u0323")  # combining hook above, dot below
 # common Vietnamese function and question words, accent-folded (as typed without diacritics)
-_VI_WORDS = frozenset(
+FUNCTION_WORDS = frozenset(
     """la cua nao gi bao nhieu khi o dau nhung duoc nhu the tai sao da voi cho trong nay cac mot va ve tu den
     khong co nguoi ong ba nam ngay thang nuoc theo sau truoc ai hay de cung dang se bi ra vao len noi may gap ky
     nhieu""".split())
@@ -64,7 +64,7 @@ def detect_language(text: str) -> str:
     if marked and marked >= english:
         return VI
     folded = [fold(w) for w in common]
-    vietnamese = sum(1 for w in folded if w in _VI_WORDS and w not in _SHARED)
+    vietnamese = sum(1 for w in folded if w in FUNCTION_WORDS and w not in _SHARED)
     joined = " " + " ".join(folded) + " "
     vietnamese += sum(2 for phrase in _VI_PHRASES if f" {phrase} " in joined)
     return VI if vietnamese >= 2 and vietnamese > english else EN

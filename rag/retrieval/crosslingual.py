@@ -16,7 +16,7 @@ import threading
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -107,7 +107,11 @@ class CrossLingualScorer:
         if not passages:
             return []
         vectors = self.passage_vectors([f"{p.title}. {p.text}" for p in passages])
-        return [float(s) for s in vectors @ self._model.embed_query(question)]
+        return [float(s) for s in vectors @ self.query_vector(question)]
+
+    def query_vector(self, question: str) -> np.ndarray:
+        """The e5 query vector of ``question``."""
+        return self._model.embed_query(question)
 
     def similarity(self, a: str, b: str) -> float:
         """Cosine of two statements (both as passages: a sentence against the span that should state it)."""
@@ -143,6 +147,32 @@ def rank_by_similarity(question: str, candidates: list[Passage]) -> float:
 
 def as_searched(text: str) -> str:
     """``text`` as retrieval and the English checks read it: its English rendering when it is Vietnamese."""
-    from ..answering.language import is_vietnamese
+    from ..answering.language import FUNCTION_WORDS, is_vietnamese
 
-    return english_rendering(text) if is_vietnamese(text) else text
+    if not is_vietnamese(text):
+        return text
+    # "Các" (a plural marker) opening a name phrase is no name: only names keep their capitals for the name checks
+    return re.sub(r"\w+", lambda m: m.group().lower() if fold(m.group()) in FUNCTION_WORDS else m.group(),
+                  english_rendering(text))
+
+
+# multilingual-e5 cosines of a question and the sentences of news passages fall between about 0.75 (unrelated) and
+# 0.90 (the answer): this span is rescaled to [0, 1], the range of the lexical coverage it is added to
+SENTENCE_SIMILARITY_SPAN = (0.75, 0.90)
+
+
+def sentence_closeness(question: str) -> Callable[[Sequence[Passage]], dict[str, float]]:
+    """A function giving each sentence of the passages its closeness to ``question`` (e5 cosine, rescaled by
+    :data:`SENTENCE_SIMILARITY_SPAN`): what the extractive answer ranks sentences by when the question's own words
+    cannot be found in them."""
+    def closeness(passages: Sequence[Passage]) -> dict[str, float]:
+        sentences = list(dict.fromkeys(p.text[s - p.start:e - p.start] for p in passages
+                                       for s, e in p.sentences or [(p.start, p.end)]))
+        if not sentences:
+            return {}
+        scorer = get_scorer()
+        scores = scorer.passage_vectors(sentences) @ scorer.query_vector(question)
+        low, high = SENTENCE_SIMILARITY_SPAN
+        return {s: float(np.clip((c - low) / (high - low), 0.0, 1.0)) for s, c in zip(sentences, scores)}
+
+    return closeness
