@@ -137,7 +137,7 @@ class Composer:
 
     def __init__(self, verifier: Verifier, *, support_threshold: float = 0.5, relevance_threshold: float = 0.0,
                  relevance: Callable[[str, Sequence[str]], Sequence[float]] | None = None,
-                 quote_relevance_threshold: float = 0.0, crosslingual_threshold: float = 0.8) -> None:
+                 quote_relevance_threshold: float = 0.0, crosslingual_threshold: float = 0.78) -> None:
         self.verifier = verifier
         self.crosslingual_threshold = crosslingual_threshold
         self.support_threshold = support_threshold
