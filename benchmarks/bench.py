@@ -327,6 +327,26 @@ def _latency_cells(lat: dict) -> str:
             f"{_f(lat['open_s'], 2)} | {_f(lat['rss_open_mb'], 0, ' MB')} | {_mb(lat['disk_bytes'])}")
 
 
+def _late_interaction_lines(report: dict) -> list[str]:
+    """Both rerankers side by side per size: always reranked and default cascade, p50 / p95 ms, and ratios."""
+    rows = [(s["label"], s["latency"]) for s in report["sizes"] if s["latency"].get("late_interaction")]
+    if not rows:
+        return []
+    lines = ["", "## Rerankers side by side (ms; the same index and questions)", "",
+             "| size | cross-encoder always p50 / p95 | late interaction always p50 / p95 | ratio p50 | "
+             "default cascade: cross-encoder / late interaction p50 | MaxSim stage p50 | token vectors per 1k chunks | "
+             "their CPU s per 1k chunks |", "|---|---|---|---|---|---|---|---|"]
+    for label, lat in rows:
+        li, ce = lat["late_interaction"], lat["retrieve_rerank"]
+        ratio = ce["p50_ms"] / li["retrieve_rerank"]["p50_ms"] if li["retrieve_rerank"]["p50_ms"] else None
+        lines.append(f"| {label} | {_f(ce['p50_ms'])} / {_f(ce['p95_ms'])} | {_f(li['retrieve_rerank']['p50_ms'])} / "
+                     f"{_f(li['retrieve_rerank']['p95_ms'])} | {_f(ratio, 1, '×')} | "
+                     f"{_f(lat['retrieve_default']['p50_ms'])} / {_f(li['retrieve_default']['p50_ms'])} | "
+                     f"{_f(li['late_interaction']['p50_ms'])} | {_mb(li['vectors_bytes_per_1k_chunks'])} | "
+                     f"{_f(li['vectors_cpu_s_per_1k_chunks'], 1)} |")
+    return lines
+
+
 def render_markdown(report: dict) -> str:
     """The report as markdown tables (also readable as plain text in a terminal)."""
     v = report["verdicts"]
@@ -412,6 +432,7 @@ def render_markdown(report: dict) -> str:
             f"{s['label']}: " + ", ".join(f"{k.split('.', 1)[1]} {val}" for k, val in s["latency"]["stages_p50_ms"].items()
                                           if k.startswith("retrieve.") or k == "retrieve_rerank.rerank")
             for s in report["sizes"])]
+    lines += _late_interaction_lines(report)
     llm = report["llm"]
     lines += ["", "## Local LLM (seeds questions)", ""]
     if llm.get("skipped"):

@@ -43,9 +43,7 @@ def size_label(n: int) -> str:
 
 def count_chunks(doc_id: str, text: str, chunk_tokens: int = 120, overlap: int = 1) -> int:
     """How many chunks the engine cuts from one article (0 when it would reject the article)."""
-    from rag.ingest.articles import parse_article
-    from rag.ingest.chunking import chunk_article
-    from rag.errors import DocumentError
+    from rag import DocumentError, chunk_article, parse_article
 
     try:
         article = parse_article(doc_id, text)

@@ -173,7 +173,7 @@ def task_ingest_llamaindex(cfg: dict) -> dict:
     from llama_index.core.llms import MockLLM
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
-    from rag.index.embeddings import as_llamaindex, get_embedder
+    from rag import get_embedder, llamaindex_embedding
 
     corpus = Path(cfg["corpus"])
     work = Path(tempfile.mkdtemp(prefix="rag-bench-li-"))
@@ -182,7 +182,7 @@ def task_ingest_llamaindex(cfg: dict) -> dict:
         with Clock() as open_clock:
             embedder = get_embedder(cfg.get("embedder", "bge-small"))
             embedder.embed_passages(["warm-up"])
-            embed_model = as_llamaindex(embedder)
+            embed_model = llamaindex_embedding(embedder)
             client = chromadb.PersistentClient(path=str(work / "chroma"),
                                                settings=ChromaSettings(anonymized_telemetry=False))
             collection = client.get_or_create_collection("baseline", metadata={"hnsw:space": "cosine"})
@@ -287,7 +287,9 @@ def task_latency(cfg: dict) -> dict:
             t = time.perf_counter()
             engine.ask(q, backend="extractive")
             samples["answer_extractive"].append(time.perf_counter() - t)
+    late = _late_interaction_latency(cfg, questions, repeats, stats["chunks"])
     return {
+        "late_interaction": late,
         "articles": stats["articles"], "chunks": stats["chunks"],
         "open_s": round(open_clock.wall, 3), "warmup_s": round(warm.wall, 3),
         "rss_before_open_mb": round(rss_start, 1), "rss_open_mb": round(rss_open, 1), "peak_rss_mb": round(maxrss_mb(), 1),
@@ -298,16 +300,43 @@ def task_latency(cfg: dict) -> dict:
     }
 
 
+def _late_interaction_latency(cfg: dict, questions: list[str], repeats: int, chunks: int) -> dict:
+    """The same index reranked by late interaction: token vectors computed for every chunk (timed: their ingest
+    cost), then retrieval always reranked and with the default cascade."""
+    from rag import Engine
+
+    engine = Engine(_settings(cfg["data_dir"], cfg, backend="extractive", reranker="late-interaction"))
+    rss = maxrss_mb()
+    with Clock() as fill:
+        with engine.index.writing():
+            engine.index.repair()  # computes the token vectors the index lacks
+    engine.retrieve(questions[0], rerank=True)
+    samples: dict[str, list[float]] = {"retrieve_rerank": [], "retrieve_default": [], "late_interaction": []}
+    for _ in range(repeats):
+        for q in questions:
+            t = time.perf_counter()
+            r = engine.retrieve(q, rerank=True)
+            samples["retrieve_rerank"].append(time.perf_counter() - t)
+            samples["late_interaction"].append(r.timings.get("late_interaction", 0.0))
+            t = time.perf_counter()
+            engine.retrieve(q)
+            samples["retrieve_default"].append(time.perf_counter() - t)
+    per_1k = 1000 / max(1, chunks)
+    return {**{name: percentiles(values) for name, values in samples.items()},
+            "vectors_cpu_s_per_1k_chunks": round(fill.cpu * per_1k, 2),
+            "vectors_bytes_per_1k_chunks": int(engine.index.tokens.disk_bytes() * per_1k),
+            "rss_added_mb": round(maxrss_mb() - rss, 1)}
+
+
 def task_llm(cfg: dict) -> dict:
     """Time to first token and tokens/s of the local model on seeds questions, with the answers' fact recall."""
     from evals.metrics import fact_recall
 
-    from rag import Engine
-    from rag.llm.local_server import preset_status
+    from rag import Engine, local_model_status
 
     settings = _settings(cfg["data_dir"], cfg, backend="local", **({"local_model": cfg["local_model"]}
                                                                if cfg.get("local_model") else {}))
-    ok, message = preset_status(settings.local_model)
+    ok, message = local_model_status(settings.local_model)
     if not ok:
         return {"skipped": f"local model {settings.local_model!r} is not installed: {message}"}
     engine = Engine(settings)

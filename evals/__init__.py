@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["run_eval", "compare", "load_dataset", "parse_dataset", "EvalItem", "write_reports", "load_floors"]
+__all__ = ["run_eval", "evaluate", "EvalOptions", "compare", "load_dataset", "parse_dataset", "EvalItem", "write_reports", "load_floors"]
 
 
 def run_eval(*args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -30,6 +30,10 @@ def __getattr__(name: str) -> Any:
         from . import dataset
 
         return getattr(dataset, name)
+    if name in ("evaluate", "EvalOptions"):
+        from . import runner
+
+        return getattr(runner, name)
     if name == "write_reports":
         from .report import write_reports
 

@@ -2,7 +2,7 @@
 
 * ``VectorStoreIndex`` (in memory) over the full text of every indexed article, split by LlamaIndex's default
   ``SentenceSplitter`` (1024-token chunks, 200 overlap), embedded with the same embedder as the engine
-  (``rag.index.embeddings.as_llamaindex``); the article id is kept as metadata but not embedded;
+  (``rag.llamaindex_embedding``); the article id is kept as metadata but not embedded;
 * answers from the default retriever (``similarity_top_k`` = 2): with an LLM backend through ``CitationQueryEngine``
   and ``OpenAILike`` (the same base URL, model and key as the engine); with the extractive backend the retrieved
   chunks' text itself is the answer, each chunk followed by its ``[n]`` marker and separated by a blank line (there
@@ -24,8 +24,7 @@ import re
 import time
 from typing import Any, Iterator, Sequence
 
-from rag import Answer, Citation, Engine, Passage
-from rag.answering.answer import is_refusal_text
+from rag import Answer, Citation, Engine, Passage, is_refusal_text
 
 __all__ = ["BaselinePipeline"]
 
@@ -53,19 +52,19 @@ class BaselinePipeline:
         from llama_index.core.llms import MockLLM
         from llama_index.core.node_parser import SentenceSplitter
 
-        from rag.index.embeddings import as_llamaindex, get_embedder
+        from rag import get_embedder, llamaindex_embedding
 
         self.engine = engine
         settings = settings or engine.settings
         self.backend = settings.backend
         self.model = ""
-        self.embed_model = as_llamaindex(get_embedder(settings.embedder, settings.embed_batch_size))
+        self.embed_model = llamaindex_embedding(get_embedder(settings.embedder, settings.embed_batch_size))
         if self.backend == "extractive":
             self.llm: Any = MockLLM()
         else:
             from llama_index.llms.openai_like import OpenAILike
 
-            from rag.llm.client import chat_client_for
+            from rag import chat_client_for
 
             client = chat_client_for(settings)  # resolves the local server / base URL / model like the engine
             _, _, key = settings.chat_endpoint()

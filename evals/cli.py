@@ -19,7 +19,10 @@ def register(subparsers: Any) -> None:
         description="Run a JSONL eval dataset through the engine (or a plain LlamaIndex baseline) and write "
                     "report.json, report.md, report.html and plots. Or compare two reports with --compare.",
     )
-    p.add_argument("--dataset", metavar="FILE", help="JSONL dataset (e.g. evals/datasets/seeds.jsonl)")
+    p.add_argument("--dataset", metavar="FILE|NAME:HALF",
+                   help="JSONL dataset (e.g. evals/datasets/seeds.jsonl), or NAME:HALF (e.g. lee_abc:test, vi:dev) "
+                        "for evals/datasets/NAME/HALF.jsonl over its own corpus (evals/corpora/NAME/, else seeds/) "
+                        "in a fresh temporary index unless --corpus is given")
     p.add_argument("--out", metavar="DIR", help="report folder (default: evals/reports/<timestamp>)")
     p.add_argument("--pipeline", choices=["ours", "baseline"], default="ours",
                    help="ours: the engine; baseline: plain LlamaIndex VectorStoreIndex (default: ours)")

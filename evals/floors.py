@@ -10,7 +10,8 @@ from rag import InputError
 __all__ = ["FLOORS_FILE", "load_floors", "GATE_SETTINGS", "GATE_K"]
 
 FLOORS_FILE = Path(__file__).with_name("floors.json")
-# the gate runs the seeds dataset with these settings over a fresh index of seeds/
+# the gate runs the seeds and topical datasets over a fresh index of seeds/, and the held-out test halves
+# (lee_abc:test, newspaper4k:test, vi:test) each over its own corpus, with these settings
 GATE_SETTINGS: dict[str, Any] = {"backend": "extractive"}
 # k up to 5: the ranking is then the answer's own five context passages (one retrieval per question keeps the gate
 # fast); MRR is therefore mrr@5
@@ -19,7 +20,8 @@ GATE_K = (1, 3, 5)
 
 def load_floors(path: str | Path = FLOORS_FILE, section: str = "floors") -> dict[str, float]:
     """``{metric: floor}`` from a floors file (keys starting with ``_`` are comments); ``section`` names the set
-    ("floors" for the seeds gate, "topical_floors" for the topical questions)."""
+    ("floors" for the seeds gate, "topical_floors" for the topical questions, "<name>_test_floors" for a held-out
+    test half)."""
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -14,16 +14,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from rag import Answer, Engine, InputError, Settings
+from rag import Answer, Engine, InputError, Settings, chat_client_for, prompt_hash
 
 from . import metrics as M
 from .dataset import EvalItem, dataset_hash, load_dataset
 from .judge import JUDGE_METRICS, Judge
+from .named import is_named, resolve_dataset
 
-__all__ = ["run_eval", "DEFAULT_K", "LATENCY_STAGES", "LOWER_IS_BETTER", "metric_names", "check_floors",
+__all__ = ["run_eval", "evaluate", "EvalOptions", "DEFAULT_K", "LATENCY_STAGES", "LOWER_IS_BETTER", "metric_names", "check_floors",
            "parse_fail_under", "parse_k", "default_out_dir", "REPO_ROOT"]
 
 DEFAULT_K = (1, 3, 5, 10)
@@ -193,6 +195,51 @@ def _failed_row(item: EvalItem, status: str, error: str) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------------------ the run
+@dataclass
+class EvalOptions:
+    """Everything :func:`evaluate` needs besides the dataset (see :func:`run_eval` for each field)."""
+
+    settings: Settings | None = None
+    engine: Engine | None = None
+    backend: str | None = None
+    out: str | Path | None = None
+    pipeline: str = "ours"
+    k: str | Iterable[int] = DEFAULT_K
+    corpus: Sequence[str | Path] | None = None
+    limit: int | None = None
+    kind: str | Sequence[str] | None = None
+    judge: bool | None = None
+    judge_cache: str | Path | None = None
+    fail_under: Iterable[str] | Mapping[str, float] | None = None
+    progress: bool | None = None
+    write: bool = True
+    log: Callable[[str], None] | None = None
+
+
+@dataclass
+class _Run:
+    """State shared by the stages of one run."""
+
+    options: EvalOptions
+    ks: tuple[int, ...]
+    floors: dict[str, float]
+    log: Callable[[str], None]
+    started_at: _dt.datetime = field(default_factory=lambda: _dt.datetime.now(_dt.timezone.utc))
+    t_start: float = field(default_factory=time.perf_counter)
+    warnings: list[str] = field(default_factory=list)
+    tmp: tempfile.TemporaryDirectory | None = None
+
+
+@dataclass
+class _Index:
+    """The engine a run answers with and what the report records about its index."""
+
+    engine: Engine
+    settings: Settings  # the engine's settings with the answering backend
+    stats: dict[str, Any]
+    corpus_info: dict[str, Any]
+
+
 def run_eval(dataset: str | Path | Sequence[EvalItem], *, settings: Settings | None = None,
              engine: Engine | None = None, backend: str | None = None, out: str | Path | None = None,
              pipeline: str = "ours", k: str | Iterable[int] = DEFAULT_K, corpus: Sequence[str | Path] | None = None,
@@ -202,6 +249,8 @@ def run_eval(dataset: str | Path | Sequence[EvalItem], *, settings: Settings | N
              ) -> dict[str, Any]:
     """Evaluate ``dataset`` and return the report dict (also written to ``out`` unless ``write=False``).
 
+    * ``dataset``: a JSONL file, a ``NAME:HALF`` shorthand (``lee_abc:test``: see :mod:`evals.named`; its corpus
+      is indexed into a temporary index unless ``engine`` or ``corpus`` is given) or a list of :class:`EvalItem`;
     * ``engine``: evaluate this engine (its index as it is); else one is built from ``settings``
       (default :meth:`Settings.load`) over ``settings.data_dir``, ingesting ``seeds/`` first when it is empty;
     * ``corpus``: folders indexed into a fresh temporary index instead (removed afterwards);
@@ -212,17 +261,58 @@ def run_eval(dataset: str | Path | Sequence[EvalItem], *, settings: Settings | N
     * ``judge``: LLM-judged faithfulness/correctness (default: on when the backend is not extractive);
     * ``fail_under``: floors (``{"hit@5": 0.9}`` or ``["hit@5=0.9"]``), checked into ``report["gate"]``.
     """
-    log = log or (lambda message: print(message, file=sys.stderr))
-    started_at = _dt.datetime.now(_dt.timezone.utc)
-    t_start = time.perf_counter()
-    if pipeline not in ("ours", "baseline"):
-        raise InputError(f"Unknown pipeline {pipeline!r}.", hint="Use --pipeline ours or --pipeline baseline.")
-    ks = parse_k(k)
-    floors = parse_fail_under(fail_under)
-    _validate_floor_names(floors, ks)
-    if limit is not None and limit < 1:
-        raise InputError(f"--limit must be a positive number, got {limit}.", hint="Use e.g. --limit 10.")
+    return evaluate(dataset, EvalOptions(
+        settings=settings, engine=engine, backend=backend, out=out, pipeline=pipeline, k=k, corpus=corpus,
+        limit=limit, kind=kind, judge=judge, judge_cache=judge_cache, fail_under=fail_under, progress=progress,
+        write=write, log=log))
 
+
+def evaluate(dataset: str | Path | Sequence[EvalItem], options: EvalOptions) -> dict[str, Any]:
+    """The run in stages: check the options, load the questions, index, answer, score, report."""
+    run = _start(options)
+    dataset, run.options = _resolve_named(dataset, options)
+    items, dataset_info = load_items(dataset, options.kind, options.limit)
+    try:
+        index = open_index(run, items)
+        rows, answers, baseline = answer_questions(run, index, items)
+        scores = score_rows(run, index, items, rows, answers)
+        report = build_report(run, index, dataset_info, rows, answers, baseline, scores)
+        if options.write:
+            _write(report, options.out, run.log)
+        return report
+    finally:
+        if run.tmp is not None:
+            run.tmp.cleanup()
+
+
+def _start(options: EvalOptions) -> _Run:
+    """Check the options that need no dataset; start the clock."""
+    log = options.log or (lambda message: print(message, file=sys.stderr))
+    run = _Run(options=options, ks=(), floors={}, log=log)
+    if options.pipeline not in ("ours", "baseline"):
+        raise InputError(f"Unknown pipeline {options.pipeline!r}.", hint="Use --pipeline ours or --pipeline baseline.")
+    run.ks = parse_k(options.k)
+    run.floors = parse_fail_under(options.fail_under)
+    _validate_floor_names(run.floors, run.ks)
+    if options.limit is not None and options.limit < 1:
+        raise InputError(f"--limit must be a positive number, got {options.limit}.", hint="Use e.g. --limit 10.")
+    return run
+
+
+def _resolve_named(dataset: Any, options: EvalOptions) -> tuple[Any, EvalOptions]:
+    """``NAME:HALF`` -> its file, with its corpus unless the caller chose an engine or a corpus."""
+    if not isinstance(dataset, str) or not is_named(dataset) or Path(dataset).is_file():
+        return dataset, options
+    named = resolve_dataset(dataset)
+    if options.engine is None and not options.corpus:
+        options = replace(options, corpus=named.corpus)
+    return named.path, options
+
+
+# ------------------------------------------------------------------------------------------------ stage: load
+def load_items(dataset: str | Path | Sequence[EvalItem], kind: str | Sequence[str] | None,
+               limit: int | None) -> tuple[list[EvalItem], dict[str, Any]]:
+    """The questions to ask (after ``kind`` and ``limit``) and the report's ``dataset`` record."""
     if isinstance(dataset, (str, Path)):
         items = load_dataset(dataset)
         dataset_info: dict[str, Any] = {"path": str(dataset), "hash": dataset_hash(dataset)}
@@ -242,188 +332,244 @@ def run_eval(dataset: str | Path | Sequence[EvalItem], *, settings: Settings | N
     if limit is not None:
         items = items[:limit]
     dataset_info.update(kind=kinds or None, limit=limit, selected=len(items))
+    return items, dataset_info
 
-    tmp: tempfile.TemporaryDirectory | None = None
-    warnings: list[str] = []
-    try:
-        # ---------------------------------------------------------------- the engine and its index
-        if engine is not None:
-            corpus_info: dict[str, Any] = {"dirs": None, "temporary": False}
+
+# ------------------------------------------------------------------------------------------------ stage: index
+def open_index(run: _Run, items: Sequence[EvalItem]) -> _Index:
+    """The engine to evaluate: the given one, a temporary index of ``corpus``, or the configured index."""
+    options = run.options
+    engine = options.engine
+    if engine is not None:
+        corpus_info: dict[str, Any] = {"dirs": None, "temporary": False}
+    else:
+        base = options.settings or Settings.load()
+        if options.backend:
+            base = base.model_copy(update={"backend": options.backend})
+        if options.corpus:
+            engine, corpus_info = _temporary_index(run, base, [Path(c) for c in options.corpus])
         else:
-            base = settings or Settings.load()
-            if backend:
-                base = base.model_copy(update={"backend": backend})
-            if corpus:
-                dirs = [Path(c) for c in corpus]
-                for d in dirs:
-                    if not d.exists():
-                        raise InputError(f"Corpus folder {d} does not exist.", hint="Pass folders of articles.")
-                tmp = tempfile.TemporaryDirectory(prefix="rag-eval-", ignore_cleanup_errors=True)
-                base = base.model_copy(update={"data_dir": Path(tmp.name), "chroma_url": None})
-                engine = Engine(base)
-                report_ingest = engine.ingest(dirs)
-                for doc, message in report_ingest.failed.items():
-                    warnings.append(f"corpus: skipped {doc}: {message}")
-                if not engine.documents():
-                    raise InputError(f"No article could be indexed from {', '.join(map(str, dirs))}.",
-                                     hint="Use folders of .txt/.md/.html articles.")
-                log(f"Indexed {len(engine.documents())} articles from {', '.join(map(str, dirs))} "
-                    f"into a temporary index.")
-                corpus_info = {"dirs": [str(d) for d in dirs], "temporary": True}
-            else:
-                engine = Engine(base)
-                if not engine.documents():
-                    seeds = _find_seeds()
-                    log(f"The index in {base.data_dir} is empty: ingesting {seeds} into it first.")
-                    engine.ingest([seeds])
-                corpus_info = {"dirs": None, "temporary": False}
-        settings_used = engine.settings
-        if backend and backend != settings_used.backend:  # answer with another backend over the same index
-            settings_used = settings_used.model_copy(update={"backend": backend})
-        answer_backend = settings_used.backend
-        stats = engine.stats()
-        corpus_info.update(hash=_corpus_hash(engine), articles=stats.get("articles"), chunks=stats.get("chunks"),
-                           data_dir=str(settings_used.data_dir))
-        indexed = {d.doc_id for d in engine.documents()}
-        missing = sorted({s for i in items for s in i.sources} - indexed)
-        if missing:
-            warnings.append(f"{len(missing)} source document(s) of the dataset are not in the index: "
+            engine = _configured_index(run, base)
+            corpus_info = {"dirs": None, "temporary": False}
+    settings_used = engine.settings
+    if options.backend and options.backend != settings_used.backend:  # another backend over the same index
+        settings_used = settings_used.model_copy(update={"backend": options.backend})
+    stats = engine.stats()
+    corpus_info.update(hash=_corpus_hash(engine), articles=stats.get("articles"), chunks=stats.get("chunks"),
+                       data_dir=str(settings_used.data_dir))
+    _warn_missing_sources(run, engine, items)
+    return _Index(engine=engine, settings=settings_used, stats=stats, corpus_info=corpus_info)
+
+
+def _temporary_index(run: _Run, base: Settings, dirs: list[Path]) -> tuple[Engine, dict[str, Any]]:
+    """Index ``dirs`` into a fresh temporary folder (removed when the run ends)."""
+    for d in dirs:
+        if not d.exists():
+            raise InputError(f"Corpus folder {d} does not exist.", hint="Pass folders of articles.")
+    run.tmp = tempfile.TemporaryDirectory(prefix="rag-eval-", ignore_cleanup_errors=True)
+    engine = Engine(base.model_copy(update={"data_dir": Path(run.tmp.name), "chroma_url": None}))
+    report_ingest = engine.ingest(dirs)
+    for doc, message in report_ingest.failed.items():
+        run.warnings.append(f"corpus: skipped {doc}: {message}")
+    if not engine.documents():
+        raise InputError(f"No article could be indexed from {', '.join(map(str, dirs))}.",
+                         hint="Use folders of .txt/.md/.html articles.")
+    run.log(f"Indexed {len(engine.documents())} articles from {_describe_paths(dirs)} into a temporary index.")
+    return engine, {"dirs": [str(d) for d in dirs], "temporary": True}
+
+
+def _describe_paths(paths: Sequence[Path]) -> str:
+    """``a, b`` for a few paths; ``folder/ (40 files)`` for the article files of one folder."""
+    if len(paths) > 3 and len({p.parent for p in paths}) == 1:
+        return f"{paths[0].parent}/ ({len(paths)} files)"
+    return ", ".join(map(str, paths))
+
+
+def _configured_index(run: _Run, base: Settings) -> Engine:
+    """The index in ``base.data_dir``, filled from ``seeds/`` when it is empty."""
+    engine = Engine(base)
+    if not engine.documents():
+        seeds = _find_seeds()
+        run.log(f"The index in {base.data_dir} is empty: ingesting {seeds} into it first.")
+        engine.ingest([seeds])
+    return engine
+
+
+def _warn_missing_sources(run: _Run, engine: Engine, items: Sequence[EvalItem]) -> None:
+    indexed = {d.doc_id for d in engine.documents()}
+    missing = sorted({s for i in items for s in i.sources} - indexed)
+    if missing:
+        run.warnings.append(f"{len(missing)} source document(s) of the dataset are not in the index: "
                             f"{', '.join(missing[:10])}{' …' if len(missing) > 10 else ''}")
-            log(f"warning: {warnings[-1]}")
+        run.log(f"warning: {run.warnings[-1]}")
 
-        # ---------------------------------------------------------------- the pipeline
-        rank_k = max(ks)  # ranking depth in passages; deduplicated by article before the cut-offs
-        baseline = None
-        if pipeline == "baseline":
-            from .baseline import BaselinePipeline
 
-            log("Building the LlamaIndex baseline index …")
-            baseline = BaselinePipeline(engine, rank_k=rank_k, settings=settings_used)
+# ------------------------------------------------------------------------------------------------ stage: answer
+def answer_questions(run: _Run, index: _Index, items: Sequence[EvalItem]
+                     ) -> tuple[list[dict[str, Any]], dict[str, Answer], Any]:
+    """Ask every question (Ctrl-C marks the rest skipped; an error is recorded as a failed row)."""
+    from tqdm import tqdm
 
-        def answer_one(item: EvalItem) -> tuple[Answer, list[Any]]:
-            if baseline is not None:
-                answer = baseline.ask(item.question, item.history)
-                return answer, baseline.retrieve(item.question)
-            answer = engine.ask(item.question, history=item.history or None, backend=answer_backend)
-            passages = list(answer.passages)
-            if len(passages) < rank_k:
-                passages = engine.retrieve(item.question, history=item.history or None, top_k=rank_k).passages
-            return answer, passages
+    baseline = _baseline(run, index)
+    answer_one = _answerer(index, baseline, max(run.ks))
+    rows: list[dict[str, Any]] = []
+    answers: dict[str, Answer] = {}
+    progress = run.options.progress
+    bar = tqdm(items, desc=f"eval ({run.options.pipeline})", unit="q",
+               disable=(None if progress is None else not progress), file=sys.stderr)
+    interrupted = False
+    for item in bar:
+        if interrupted:
+            rows.append(_failed_row(item, "skipped", "the run was interrupted"))
+            continue
+        try:
+            answer, ranking_passages = answer_one(item)
+            rows.append(_answered_row(item, answer, _ranking(ranking_passages), run.ks))
+            answers[item.id] = answer
+        except KeyboardInterrupt:
+            interrupted = True
+            rows.append(_failed_row(item, "skipped", "the run was interrupted"))
+            run.log("Interrupted: the remaining questions are marked as skipped.")
+        except Exception as exc:  # recorded, never dropped
+            message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+            rows.append(_failed_row(item, "failed", index.settings.redactor()(f"{type(exc).__name__}: {message}")
+                                    or ""))
+    bar.close()
+    return rows, answers, baseline
 
-        # ---------------------------------------------------------------- questions
-        rows: list[dict[str, Any]] = []
-        answers: dict[str, Answer] = {}
-        from tqdm import tqdm
 
-        bar = tqdm(items, desc=f"eval ({pipeline})", unit="q", disable=(None if progress is None else not progress),
-                   file=sys.stderr)
-        interrupted = False
-        for item in bar:
-            if interrupted:
-                rows.append(_failed_row(item, "skipped", "the run was interrupted"))
-                continue
-            try:
-                answer, ranking_passages = answer_one(item)
-                ranked = _ranking(ranking_passages)
-                row = {
-                    "id": item.id, "kind": item.kind, "question": item.question, "answerable": item.answerable,
-                    "followup": bool(item.history), "reference": item.answer, "sources": item.sources,
-                    "status": "ok", "error": None, "answer": answer.text, "refused": answer.refused,
-                    "standalone_question": answer.standalone_question, "retrieved": ranked[:rank_k],
-                    "citations": [{"number": c.number, "doc_id": c.doc_id, "quote": c.quote}
-                                  for c in answer.citations],
-                    "metrics": _row_metrics(item, answer, ranked, ks), "timings": dict(answer.timings),
-                    "backend": answer.backend, "model": answer.model, "notice": answer.notice,
-                }
-                answers[item.id] = answer
-            except KeyboardInterrupt:
-                interrupted = True
-                rows.append(_failed_row(item, "skipped", "the run was interrupted"))
-                log("Interrupted: the remaining questions are marked as skipped.")
-                continue
-            except Exception as exc:  # recorded, never dropped
-                message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-                row = _failed_row(item, "failed", settings_used.redactor()(f"{type(exc).__name__}: {message}") or "")
-            rows.append(row)
-        bar.close()
+def _baseline(run: _Run, index: _Index) -> Any:
+    """The LlamaIndex baseline pipeline when ``pipeline="baseline"``, else None."""
+    if run.options.pipeline != "baseline":
+        return None
+    from .baseline import BaselinePipeline
 
-        # ---------------------------------------------------------------- answer similarity (one batch)
-        by_id = {i.id: i for i in items}
-        sim_rows = [r for r in rows if r["status"] == "ok" and r["answerable"]]
-        if sim_rows:
-            try:
-                import numpy as np
+    run.log("Building the LlamaIndex baseline index …")
+    return BaselinePipeline(index.engine, rank_k=max(run.ks), settings=index.settings)
 
-                embedder = engine.index.embedder
-                got = embedder.embed_passages([M.strip_markers(r["answer"]) or " " for r in sim_rows])
-                ref = embedder.embed_passages([by_id[r["id"]].answer or " " for r in sim_rows])
-                for r, a, b in zip(sim_rows, np.asarray(got), np.asarray(ref)):
-                    r["metrics"]["answer_similarity"] = round(M.cosine(a.tolist(), b.tolist()), 6)
-            except Exception as exc:  # an embedder failure must not lose the run
-                warnings.append(f"answer similarity not computed: {type(exc).__name__}: {exc}")
 
-        # ---------------------------------------------------------------- LLM judge
-        judge_info = _run_judge(rows, answers, by_id, settings_used, judge, judge_cache, log, warnings)
+def _answerer(index: _Index, baseline: Any, rank_k: int) -> Callable[[EvalItem], tuple[Answer, list[Any]]]:
+    """``item -> (answer, ranking passages)``; the ranking holds at least ``rank_k`` passages."""
+    engine, backend = index.engine, index.settings.backend
 
-        # ---------------------------------------------------------------- aggregates
-        aggregates = _aggregate(rows, ks, judge_info["enabled"])
-        by_kind = {}
-        for kind_name in sorted({r["kind"] for r in rows}):
-            subset = [r for r in rows if r["kind"] == kind_name]
-            agg = _aggregate(subset, ks, judge_info["enabled"])
-            by_kind[kind_name] = {"questions": len(subset), **{n: v for n, v in agg.items()
-                                                               if not n.startswith("latency_")}}
-        counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("ok", "failed", "skipped")}
-        gate = check_floors(aggregates, floors, failed=counts["failed"], skipped=counts["skipped"]) if floors else None
-
-        model = next((a.model for a in answers.values() if a.model), "")
-        if not model and baseline is not None:
-            model = baseline.model
-        if not model and answer_backend == engine.settings.backend:
-            model = stats.get("model") or ""
-        run = {
-            "started": started_at.isoformat(timespec="seconds"),
-            "seconds": round(time.perf_counter() - t_start, 2),
-            "git_commit": _git("rev-parse", "HEAD"),
-            "git_dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
-            "pipeline": pipeline,
-            "backend": settings_used.backend,
-            "model": model,
-            "embedder": stats.get("embedder"),
-            "prompt_hash": _prompt_hash(),
-            "settings": settings_used.public_dict(),
-            "dataset": dataset_info,
-            "corpus": corpus_info,
-            "k": list(ks),
-            "ranking_depth": rank_k,
-            "judge": judge_info,
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "warnings": warnings,
-        }
+    def answer_one(item: EvalItem) -> tuple[Answer, list[Any]]:
         if baseline is not None:
-            run["baseline"] = {"articles": baseline.articles, "splitter": "SentenceSplitter() defaults",
-                               "similarity_top_k": "LlamaIndex default",
-                               "answers": "CitationQueryEngine" if baseline.query_engine else "retrieved chunk text"}
-        report = {"run": run, "counts": counts, "aggregates": aggregates, "by_kind": by_kind, "gate": gate,
-                  "questions": rows}
-        if write:
-            from .report import write_reports
+            answer = baseline.ask(item.question, item.history)
+            return answer, baseline.retrieve(item.question)
+        answer = engine.ask(item.question, history=item.history or None, backend=backend)
+        passages = list(answer.passages)
+        if len(passages) < rank_k:
+            passages = engine.retrieve(item.question, history=item.history or None, top_k=rank_k).passages
+        return answer, passages
 
-            out_dir = Path(out) if out else default_out_dir()
-            report["run"]["out"] = str(out_dir)
-            write_reports(report, out_dir)
-            log(f"Reports written to {out_dir}/ (report.json, report.md, report.html)")
-        return report
-    finally:
-        if tmp is not None:
-            tmp.cleanup()
+    return answer_one
 
 
-def _prompt_hash() -> str:
-    from rag.answering.answer import prompt_hash
+def _answered_row(item: EvalItem, answer: Answer, ranked: list[str], ks: Sequence[int]) -> dict[str, Any]:
+    return {
+        "id": item.id, "kind": item.kind, "question": item.question, "answerable": item.answerable,
+        "followup": bool(item.history), "reference": item.answer, "sources": item.sources,
+        "status": "ok", "error": None, "answer": answer.text, "refused": answer.refused,
+        "standalone_question": answer.standalone_question, "retrieved": ranked[:max(ks)],
+        "citations": [{"number": c.number, "doc_id": c.doc_id, "quote": c.quote} for c in answer.citations],
+        "metrics": _row_metrics(item, answer, ranked, ks), "timings": dict(answer.timings),
+        "backend": answer.backend, "model": answer.model, "notice": answer.notice,
+    }
 
-    return prompt_hash()
+
+# ------------------------------------------------------------------------------------------------ stage: score
+def score_rows(run: _Run, index: _Index, items: Sequence[EvalItem], rows: list[dict[str, Any]],
+               answers: Mapping[str, Answer]) -> dict[str, Any]:
+    """Answer similarity, the LLM judge, aggregates, the by-kind breakdown, counts and the gate."""
+    by_id = {i.id: i for i in items}
+    _answer_similarity(index.engine, rows, by_id, run.warnings)
+    judge_info = _run_judge(rows, answers, by_id, index.settings, run.options.judge, run.options.judge_cache,
+                            run.log, run.warnings)
+    aggregates = _aggregate(rows, run.ks, judge_info["enabled"])
+    counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("ok", "failed", "skipped")}
+    gate = check_floors(aggregates, run.floors, failed=counts["failed"], skipped=counts["skipped"]) \
+        if run.floors else None
+    return {"judge": judge_info, "aggregates": aggregates, "by_kind": _by_kind(rows, run.ks, judge_info["enabled"]),
+            "counts": counts, "gate": gate}
+
+
+def _answer_similarity(engine: Engine, rows: list[dict[str, Any]], by_id: Mapping[str, EvalItem],
+                       warnings: list[str]) -> None:
+    """Embedder cosine of each answered row against its reference, in one batch."""
+    sim_rows = [r for r in rows if r["status"] == "ok" and r["answerable"]]
+    if not sim_rows:
+        return
+    try:
+        import numpy as np
+
+        embedder = engine.index.embedder
+        got = embedder.embed_passages([M.strip_markers(r["answer"]) or " " for r in sim_rows])
+        ref = embedder.embed_passages([by_id[r["id"]].answer or " " for r in sim_rows])
+        for r, a, b in zip(sim_rows, np.asarray(got), np.asarray(ref)):
+            r["metrics"]["answer_similarity"] = round(M.cosine(a.tolist(), b.tolist()), 6)
+    except Exception as exc:  # an embedder failure must not lose the run
+        warnings.append(f"answer similarity not computed: {type(exc).__name__}: {exc}")
+
+
+def _by_kind(rows: Sequence[Mapping[str, Any]], ks: Sequence[int], judged: bool) -> dict[str, Any]:
+    by_kind = {}
+    for kind_name in sorted({r["kind"] for r in rows}):
+        subset = [r for r in rows if r["kind"] == kind_name]
+        agg = _aggregate(subset, ks, judged)
+        by_kind[kind_name] = {"questions": len(subset), **{n: v for n, v in agg.items()
+                                                           if not n.startswith("latency_")}}
+    return by_kind
+
+
+# ------------------------------------------------------------------------------------------------ stage: report
+def build_report(run: _Run, index: _Index, dataset_info: dict[str, Any], rows: list[dict[str, Any]],
+                 answers: Mapping[str, Answer], baseline: Any, scores: Mapping[str, Any]) -> dict[str, Any]:
+    """The report dict: run record, counts, aggregates, by-kind breakdown, gate and per-question rows."""
+    settings_used = index.settings
+    record = {
+        "started": run.started_at.isoformat(timespec="seconds"),
+        "seconds": round(time.perf_counter() - run.t_start, 2),
+        "git_commit": _git("rev-parse", "HEAD"),
+        "git_dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+        "pipeline": run.options.pipeline,
+        "backend": settings_used.backend,
+        "model": _model_name(index, answers, baseline),
+        "embedder": index.stats.get("embedder"),
+        "prompt_hash": prompt_hash(),
+        "settings": settings_used.public_dict(),
+        "dataset": dataset_info,
+        "corpus": index.corpus_info,
+        "k": list(run.ks),
+        "ranking_depth": max(run.ks),
+        "judge": scores["judge"],
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "warnings": run.warnings,
+    }
+    if baseline is not None:
+        record["baseline"] = {"articles": baseline.articles, "splitter": "SentenceSplitter() defaults",
+                              "similarity_top_k": "LlamaIndex default",
+                              "answers": "CitationQueryEngine" if baseline.query_engine else "retrieved chunk text"}
+    return {"run": record, "counts": scores["counts"], "aggregates": scores["aggregates"],
+            "by_kind": scores["by_kind"], "gate": scores["gate"], "questions": rows}
+
+
+def _model_name(index: _Index, answers: Mapping[str, Answer], baseline: Any) -> str:
+    model = next((a.model for a in answers.values() if a.model), "")
+    if not model and baseline is not None:
+        model = baseline.model
+    if not model and index.settings.backend == index.engine.settings.backend:
+        model = index.stats.get("model") or ""
+    return model
+
+
+def _write(report: dict[str, Any], out: str | Path | None, log: Callable[[str], None]) -> None:
+    from .report import write_reports
+
+    out_dir = Path(out) if out else default_out_dir()
+    report["run"]["out"] = str(out_dir)
+    write_reports(report, out_dir)
+    log(f"Reports written to {out_dir}/ (report.json, report.md, report.html)")
 
 
 def _run_judge(rows: list[dict[str, Any]], answers: Mapping[str, Answer], by_id: Mapping[str, EvalItem],
@@ -433,8 +579,6 @@ def _run_judge(rows: list[dict[str, Any]], answers: Mapping[str, Answer], by_id:
                             "parse_failures": {m: 0 for m in JUDGE_METRICS}, "errors": {m: 0 for m in JUDGE_METRICS}}
     if settings.backend == "extractive" or enabled is False:
         return info
-    from rag.llm.client import chat_client_for
-
     try:
         client = chat_client_for(settings)
     except Exception as exc:

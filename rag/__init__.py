@@ -37,8 +37,26 @@ __all__ = [
     "BackendUnavailableError",
     "BusyError",
     "REFUSAL_TEXT",
+    "ChatModel",
+    "VectorStore",
+    "Embedder",
+    "Reranker",
     "create_http_app",
     "run_checks",
+    "parse_article",
+    "read_article_file",
+    "chunk_article",
+    "fold_text",
+    "get_embedder",
+    "llamaindex_embedding",
+    "chat_client_for",
+    "local_model_status",
+    "is_refusal_text",
+    "prompt_hash",
+    "INJECTION_WARNING",
+    "API_PREFIXES",
+    "secret_text",
+    "cli_main",
     "__version__",
 ]
 
@@ -68,6 +86,26 @@ _LAZY = {
     "IngestReport": ("index.news_index", "IngestReport"),
     "REFUSAL_TEXT": ("answering.answer", "REFUSAL_TEXT"),
     "create_http_app": ("http.app", "create_http_app"),
+    # the seams where other parts plug in (rag.testing has in-memory fakes of each)
+    "ChatModel": ("llm.client", "ChatModel"),
+    "VectorStore": ("index.store", "VectorStore"),
+    "Embedder": ("index.embeddings", "Embedder"),
+    "Reranker": ("retrieval.rerank", "Reranker"),
+    # building blocks for the front ends (evals/, benchmarks/, ui/)
+    "parse_article": ("ingest.articles", "parse_article"),
+    "read_article_file": ("ingest.articles", "read_article_file"),
+    "chunk_article": ("ingest.chunking", "chunk_article"),
+    "fold_text": ("text", "fold"),
+    "get_embedder": ("index.embeddings", "get_embedder"),
+    "llamaindex_embedding": ("index.embeddings", "as_llamaindex"),
+    "chat_client_for": ("llm.client", "chat_client_for"),
+    "local_model_status": ("llm.local_server", "preset_status"),
+    "is_refusal_text": ("answering.answer", "is_refusal_text"),
+    "prompt_hash": ("answering.answer", "prompt_hash"),
+    "INJECTION_WARNING": ("ingest.injection", "FLAG_WARNING"),
+    "API_PREFIXES": ("http.app", "API_PREFIXES"),
+    "secret_text": ("redact", "secret_text"),
+    "cli_main": ("cli", "main"),
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -77,7 +115,23 @@ if TYPE_CHECKING:  # pragma: no cover
     from .flags import add_settings_arguments
     from .engine import Engine, StreamEvent
     from .http.app import create_http_app
+    from .index.embeddings import Embedder
     from .index.news_index import IngestReport
+    from .index.store import VectorStore
+    from .llm.client import ChatModel
+    from .retrieval.rerank import Reranker
+    from .answering.answer import is_refusal_text, prompt_hash
+    from .cli import main as cli_main
+    from .http.app import API_PREFIXES
+    from .index.embeddings import as_llamaindex as llamaindex_embedding
+    from .index.embeddings import get_embedder
+    from .ingest.articles import parse_article, read_article_file
+    from .ingest.chunking import chunk_article
+    from .ingest.injection import FLAG_WARNING as INJECTION_WARNING
+    from .llm.client import chat_client_for
+    from .llm.local_server import preset_status as local_model_status
+    from .redact import secret_text
+    from .text import fold as fold_text
 
 
 def __getattr__(name: str) -> Any:

@@ -37,6 +37,8 @@ BACKENDS: dict[str, BackendPreset] = {
 }
 
 
+QUESTION_CHARS_CEILING = 100_000  # the highest max_question_chars; HTTP request models refuse longer text outright
+
 assert set(BACKENDS) == set(BACKEND_NAMES), "rag.flags.BACKEND_NAMES must list every backend"
 
 class Settings(BaseSettings):
@@ -59,6 +61,8 @@ class Settings(BaseSettings):
     # chunking
     chunk_tokens: int = Field(120, ge=20, le=2000, description="Target chunk size in (approximate) tokens.")
     chunk_overlap_sentences: int = Field(1, ge=0, le=5)
+    chunk_max_chars: int = Field(2000, ge=200, le=20000,
+                                 description="Hard cap on a chunk's length: longer sentences are split at spaces.")
 
     # retrieval
     dense_k: int = Field(30, ge=1, le=500)
@@ -70,10 +74,16 @@ class Settings(BaseSettings):
     rerank_skip: Literal["article", "passage", "never"] = Field(
         "article", description="Skip the cross-encoder when the dense and lexical retrievers rank the same article "
                                "(or the same passage) first; never: always rerank.")
+    reranker: Literal["cross-encoder", "late-interaction"] = Field(
+        "cross-encoder", description="What reorders the candidates: the cross-encoder (reads each question-passage "
+                                     "pair), or late interaction (MaxSim over token vectors stored at ingest; the "
+                                     "cross-encoder then scores only the top passage, for the refusal threshold).")
     rerank_k: int = Field(10, ge=1, le=200, description="How many fused candidates the cross-encoder rescores.")
     rerank_max_tokens: int = Field(256, ge=32, le=512,
                                    description="Question + passage tokens the cross-encoder reads (cost is linear).")
     context_k: int = Field(5, ge=1, le=50, description="Passages given to the answerer.")
+    refresh_seconds: float = Field(5.0, ge=0, le=3600, description="How often (at most) queries check whether "
+                                   "another process or app instance changed the index (0: every query).")
     llm_context_k: int = Field(3, ge=1, le=20, description="Passages shown to a generative model (prompt size is latency).")
     max_per_doc: int = Field(3, ge=1, description="Cap on passages from one article in the final context.")
     relevance_threshold: float = Field(-2.0, description="Refuse when no passage scores above this (reranker logit).")
@@ -113,6 +123,11 @@ class Settings(BaseSettings):
     llm_check: bool = Field(False, description="Also ask the generative model whether each cited span states its "
                                                "sentence (a no flags it; the offline check always runs first).")
     answer_language: str | None = None
+    max_question_chars: int = Field(2000, ge=100, le=QUESTION_CHARS_CEILING,
+                                    description="Longest question accepted (CLI, HTTP API and web app alike).")
+    max_passage_chars: int = Field(2000, ge=200, le=20000,
+                                   description="Passage texts and quotes in answers are cut to this many characters "
+                                               "(ending in …); the stored article is never changed.")
 
     # serving
     host: str = "127.0.0.1"

@@ -32,6 +32,7 @@ def _checks(settings: Settings) -> Iterator[tuple[str, bool, str]]:
             yield f"local model {preset}", ok, message
     except Exception as exc:  # pragma: no cover - defensive
         yield "local models", False, str(exc)
+    yield "local model cache", True, f"assembled models in {settings.model_cache_dir} (make clean-models removes them)"
     key = bool(os.environ.get("OPENAI_API_KEY"))
     yield "backend openai", key, "OPENAI_API_KEY is set" if key else "set OPENAI_API_KEY to use OpenAI"
     base = settings.llm_base_url

@@ -4,11 +4,13 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Generator, Iterator, Sequence
 
 from .answering.answer import Composer, build_messages
+from .answering.checks import cited_names_unmentioned, names_unmentioned
 from .ingest.articles import has_visible_text
 from .retrieval.condense import condense_deterministic, condense_messages, needs_context
 from .config import Settings
@@ -18,26 +20,34 @@ from .errors import BackendError, BusyError, InputError, RagError
 from .index.news_index import IngestReport, NewsIndex
 from .answering.llm_check import support_judge
 from .answering.localize import answer_language, localize_answer
-from .answering.language import is_vietnamese
-from .retrieval.crosslingual import as_searched, sentence_closeness
 from .models import Answer, Citation, DocumentInfo, Passage
+from .retrieval.analysis import QuestionAnalysis, analyse
 from .retrieval.retrieve import RetrievalResult, Retriever
 from .answering.verify import Verifier
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .index.embeddings import Embedder
+    from .index.store import VectorStore
+    from .llm.client import ChatModel
+    from .retrieval.rerank import Reranker
+
 __all__ = ["Engine", "StreamEvent", "MAX_QUESTION_CHARS"]
 
-MAX_QUESTION_CHARS = 2000
+MAX_QUESTION_CHARS = 2000  # the default of Settings.max_question_chars
+ELLIPSIS = "…"  # ends a passage or quote cut to Settings.max_passage_chars in answers
 DateLike = str | int | None
 
 
 @dataclass
 class StreamEvent:
-    """One event of :meth:`Engine.stream`: ``status`` (progress text), ``token`` (a piece of the draft answer) or
-    ``answer`` (the final, verified :class:`Answer`; its text replaces the draft)."""
+    """One event of :meth:`Engine.stream`: ``status`` (progress text), ``sources`` (the retrieved ``passages``, sent
+    once retrieval is done and before any draft), ``token`` (a piece of the draft answer) or ``answer`` (the final,
+    verified :class:`Answer`; its text replaces the draft)."""
 
     type: str
     text: str = ""
     answer: Answer | None = None
+    passages: list[Passage] = field(default_factory=list)
 
 
 class Engine:
@@ -50,11 +60,19 @@ class Engine:
     >>> print(answer.text, answer.citations[0].quote)            # doctest: +SKIP
     """
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, *, store: "VectorStore | None" = None,
+                 embedder: "Embedder | None" = None, chat: "ChatModel | None" = None,
+                 reranker: "Reranker | None" = None) -> None:
+        """``store``, ``embedder``, ``chat`` and ``reranker`` replace the parts ``settings`` configure (Chroma, the
+        packaged embedder, the backend's chat client, the cross-encoder); ``chat`` then answers for every backend
+        but ``extractive``. :func:`rag.testing.engine_with_fakes` builds one over in-memory fakes."""
         self.settings = settings or Settings.load()
         self._index: NewsIndex | None = None
         self._lock = threading.Lock()
         self._clients: dict[str, Any] = {}
+        self._composer_for: tuple[tuple[Any, ...], Composer] | None = None
+        self.on_stage: Callable[[str], None] | None = None  # called with each stage name a question's path enters
+        self._store, self._embedder, self.chat_model, self.reranker = store, embedder, chat, reranker
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> "Engine":
@@ -70,27 +88,41 @@ class Engine:
         """The index, opened on first use."""
         with self._lock:
             if self._index is None:
-                self._index = NewsIndex(self.settings)
+                self._index = NewsIndex(self.settings, embedder=self._embedder, store=self._store)
             return self._index
 
     @property
     def retriever(self) -> Retriever:
-        return Retriever(self.index, self.settings)
+        return Retriever(self.index, self.settings, self.reranker)
 
-    def _composer(self) -> Composer:
+    @property
+    def composer(self) -> Composer:
+        """The answer composer, built once and rebuilt only when the settings it reads change (its cache of
+        near-synonym verdicts lives as long)."""
+        s = self.settings
+        key = (id(self.index), s.rerank, s.rerank_max_tokens, s.support_threshold, s.relevance_threshold,
+               s.quote_relevance_threshold)
+        if self._composer_for is None or self._composer_for[0] != key:
+            self._composer_for = (key, self._new_composer())
+        return self._composer_for[1]
+
+    def _new_composer(self) -> Composer:
         s = self.settings
         relevance = None
         if s.rerank:
             def relevance(question: str, texts: Sequence[str]) -> Sequence[float]:
                 from .retrieval.rerank import get_cross_encoder
 
-                return get_cross_encoder(s.rerank_max_tokens).score(question, texts)
+                reranker = self.reranker if self.reranker is not None else get_cross_encoder(s.rerank_max_tokens)
+                return reranker.score(question, texts)
         return Composer(Verifier(self.index.embedder), support_threshold=s.support_threshold,
                         relevance_threshold=s.relevance_threshold, relevance=relevance,
                         quote_relevance_threshold=s.quote_relevance_threshold,
                         crosslingual_threshold=s.crosslingual_threshold)
 
     def _client(self, backend: str) -> Any:
+        if self.chat_model is not None:
+            return self.chat_model
         if backend not in self._clients:
             from .llm.client import chat_client_for
 
@@ -178,7 +210,7 @@ class Engine:
     def retrieve(self, question: str, *, history: Sequence[dict[str, str]] | None = None, since: DateLike = None,
                  until: DateLike = None, top_k: int | None = None, rerank: bool | None = None) -> RetrievalResult:
         """Passages for ``question`` (after the follow-up rewrite), best first."""
-        question = _clean_question(question)
+        question = _clean_question(question, self.settings.max_question_chars)
         standalone = self.standalone_question(question, history, backend="extractive")
         return self.retriever.retrieve(standalone, k=top_k, since=_bound(since), until=_bound(until, end=True),
                                        rerank=rerank)
@@ -206,94 +238,143 @@ class Engine:
     def stream(self, question: str, *, history: Sequence[dict[str, str]] | None = None, since: DateLike = None,
                until: DateLike = None, top_k: int | None = None, backend: str | None = None,
                retrieval_only: bool = False, language: str | None = None) -> Iterator[StreamEvent]:
-        """Stream an answer: ``token`` events with the draft as it is generated, then one final ``answer`` event."""
-        started = time.perf_counter()
+        """Stream an answer: one ``sources`` event with the retrieved passages, ``token`` events with the draft as it
+        is generated, then one final ``answer`` event.
+
+        The stages, each once and in order: analyse → retrieve → decide → generate or extract → verify → finish
+        (see docs/architecture.md; :attr:`on_stage` sees them). Model calls share one deadline
+        (``request_deadline``, less what the extractive fallback needs)."""
+        clock = _Clock()
         deadline = self._llm_deadline()
-        question = _clean_question(question)
+        question = _clean_question(question, self.settings.max_question_chars)
         backend = backend or self.settings.backend
-        lo, hi = _bound(since), _bound(until, end=True)
-        t0 = time.perf_counter()
-        standalone = self.standalone_question(question, history, backend, deadline)
-        answer_lang = answer_language(question, language or self.settings.answer_language)
-        condense_time = time.perf_counter() - t0
-        result = self.retriever.retrieve(standalone, k=top_k, since=lo, until=hi)
-        passages = result.passages
-        composer = self._composer()
-        if is_vietnamese(standalone):  # sentences are ranked by their meaning, the question's words being Vietnamese
-            composer.sentence_similarity = sentence_closeness(standalone)
-        timings = {"condense": condense_time, **result.timings}
-        notice = None
-        model = ""
+        with clock.time("condense"):
+            analysis = self._analyse(question, history, backend, deadline)
+        result = self._retrieve(analysis, since, until, top_k)
+        clock.timings.update(result.timings)
+        yield StreamEvent("sources", passages=list(result.passages))
         if retrieval_only:
-            answer = Answer(question=question, text="", passages=passages, related=passages)
-            used = "retrieval-only"
-        elif not result.candidates and not self.index.records():
-            answer = composer.refusal(question, [], "No articles are indexed yet.")
-            notice = ("Add articles first: `rag ingest <folder>`, `POST /api/documents`, or the upload panel of the "
-                      "web app.")
-            used = backend
-        elif result.period and not result.candidates:
-            answer = composer.refusal(question, [], "None of them was published in that period.")
-            used = backend
-        elif not composer.has_evidence(passages):
-            answer = composer.refusal(question, result.candidates or passages)
-            used = backend
-        elif not result.period and (missing := composer.missing_names(as_searched(question), result.candidates or passages,
-                                                                      self._leads(result.candidates or passages))):
-            answer = composer.unmentioned(question, result.candidates or passages, missing)
-            used = backend
+            passages = result.passages
+            drafted = _Drafted(Answer(question=question, text="", passages=passages, related=passages),
+                               "retrieval-only")
+        elif refusal := self._decide(analysis, result, backend):
+            drafted = refusal
         elif backend == "extractive":
-            answer = composer.extractive(as_searched(standalone), passages)
-            used = "extractive"
+            drafted = self._extract(analysis, result.passages)
         else:
-            used = backend
-            t1 = time.perf_counter()
-            try:
-                if backend not in self._clients and backend == "local":
+            drafted = yield from self._generate(analysis, result.passages, backend, top_k, language, clock, deadline)
+        answer = self._finish(self._verify(analysis, drafted, result), analysis, result, drafted, clock)
+        localize_answer(answer, question, answer_language(question, language or self.settings.answer_language),
+                        drafted.used)
+        answer = _capped(answer, self.settings.max_passage_chars)
+        yield StreamEvent("answer", answer.text, answer)
+
+    def _stage(self, name: str) -> None:
+        """Enter stage ``name`` of a question's path (reported to :attr:`on_stage`)."""
+        if self.on_stage is not None:
+            self.on_stage(name)
+
+    def _analyse(self, question: str, history: Sequence[dict[str, str]] | None, backend: str,
+                 deadline: Deadline | None = None) -> QuestionAnalysis:
+        """The question resolved against the conversation and analysed, once for the whole path."""
+        self._stage("analyse")
+        return analyse(question, self.standalone_question(question, history, backend, deadline))
+
+    def _retrieve(self, analysis: QuestionAnalysis, since: DateLike, until: DateLike,
+                  top_k: int | None) -> RetrievalResult:
+        """Passages for the standalone question."""
+        self._stage("retrieve")
+        return self.retriever.retrieve(analysis, k=top_k, since=_bound(since), until=_bound(until, end=True))
+
+    def _decide(self, analysis: QuestionAnalysis, result: RetrievalResult, backend: str) -> "_Drafted | None":
+        """The refusal the retrieved passages call for before any answer is composed, else None: nothing indexed,
+        nothing published in the period asked about, no passage relevant enough, or a name of the question that no
+        passage mentions."""
+        self._stage("decide")
+        question, passages, nearest = analysis.question, result.passages, result.candidates or result.passages
+        composer = self.composer
+        if not result.candidates and not self.index.records():
+            return _Drafted(composer.refusal(question, [], "No articles are indexed yet."), backend, notice=(
+                "Add articles first: `rag ingest <folder>`, `POST /api/documents`, or the upload panel of the web app."))
+        if result.period and not result.candidates:
+            return _Drafted(composer.refusal(question, [], "None of them was published in that period."), backend)
+        if not composer.has_evidence(passages):
+            return _Drafted(composer.refusal(question, nearest), backend)
+        if result.period:  # a period question names no subject
+            return None
+        sources = [f"{p.title} {p.text}" for p in nearest] + self._leads(nearest)
+        if reason := names_unmentioned(analysis, composer.evidence(sources)):
+            return _Drafted(composer.refusal(question, nearest, reason), backend)
+        return None
+
+    def _extract(self, analysis: QuestionAnalysis, passages: Sequence[Passage], notice: str | None = None,
+                 model: str = "") -> "_Drafted":
+        """The extractive answer: the passages' best sentences, quoted."""
+        self._stage("extract")
+        return _Drafted(self.composer.extractive(analysis, passages), "extractive", model, notice, composed=True)
+
+    def _generate(self, analysis: QuestionAnalysis, passages: Sequence[Passage], backend: str, top_k: int | None,
+                  language: str | None, clock: "_Clock",
+                  deadline: Deadline | None = None) -> Generator[StreamEvent, None, "_Drafted"]:
+        """The language model's answer, streamed as ``token`` events and then verified; the extractive answer when
+        the model fails, runs out of time or only restates the question (a busy model raises :class:`BusyError`)."""
+        self._stage("generate")
+        model = ""
+        try:
+            with clock.time("generation"):
+                if backend not in self._clients and backend == "local" and self.chat_model is None:
                     yield StreamEvent("status", "Starting the local language model (the first answer can take a minute)…")
                 client = self._client(backend)
                 model = client.model
                 context = passages[: self.settings.llm_context_k if top_k is None else top_k]
                 draft: list[str] = []
-                messages = build_messages(standalone, context, answer_lang)
+                messages = build_messages(analysis.standalone, context,
+                                          answer_language(analysis.question, language or self.settings.answer_language))
                 for piece in client.stream(messages, deadline=deadline):
                     draft.append(piece)
                     yield StreamEvent("token", piece)
-                timings["generation"] = time.perf_counter() - t1
-                if composer.only_restates(standalone, "".join(draft)):
-                    notice = "The language model only restated the question; this answer was built extractively."
-                    answer = composer.extractive(as_searched(standalone), passages)
-                    used = "extractive"
-                else:
-                    judge = support_judge(client, deadline) if self.settings.llm_check else None
-                    answer = composer.from_generation(question, "".join(draft), context, standalone=as_searched(standalone),
-                                                      judge=judge)
-            except BusyError:
-                raise
-            except (BackendError, RagError) as exc:
-                timings["generation"] = time.perf_counter() - t1
-                notice = f"The language model failed ({exc.message}); this answer was built extractively."
-                answer = composer.extractive(as_searched(standalone), passages)
-                used = "extractive"
-        if not answer.refused and answer.citations and not result.period:  # a period question names no subject
-            # an answer whose cited articles never mention a name the question asks about is about something else
-            # ("his speech to the General Assembly" answered from his talks in Hanoi)
-            if missing := composer.missing_names(as_searched(question), [], self._leads(answer.citations, chars=None)):
-                answer = composer.unmentioned(question, passages, missing, cited=True)
-        localize_answer(answer, question, answer_lang, used)
-        answer.question = question
-        answer.standalone_question = standalone
-        answer.backend = used
-        answer.model = model
-        if notice:
-            answer.notice = notice if not answer.notice else f"{notice} {answer.notice}"
+            if self.composer.only_restates(analysis, "".join(draft)):
+                return self._extract(analysis, passages, model=model, notice=(
+                    "The language model only restated the question; this answer was built extractively."))
+            judge = support_judge(client, deadline) if self.settings.llm_check else None
+            answer = self.composer.from_generation(analysis, "".join(draft), context, judge=judge)
+            return _Drafted(answer, backend, model, composed=True, generated=True)
+        except BusyError:
+            raise
+        except (BackendError, RagError) as exc:
+            notice = f"The language model failed ({exc.message}); this answer was built extractively."
+            return self._extract(analysis, passages, notice=notice, model=model)
+
+    def _verify(self, analysis: QuestionAnalysis, drafted: "_Drafted", result: RetrievalResult) -> Answer:
+        """The composed answer after the answer checks, and refused when the articles it cites never mention a name
+        the question asks about."""
+        self._stage("verify")
+        answer = drafted.answer
+        if drafted.composed:
+            answer = self.composer.checked(analysis, answer, generated=drafted.generated)
+        if answer.refused or not answer.citations or result.period:  # a period question names no subject
+            return answer
+        evidence = self.composer.evidence(self._leads(answer.citations, chars=None))
+        if reason := cited_names_unmentioned(analysis, evidence):
+            return self.composer.refusal(analysis.question, result.passages, reason)
+        return answer
+
+    def _finish(self, answer: Answer, analysis: QuestionAnalysis, result: RetrievalResult, drafted: "_Drafted",
+                clock: "_Clock") -> Answer:
+        """The answer as every front end gets it: question, backend, notice, context and timings filled in."""
+        self._stage("finish")
+        answer.question = analysis.question
+        answer.standalone_question = analysis.standalone
+        answer.backend = drafted.used
+        answer.model = drafted.model
+        if drafted.notice:
+            answer.notice = drafted.notice if not answer.notice else f"{drafted.notice} {answer.notice}"
         if not answer.passages:
-            answer.passages = passages
+            answer.passages = result.passages
         if answer.refused and not answer.related:
-            answer.related = list(passages[:3])
-        timings["total"] = time.perf_counter() - started
-        answer.timings = {k: round(v, 4) for k, v in timings.items()}
-        yield StreamEvent("answer", answer.text, answer)
+            answer.related = list(result.passages[:3])
+        answer.timings = clock.done()
+        return answer
 
     def _llm_deadline(self) -> Deadline:
         """The time model calls may use: ``request_deadline`` from now, less what the extractive fallback needs."""
@@ -317,6 +398,42 @@ def fallback_reserve(deadline_seconds: float) -> float:
     return min(5.0, 0.25 * deadline_seconds)
 
 
+@dataclass
+class _Drafted:
+    """An answer before the verify stage: who made it (``used``: backend name), with which model, the notice to
+    show, and whether it was composed from the passages (``composed``: the answer checks apply) by a language model
+    (``generated``)."""
+
+    answer: Answer
+    used: str = ""
+    model: str = ""
+    notice: str | None = None
+    composed: bool = False
+    generated: bool = False
+
+
+class _Clock:
+    """Seconds per stage of one question, and the total."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def time(self, name: str) -> Iterator[None]:
+        """Record the seconds the ``with`` block takes (also when it raises) as ``name``."""
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = time.perf_counter() - t0
+
+    def done(self) -> dict[str, float]:
+        """The timings with the total so far, rounded."""
+        self.timings["total"] = time.perf_counter() - self.started
+        return {k: round(v, 4) for k, v in self.timings.items()}
+
+
 def _bound(value: DateLike, end: bool = False) -> int | None:
     if value is None or value == "":
         return None
@@ -333,15 +450,42 @@ def _valid_text(text: object) -> str:
     return text.encode("utf-8", "replace").decode("utf-8") if isinstance(text, str) else ""
 
 
-def _clean_question(question: str) -> str:
+def _capped(answer: Answer, limit: int) -> Answer:
+    """``answer`` with every passage text, citation quote and answer sentence longer than ``limit`` cut to ``limit``
+    characters (ending in an ellipsis); offsets are kept, so ``start``/``end`` still point at the whole span in the
+    article. (Only an index built without the chunk bound holds such passages.)"""
+    text = answer.text
+    for sentence in answer.sentences:
+        if len(sentence.text) > limit:
+            text = text.replace(sentence.text, _cut(sentence.text, limit))
+    return replace(
+        answer,
+        text=text,
+        sentences=[replace(s, text=_cut(s.text, limit)) if len(s.text) > limit else s for s in answer.sentences],
+        passages=[_capped_passage(p, limit) for p in answer.passages],
+        related=[_capped_passage(p, limit) for p in answer.related],
+        citations=[replace(c, quote=_cut(c.quote, limit)) if len(c.quote) > limit else c for c in answer.citations],
+    )
+
+
+def _capped_passage(passage: Passage, limit: int) -> Passage:
+    return replace(passage, text=_cut(passage.text, limit)) if len(passage.text) > limit else passage
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, the last one an ellipsis."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + ELLIPSIS
+
+
+def _clean_question(question: str, limit: int = MAX_QUESTION_CHARS) -> str:
     if not isinstance(question, str):
         raise InputError("The question must be text.", hint="Pass a string.")
     cleaned = _CONTROL.sub(" ", question).strip()
     if not cleaned:
         raise InputError("The question is empty.", hint="Type a question about the articles.")
-    if len(cleaned) > MAX_QUESTION_CHARS:
-        raise InputError(f"The question is {len(cleaned):,} characters long; the limit is {MAX_QUESTION_CHARS:,}.",
-                         hint="Shorten it to the question itself.")
+    if len(cleaned) > limit:
+        raise InputError(f"Your question is {len(cleaned):,} characters long; the limit is {limit:,}.",
+                         hint="Shorten it.")
     if not has_visible_text(cleaned):  # only zero-width or other invisible characters
         raise InputError("The question is empty.", hint="Type a question about the articles.")
     try:

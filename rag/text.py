@@ -17,6 +17,9 @@ __all__ = [
     "stem",
     "SPELLING_VARIANTS",
     "STOPWORDS",
+    "NAME_SKIP",
+    "capitalised_runs",
+    "capitalised_words",
 ]
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
@@ -32,6 +35,8 @@ STOPWORDS = frozenset(
     one two what's did does tell me please""".split()
 )
 _QUESTION_WORDS = frozenset("what which who whom whose when where why how did does do is are was were".split())
+# capitalised words that are not names: a question's first word, an article or preposition in a title
+NAME_SKIP = frozenset("i the a an in on at of and what who when where which how did does is was".split())
 
 
 def nfc(text: str) -> str:
@@ -229,3 +234,22 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
         if e - rs > s + ls:
             result.append((offset + s + ls, offset + e - rs))
     return result
+
+
+def capitalised_words(words: list[str] | tuple[str, ...], skip: frozenset[str]) -> list[str]:
+    """What counts as a name: the capitalised words after the first, longer than one letter, whose folded form is
+    not in ``skip`` ("Guterres", "Hanoi" in "When did Guterres visit Hanoi?")."""
+    return [w for i, w in enumerate(words) if i > 0 and w[:1].isupper() and len(w) > 1 and fold(w) not in skip]
+
+
+def capitalised_runs(text: str, words: list[str] | None = None) -> list[list[str]]:
+    """Runs of capitalised words of ``text`` written next to each other ("UN General Assembly"); a first word in
+    :data:`NAME_SKIP` ("What", "The") starts none. ``words``: ``tokens(text)`` when already at hand."""
+    runs: list[list[str]] = []
+    for i, w in enumerate(tokens(text) if words is None else words):
+        capital = w[:1].isupper() and (i > 0 or fold(w) not in NAME_SKIP)
+        if capital and runs and runs[-1] and text.find(runs[-1][-1] + " " + w) >= 0:
+            runs[-1].append(w)
+        elif capital:
+            runs.append([w])
+    return runs

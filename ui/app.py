@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 import uuid
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -105,6 +106,21 @@ def allowed_backends(settings: rag.Settings) -> list[str]:
     if settings.llm_base_url:
         allowed.add("openai-compatible")
     return [b for b in BACKEND_NAMES if b in allowed]
+
+
+BACKEND_HELP = {
+    "local": "local: a small language model on this machine writes the answer; each sentence is checked against "
+             "the articles",
+    "openai": "openai: OpenAI's API writes the answer; each sentence is checked against the articles",
+    "openai-compatible": "openai-compatible: the configured server's model writes the answer; each sentence is "
+                         "checked against the articles",
+    "extractive": "extractive: quotes the articles without a language model",
+}
+
+
+def backend_help(backend: str) -> str:
+    """The settings' help line for the selected answer backend."""
+    return BACKEND_HELP.get(backend, "")
 
 
 def model_for(settings: rag.Settings, backend: str) -> str:
@@ -480,7 +496,8 @@ def build_app(engine: rag.Engine) -> Any:
         else:
             pending = (f"Searching the articles, then writing with the {chosen} model (the first answer starts "
                        "the model and can take a minute)")
-        turn = {"q": question, "status": "pending", "html": R.render_pending(pending), "answer": None}
+        began = time.monotonic()
+        turn = {"q": question, "status": "pending", "html": R.render_pending(pending, 0.0), "answer": None}
         turns.append(turn)
         index = len(turns) - 1
         yield "", messages_of(turns), turns, skip, skip, skip, skip, skip
@@ -494,15 +511,25 @@ def build_app(engine: rag.Engine) -> Any:
                 if halted():  # changes nothing; hands control back so that Stop/Clear's cancellation can close it
                     yield skip, skip, skip, skip, skip, skip, skip, skip
                     continue
+                elapsed = time.monotonic() - began
                 if event.type == "token":
                     draft.append(event.text)
                     now = time.monotonic()
                     if now - last >= STREAM_INTERVAL:
                         last = now
-                        turn.update(status="draft", html=R.render_draft("".join(draft)))
+                        turn.update(status="draft", html=R.render_draft("".join(draft), elapsed),
+                                    draft="".join(draft))
                         yield skip, messages_of(turns), turns, skip, skip, skip, skip, skip
+                elif event.type == "sources":  # sources first: the passages show while the answer is written
+                    turn["reading"] = [asdict(p) for p in event.passages]
+                    step = ("Checking the passages" if retrieval_only or chosen == "extractive"
+                            else f"Reading the passages with the {chosen} model")
+                    turn.update(html=R.render_pending(step, elapsed))
+                    yield (skip, messages_of(turns), turns, gr.update(value=R.render_reading(turn["reading"], question),
+                                                                      visible=True),
+                           skip, skip, R.VIEWER_PLACEHOLDER, gr.update(visible=False))
                 elif event.type == "status" and not draft:
-                    turn.update(html=R.render_pending(event.text or "Working"))
+                    turn.update(html=R.render_pending(event.text.rstrip("…") or "Working", elapsed))
                     yield skip, messages_of(turns), turns, skip, skip, skip, skip, skip
                 elif event.type == "answer":
                     answer = event.answer
@@ -561,8 +588,8 @@ def build_app(engine: rag.Engine) -> Any:
         turns = [dict(t) for t in (turns or [])]
         if turns and turns[-1]["status"] in ("pending", "draft"):
             t = turns[-1]
-            prefix = t["html"] if t["status"] == "draft" else ""
-            t.update(status="stopped", html=prefix + '<div class="answer-kind">Stopped. Ask again or press '
+            prefix = R.render_draft(t.get("draft", "")) if t["status"] == "draft" else ""
+            t.update(status="stopped", html=prefix + '<div class="answer-kind stopped no-rating">Stopped. Ask again or press '
                                                       "Retry.</div>")
         return turns
 
@@ -598,7 +625,10 @@ def build_app(engine: rag.Engine) -> Any:
         if why is None and not unfinished:  # the answer finished: nothing to change
             return nothing
         turns = mark_stopped(turns)
-        return skip, messages_of(turns), turns, skip, skip, skip, skip, skip
+        reading = turns[-1].get("reading") if turns and not turns[-1].get("answer") else None
+        sources_ = skip if reading is None else gr.update(value=R.render_reading(reading, turns[-1]["q"], True),
+                                                          visible=True)
+        return skip, messages_of(turns), turns, sources_, skip, skip, skip, skip
 
     def forget(request: gr.Request) -> None:
         with runs_lock:
@@ -705,14 +735,14 @@ def build_app(engine: rag.Engine) -> Any:
 
     def delete_doc(doc_id: str | None, query: str, backend: str) -> tuple:
         if not doc_id:
-            return "Choose an article to delete first.", gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return "Choose an article to delete first.", *(gr.skip(),) * 5
         try:
             removed = engine.delete(doc_id)
         except RagError as exc:
-            return f"Could not delete {R.esc(doc_id)}: {R.esc(exc)}", gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return f"Could not delete {R.esc(doc_id)}: {R.esc(exc)}", *(gr.skip(),) * 5
         rows, dropdown, status = library_view(query, backend)
         message = f"Deleted **{R.esc(doc_id)}**." if removed else f"{R.esc(doc_id)} was not indexed."
-        return message, rows, dropdown, status, ""
+        return message, rows, dropdown, status, "", ""  # the last upload's report no longer holds
 
     def reindex(doc_id: str | None, query: str, backend: str, progress: Any = gr.Progress()) -> tuple:
         ids = [doc_id] if doc_id else [d.doc_id for d in engine.documents()]
@@ -852,7 +882,7 @@ def build_app(engine: rag.Engine) -> Any:
                             question = gr.Textbox(
                                 elem_id="question", show_label=False, scale=5, lines=1, max_lines=6,
                                 placeholder="Ask a question about the articles…", autofocus=True,
-                                submit_btn=False, max_length=2000)
+                                submit_btn=False, max_length=getattr(settings, "max_question_chars", 2000))
                             send = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="send-btn")
                         with gr.Row(elem_id="chat-actions"):
                             stop_btn = gr.Button("■ Stop", size="sm", variant="secondary", elem_id="stop-btn")
@@ -870,7 +900,7 @@ def build_app(engine: rag.Engine) -> Any:
                                 backend_dd = gr.Dropdown(
                                     choices=[(b, b) for b in backends], value=settings.backend,
                                     label="Answer backend", elem_id="backend", min_width=160,
-                                    info="extractive quotes the articles without a language model")
+                                    info=backend_help(settings.backend))
                                 top_k = gr.Slider(1, TOP_K_MAX, value=settings.context_k, step=1,
                                                   label="Passages used (top-k)", elem_id="top-k", min_width=160)
                             with gr.Row():
@@ -908,7 +938,7 @@ def build_app(engine: rag.Engine) -> Any:
                         lib_table = gr.Dataframe(
                             headers=["Title", "Date", "Source", "Chunks", "File"],
                             datatype=["str", "str", "str", "number", "str"], interactive=False, wrap=True,
-                            elem_id="library-table", column_widths=["46%", "13%", "13%", "8%", "20%"],
+                            elem_id="library-table", column_widths=["35%", "13%", "13%", "9%", "30%"],
                             max_height=520)
                         lib_preview = gr.HTML("", elem_id="lib-preview", js_on_load=None)
                     with gr.Column(scale=2, min_width=300):
@@ -984,6 +1014,8 @@ def build_app(engine: rag.Engine) -> Any:
         # ------------------------------------------------------------------ events: settings
         for control in options:
             control.input(save_prefs, options, [prefs, status], queue=False)
+        backend_dd.change(lambda b: gr.update(info=backend_help(b)), [backend_dd], [backend_dd], queue=False,
+                          show_progress="hidden")
         reset_btn.click(reset_prefs, None, [*options, prefs, status], queue=False)
         recheck_btn.click(recheck, [backend_dd], [checks_html, status])
 
@@ -994,7 +1026,7 @@ def build_app(engine: rag.Engine) -> Any:
                             [upload_msg, lib_table, doc_pick, status, upload_files], concurrency_id="index",
                             concurrency_limit=1)
         delete_btn.click(delete_doc, [doc_pick, lib_search, backend_dd],
-                         [manage_msg, lib_table, doc_pick, status, lib_preview], js=CONFIRM_DELETE_JS,
+                         [manage_msg, lib_table, doc_pick, status, lib_preview, upload_msg], js=CONFIRM_DELETE_JS,
                          concurrency_id="index")
         reindex_btn.click(reindex, [doc_pick, lib_search, backend_dd], [manage_msg, lib_table, doc_pick, status],
                           concurrency_id="index")
@@ -1029,8 +1061,7 @@ def mount(app: Any, demo: Any, settings: rag.Settings, path: str = "/") -> Any:
     ``settings.api_key`` the web app asks for a login (the key is the password) before anything else."""
     import gradio as gr
 
-    from rag.http.app import API_PREFIXES
-    from rag.redact import secret_text
+    from rag import API_PREFIXES, secret_text
 
     opts = launch_options(settings)
     key = secret_text(settings.api_key)
@@ -1058,6 +1089,23 @@ def _http_app(engine: rag.Engine, settings: rag.Settings) -> tuple[Any, bool]:
     return FastAPI(title="newsrag", docs_url=None, redoc_url=None, openapi_url=None), False
 
 
+def _quiet_server(uvicorn: Any) -> type:
+    """A ``uvicorn.Server`` that ends open streams (the browser's Gradio queue stream, SSE answers) when it stops.
+
+    uvicorn waits for them until its graceful timeout, then cancels each with a CancelledError traceback; closing
+    their connections first lets every stream see a disconnect and end normally."""
+
+    class QuietServer(uvicorn.Server):
+        async def shutdown(self, sockets: Any = None) -> None:
+            for connection in list(self.server_state.connections):
+                transport = getattr(connection, "transport", None)
+                if transport is not None and not transport.is_closing():
+                    transport.close()
+            await super().shutdown(sockets=sockets)
+
+    return QuietServer
+
+
 def create_server(settings: rag.Settings, *, api_only: bool = False, ingest_seeds: bool = True,
                   say: Any = print) -> tuple[Any, str, rag.Engine]:
     """(uvicorn.Server, URL, engine) for ``rag serve``; indexes ``seeds/`` first when the index is empty."""
@@ -1083,7 +1131,7 @@ def create_server(settings: rag.Settings, *, api_only: bool = False, ingest_seed
         app = mount(app, demo, settings)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning",
                             timeout_graceful_shutdown=3)
-    server = uvicorn.Server(config)
+    server = _quiet_server(uvicorn)(config)
     host = settings.host if settings.host not in ("0.0.0.0", "::") else "127.0.0.1"
     url = f"http://{host}:{settings.port}/"
     return server, url, engine
@@ -1132,6 +1180,6 @@ def register(subparsers: Any) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    from rag.cli import main
+    from rag import cli_main
 
-    sys.exit(main(["serve", *sys.argv[1:]]))
+    sys.exit(cli_main(["serve", *sys.argv[1:]]))

@@ -54,7 +54,31 @@ a.cite:hover, a.cite:focus-visible { border-color: var(--color-accent); }
 .dots i:nth-child(2) { animation-delay: .2s; } .dots i:nth-child(3) { animation-delay: .4s; }
 @keyframes newsrag-blink { 0%, 80%, 100% { opacity: .25; } 40% { opacity: 1; } }
 
-/* input + action rows */
+.elapsed { font-variant-numeric: tabular-nums; color: var(--body-text-color-subdued); }
+.draft-stopped { opacity: .75; }
+
+/* thumbs only under finished answers, never under a progress line, a draft, a stopped draft or an error */
+/* (Gradio prefixes every comma-separated selector of this sheet: no selector lists inside :has() or :is()) */
+#chatbot .message-row:has(.no-rating) + .message-buttons { display: none !important; }
+
+/* example questions: chips that look (and are) clickable */
+#chatbot button.example { border: 1px solid var(--border-color-primary) !important; border-radius: 12px !important;
+  background: var(--block-background-fill) !important; box-shadow: 0 1px 2px rgba(15, 23, 42, .06);
+  cursor: pointer; transition: border-color .15s, box-shadow .15s, transform .15s; text-align: left; }
+#chatbot button.example:hover, #chatbot button.example:focus-visible { border-color: var(--color-accent) !important;
+  box-shadow: 0 2px 8px rgba(79, 70, 229, .18); transform: translateY(-1px); }
+
+/* input + action rows: each action shows only when it applies */
+#chat-col:not(:has(#chatbot .busy)) #stop-btn,
+#chat-col:not(:has(#chatbot [data-testid='bot'])) #retry-btn,
+#chat-col:has(#chatbot .busy) #retry-btn,
+#chat-col:not(:has(#chatbot .answer)) #copy-btn,
+#chat-col:has(#chatbot .busy) #copy-btn,
+#chat-col:not(:has(#chatbot [data-testid='user'])) #clear-btn { display: none !important; }
+.q-count { font-size: .78rem; color: var(--body-text-color-subdued); text-align: right; padding: .15rem .2rem 0;
+  font-variant-numeric: tabular-nums; }
+.q-count.full { color: #b42318; font-weight: 600; }
+.dark .q-count.full { color: #fda29b; }
 #question textarea { font-size: 1rem; }
 #chat-actions { gap: .4rem; flex-wrap: wrap; }
 #chat-actions button { min-width: 0 !important; flex: 1 1 auto; }
@@ -89,6 +113,11 @@ a.cite:hover, a.cite:focus-visible { border-color: var(--color-accent); }
 .src-flag { margin: .2rem 0; font-size: .8rem; color: #b45309; }
 .src-open { font-size: .8rem; color: var(--color-accent) !important; text-decoration: none; font-weight: 600; }
 .panel-note { color: var(--body-text-color-subdued); font-size: .9rem; }
+.src-card.reading { cursor: default; }
+.reading-mark { display: inline-block; font-size: .75rem; font-weight: 600; color: var(--color-accent);
+  background: var(--color-accent-soft); border-radius: 999px; padding: .05rem .5rem; margin-top: .2rem;
+  animation: newsrag-blink 1.6s infinite ease-in-out; }
+.sources.stopped .reading-mark { display: none; }
 #sources .src-quote { margin: .4rem 0 .3rem !important; padding: .1rem 0 .1rem .65rem !important; }
 #sources .src-meta { margin: .15rem 0 0 !important; }
 #sources .src-card > * + * { margin-top: 0; }
@@ -114,6 +143,28 @@ mark.hl { background: #fde68a; color: #1f2937; border-radius: 3px; padding: .05e
 #library-table, #eval-rows { font-size: .9rem; }
 #library-table table, #eval-rows table, #eval-summary table,
 #library-table .cell-wrap, #eval-rows .cell-wrap, #eval-summary .cell-wrap { font-family: var(--font) !important; }
+/* tables: headers on one line, words never broken in the middle (only a token longer than its column wraps, at
+   the column's edge); columns keep a readable minimum width and a table wider than the screen scrolls sideways */
+#library-table .virtual-table-viewport, #eval-rows .virtual-table-viewport,
+#eval-summary .virtual-table-viewport { overflow-x: auto !important; }
+#library-table th .text, #eval-rows th .text, #eval-summary th .text, #library-table th .cell-wrap,
+#eval-rows th .cell-wrap, #eval-summary th .cell-wrap {
+  white-space: nowrap !important; word-break: normal !important; overflow-wrap: normal !important; }
+#library-table .body-cell .text, #eval-rows .body-cell .text, #eval-summary .body-cell .text {
+  word-break: normal !important; overflow-wrap: break-word !important; hyphens: manual; }
+#library-table th:nth-child(1), #library-table .body-cell:nth-child(1) { min-width: 13em !important; }
+#library-table th:nth-child(2), #library-table .body-cell:nth-child(2) { min-width: 6.6em !important; }
+#library-table th:nth-child(3), #library-table .body-cell:nth-child(3) { min-width: 7.6em !important; }
+#library-table th:nth-child(4), #library-table .body-cell:nth-child(4) { min-width: 6em !important; }
+#library-table th:nth-child(5), #library-table .body-cell:nth-child(5) { min-width: 14em !important; }
+#library-table .body-cell:nth-child(5) .text { font-size: .88em; }
+#library-table .body-cell:nth-child(2) .text { white-space: nowrap !important; }
+#eval-rows th:nth-child(-n+2), #eval-rows .body-cell:nth-child(-n+2), #eval-rows th:nth-child(4),
+#eval-rows .body-cell:nth-child(4) { min-width: 5.5em !important; }
+#eval-rows th:nth-child(3), #eval-rows .body-cell:nth-child(3), #eval-rows th:last-child,
+#eval-rows .body-cell:last-child { min-width: 16em !important; }
+#eval-rows th:nth-child(n+5):not(:last-child),
+#eval-rows .body-cell:nth-child(n+5):not(:last-child) { min-width: 12em !important; }
 #delete-btn { color: #b42318; border-color: #f4b4ae; }
 .dark #delete-btn { color: #fda29b; border-color: #7a271a; }
 .hint { color: var(--body-text-color-subdued); font-size: .88rem; }
@@ -172,6 +223,32 @@ HEAD = r"""
     var card = e.target.closest && e.target.closest('[data-ref]');
     if (card && fire(card.getAttribute('data-ref'))) { e.preventDefault(); }
   }, true);
+  // the elapsed time of an unfinished answer keeps counting between the server's updates
+  function tickElapsed(now) {
+    document.querySelectorAll('.pending .elapsed, .draft .elapsed').forEach(function (el) {
+      if (el.__t0 === undefined) { el.__t0 = now; el.__base = parseFloat(el.textContent) || 0; }
+      el.textContent = (el.__base + (now - el.__t0) / 1000).toFixed(1) + ' s';
+    });
+  }
+  // characters left in the question box, shown from 80 % of its limit (the textarea's maxlength)
+  function countQuestion() {
+    var box = document.querySelector('#question textarea');
+    var max = box ? parseInt(box.getAttribute('maxlength') || '0', 10) : 0;
+    if (!max) return;
+    var note = document.getElementById('q-count');
+    if (!note) {
+      note = document.createElement('div'); note.id = 'q-count'; note.className = 'q-count';
+      note.setAttribute('aria-live', 'polite'); box.closest('#question').appendChild(note);
+    }
+    var n = box.value.length, text = '';
+    if (n >= max * 0.8) {
+      text = n.toLocaleString('en') + ' / ' + max.toLocaleString('en') + ' characters';
+      if (n >= max) text += ': the limit. Shorten the question to ask it whole.';
+    }
+    if (note.textContent !== text) note.textContent = text;
+    note.classList.toggle('full', n >= max);
+  }
+  setInterval(function () { tickElapsed(performance.now()); countQuestion(); }, 100);
 })();
 </script>
 """
@@ -209,9 +286,10 @@ COPY_JS = r"""
 }
 """
 
+# One value per input of the delete event (article, library search, backend): a missing one reaches Python as None.
 CONFIRM_DELETE_JS = r"""
-(doc) => {
-  if (!doc) { return [doc]; }
-  return [window.confirm('Remove "' + doc + '" from the index?') ? doc : ''];
+(doc, query, backend) => {
+  if (!doc) { return [doc, query, backend]; }
+  return [window.confirm('Remove "' + doc + '" from the index?') ? doc : '', query, backend];
 }
 """

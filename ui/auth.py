@@ -3,7 +3,7 @@ ASGI guard that answers 401 to every web-app request without a logged-in session
 
 Gradio's own ``auth=`` protects most of its routes; the guard closes the rest (``/gradio_api/cancel``,
 ``/gradio_api/heartbeat``, ``/gradio_api/startup-events``, ``/gradio_api/stream/…``, …) and keeps the endpoint list
-out of the login page. The HTTP API (``rag.http.app.API_PREFIXES``) keeps its own bearer-token check.
+out of the login page. The HTTP API (``rag.API_PREFIXES``) keeps its own bearer-token check.
 """
 from __future__ import annotations
 

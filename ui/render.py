@@ -12,7 +12,7 @@ import re
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlparse
 
-from rag.ingest.injection import FLAG_WARNING
+from rag import INJECTION_WARNING
 
 __all__ = [
     "esc",
@@ -22,6 +22,7 @@ __all__ = [
     "render_answer",
     "render_error",
     "render_sources",
+    "render_reading",
     "render_article",
     "render_status",
     "render_banner",
@@ -42,6 +43,7 @@ SOURCES_PLACEHOLDER = (
     "article.</p></div>"
 )
 VIEWER_PLACEHOLDER = ""
+MISSING = "—"  # a table cell whose value the article does not give
 
 
 def esc(text: Any) -> str:
@@ -85,19 +87,29 @@ def render_question(question: str) -> str:
     return f'<div class="q-text">{_paragraphs(esc(question))}</div>'
 
 
-def render_pending(text: str = "Searching the articles") -> str:
-    return (f'<div class="pending" role="status"><span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>'
-            f"{esc(text)}…</div>")
+def _elapsed(seconds: float | None) -> str:
+    """Seconds since the question was sent; the page script keeps counting until the element is replaced."""
+    return "" if seconds is None else f' <span class="elapsed">{seconds:.1f} s</span>'
 
 
-def render_draft(draft: str) -> str:
-    return ('<div class="draft"><div class="draft-label">Draft: checking every sentence against the articles…'
-            f"</div>{_paragraphs(esc(draft))}</div>")
+def render_pending(text: str = "Searching the articles", elapsed: float | None = None) -> str:
+    """The progress line of an unfinished answer: what is happening now and for how long."""
+    return (f'<div class="pending busy no-rating" role="status"><span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>'
+            f"<span>{esc(text)}…{_elapsed(elapsed)}</span></div>")
+
+
+def render_draft(draft: str, elapsed: float | None = None) -> str:
+    """The draft as it streams (``elapsed`` given) or as it was left when stopped (``elapsed`` None)."""
+    if elapsed is None:
+        return (f'<div class="draft-stopped no-rating"><div class="draft-label">Unchecked draft</div>'
+                f"{_paragraphs(esc(draft))}</div>")
+    label = f"Writing…{_elapsed(elapsed)} · every sentence is checked against the articles when it is done"
+    return f'<div class="draft busy no-rating"><div class="draft-label">{label}</div>{_paragraphs(esc(draft))}</div>'
 
 
 def render_error(message: str, hint: str | None = None) -> str:
     hint_html = f'<div class="error-hint">{esc(hint)}</div>' if hint else ""
-    return f'<div class="chat-error" role="alert"><strong>Could not answer.</strong> {esc(message)}{hint_html}</div>'
+    return f'<div class="chat-error no-rating" role="alert"><strong>Could not answer.</strong> {esc(message)}{hint_html}</div>'
 
 
 _CITE_GROUP = re.compile(r"&#91;(\d+(?:\s*,\s*\d+)*)&#93;")
@@ -230,26 +242,45 @@ def render_sources(answer: Any | None, turn: int) -> str:
     else:
         if not passages:
             out.append('<p class="panel-note">No passage came close.</p>')
-        for i, p in enumerate(passages):
-            snippet = _get(p, "text", "")
-            if len(snippet) > 420:
-                snippet = snippet[:420].rsplit(" ", 1)[0] + "…"
-            out.append(
-                f'<div class="src-card related" data-ref="rel-{turn}-{i}" role="button" tabindex="0" '
-                f'aria-label="Open passage {i + 1} in the article viewer">'
-                f'<div class="src-head"><span class="src-n rel-n">{i + 1}</span>'
-                f'<span class="src-title">{esc(_get(p, "title", ""))}</span></div>'
-                f'{_meta_line(_get(p, "date"), _get(p, "agency"), _get(p, "source_url"))}'
-                f'<blockquote class="src-quote">{esc(snippet)}</blockquote>{_flag_note(p)}'
-                f'<a class="src-open" href="#rel-{turn}-{i}">Show in article</a></div>')
+        out.extend(_passage_card(p, i, turn) for i, p in enumerate(passages))
     return f'<div class="sources">{"".join(out)}</div>'
+
+
+def _snippet(text: str, limit: int = 420) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _passage_card(p: Any, i: int, turn: int | None) -> str:
+    """A retrieved passage's card: clickable when its answer is done (``turn``), else marked as being read."""
+    head = (f'<div class="src-head"><span class="src-n rel-n">{i + 1}</span>'
+            f'<span class="src-title">{esc(_get(p, "title", ""))}</span></div>'
+            f'{_meta_line(_get(p, "date"), _get(p, "agency"), _get(p, "source_url"))}'
+            f'<blockquote class="src-quote">{esc(_snippet(_get(p, "text", ""), 420 if turn is not None else 220))}'
+            f"</blockquote>{_flag_note(p)}")
+    if turn is None:
+        return f'<div class="src-card related reading">{head}<span class="reading-mark">reading…</span></div>'
+    return (f'<div class="src-card related" data-ref="rel-{turn}-{i}" role="button" tabindex="0" '
+            f'aria-label="Open passage {i + 1} in the article viewer">{head}'
+            f'<a class="src-open" href="#rel-{turn}-{i}">Show in article</a></div>')
+
+
+def render_reading(passages: Sequence[Any], question: str, stopped: bool = False) -> str:
+    """The passages retrieved for an answer still being written (or ``stopped``), before it cites any of them."""
+    if not passages:
+        return ('<div class="sources"><div class="panel-title">Sources</div>'
+                '<p class="panel-note">No passage came close.</p></div>')
+    title = (f"Retrieved passages ({len(passages)}); the answer was stopped" if stopped
+             else f"Reading {len(passages)} passages…")
+    cards = "".join(_passage_card(p, i, None) for i, p in enumerate(passages))
+    return (f'<div class="sources{" stopped" if stopped else ""}"><div class="panel-title">{esc(title)}</div>'
+            f'<div class="panel-q" title="{esc(question)}">For: {esc(question)}</div>{cards}</div>')
 
 
 def _flag_note(item: Any) -> str:
     """The warning shown on a source whose passage holds sentences that read as instructions to an AI."""
     if not _get(item, "flags"):
         return ""
-    return f'<p class="src-flag" role="note">⚠ {esc(FLAG_WARNING)}</p>'
+    return f'<p class="src-flag" role="note">⚠ {esc(INJECTION_WARNING)}</p>'
 
 
 # --------------------------------------------------------------------------- article viewer
@@ -296,7 +327,8 @@ def documents_rows(docs: Sequence[Any], query: str = "") -> list[list[Any]]:
     q = query.strip().lower()
     rows = []
     for d in docs:
-        row = [_get(d, "title", ""), _get(d, "date") or "", _get(d, "agency") or _host_or_empty(_get(d, "source_url")),
+        row = [_get(d, "title", ""), _get(d, "date") or MISSING,
+               _get(d, "agency") or _host_or_empty(_get(d, "source_url")) or MISSING,
                int(_get(d, "chunks", 0)), _get(d, "doc_id", "")]
         if q and not any(q in str(v).lower() for v in row):
             continue

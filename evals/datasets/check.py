@@ -4,7 +4,7 @@
 * ``dev`` and ``test`` share no id and no question, and each holds at least ``MIN_UNANSWERABLE`` refusals;
 * every source is a file of the corpus, and each fact of an answerable question appears (case-, accent- and
   word-boundary-aware, as the eval metric reads answers) in at least one of its source articles;
-* :func:`rag.ingest.articles.parse_article` gives every corpus file a non-empty title.
+* :func:`rag.parse_article` gives every corpus file a non-empty title.
 
 Run ``python -m evals.datasets.check``: it prints each problem and exits 1 when there is one.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 from evals.dataset import EvalItem, load_dataset
 from evals.datasets.split import HALVES, SOURCE
 from evals.metrics import fact_present
-from rag.ingest.articles import parse_article, read_article_file
+from rag import parse_article, read_article_file
 
 DATASETS = Path(__file__).resolve().parent
 CORPORA = DATASETS.parent / "corpora"

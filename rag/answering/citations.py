@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Sequence
 
+from ..models import Citation, Passage
 from ..text import split_sentences
 
-__all__ = ["CitedSentence", "parse_cited_sentences", "strip_markers", "strip_meta", "MARKER"]
+__all__ = ["CitedSentence", "parse_cited_sentences", "strip_markers", "strip_meta", "MARKER", "number_for",
+           "cited_text", "sentences_within", "with_marks"]
 
 MARKER = re.compile(r"\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 _ANY_BRACKET_NUMBERS = re.compile(r"\[\s*(?:\d+|n)(?:\s*[,;–-]\s*\d+)*\s*\]")
@@ -79,3 +82,34 @@ def parse_cited_sentences(answer: str, n_passages: int) -> list[CitedSentence]:
             out[-1].cited += [c for c in cited if c not in out[-1].cited]
             out[-1].invalid += invalid
     return out
+
+
+def number_for(citations: list[Citation], p: Passage, start: int, end: int) -> int:
+    """The citation number of (passage, span), adding a new one (numbered in order of first use)."""
+    for c in citations:
+        if c.chunk_id == p.chunk_id and c.start == start and c.end == end:
+            return c.number
+    number = len(citations) + 1
+    quote = p.text[start - p.start:end - p.start]
+    citations.append(Citation(number=number, doc_id=p.doc_id, title=p.title, date=p.date, source_url=p.source_url,
+                              agency=p.agency, chunk_id=p.chunk_id, start=start, end=end, quote=quote,
+                              flags=list(p.flags)))
+    return number
+
+
+def cited_text(citation: Citation, passages: Sequence[Passage]) -> str:
+    """The text of the passage a citation points into."""
+    return next((p.text for p in passages if p.chunk_id == citation.chunk_id), citation.quote)
+
+
+def sentences_within(p: Passage, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans of passage ``p`` inside ``[start, end)`` (the span itself when it has none)."""
+    inside = [(s, e) for s, e in p.sentences if s >= start and e <= end]
+    return inside or [(start, end)]
+
+
+def with_marks(text: str, marks: str) -> str:
+    """``text`` with citation ``marks`` ("[1][2]") before its final stop: "It rained [1]."."""
+    stop = text[-1] if text and text[-1] in ".!?" else "."
+    body = text[:-1] if text and text[-1] in ".!?" else text
+    return f"{body} {marks}".rstrip() + stop

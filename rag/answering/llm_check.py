@@ -7,9 +7,12 @@ runs first; this one can only take support away, never give it.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..errors import RagError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..llm.client import ChatModel
 
 __all__ = ["CHECK_SYSTEM_PROMPT", "support_judge"]
 
@@ -20,8 +23,8 @@ CHECK_SYSTEM_PROMPT = (
 _VERDICT = re.compile(r"^\W*(yes|no)\b", re.IGNORECASE)
 
 
-def support_judge(client: Any, deadline: Any = None) -> Callable[[str, str], bool | None]:
-    """A ``(sentence, span) -> True / False / None`` check asking ``client`` (a :class:`~rag.llm.client.ChatClient`)
+def support_judge(client: "ChatModel", deadline: Any = None) -> Callable[[str, str], bool | None]:
+    """A ``(sentence, span) -> True / False / None`` check asking ``client`` (a :class:`~rag.llm.client.ChatModel`)
     within ``deadline`` (a :class:`~rag.deadline.Deadline`); None when the model fails or answers neither yes nor
     no, so the offline verdict stands."""
 

@@ -21,7 +21,8 @@ import numpy as np
 from ..index.embeddings import Embedder
 from ..ingest.injection import evidence, overlaps
 from ..models import Passage
-from ..text import content_terms, fold, model_text, numbers_in, stem, tokens
+from ..retrieval.dates import MONTH_NAMES, WEEKDAY_NAMES
+from ..text import capitalised_words, content_terms, fold, model_text, numbers_in, stem, tokens
 
 __all__ = ["SupportCheck", "Verifier", "names_in", "figures_in", "EXACT_COVERAGE", "MAX_SPAN_SENTENCES"]
 
@@ -30,10 +31,9 @@ INSTRUCTIONS_ONLY = "the passage only holds text that reads as instructions"
 MAX_SPAN_SENTENCES = 3
 
 _NAME_STOP = frozenset("the a an in on at of and for to by with as he she it they this that these those his her its "
-                       "their first second third fourth fifth also both yes no "
+                       "their first second third fourth fifth also both yes no".split()
                        # months and weekdays are dates, checked through their numbers, not names
-                       "january february march april may june july august september october november december "
-                       "monday tuesday wednesday thursday friday saturday sunday".split())
+                       ) | frozenset(MONTH_NAMES) | frozenset(WEEKDAY_NAMES)
 
 
 _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|previous|next)\b",
@@ -48,13 +48,7 @@ def figures_in(text: str) -> set[str]:
 
 def names_in(sentence: str) -> set[str]:
     """Capitalised words not at the start of the sentence, accent-folded (a cheap proper-name detector)."""
-    words = tokens(sentence)
-    out: set[str] = set()
-    for i, w in enumerate(words):
-        if i == 0 or not w[:1].isupper() or fold(w) in _NAME_STOP or len(w) < 2:
-            continue
-        out.add(fold(w))
-    return out
+    return {fold(w) for w in capitalised_words(tokens(sentence), _NAME_STOP)}
 
 
 @dataclass

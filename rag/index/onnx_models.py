@@ -8,13 +8,13 @@ import importlib.util
 import os
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import numpy as np
 
 from ..errors import ConfigError
 
-__all__ = ["packaged_model_dir", "OnnxBert"]
+__all__ = ["packaged_model_dir", "OnnxBert", "loaded_once"]
 
 
 def packaged_model_dir(name: str) -> Path:
@@ -68,7 +68,31 @@ class OnnxBert:
             encodings = self.tokenizer.encode_batch(batch)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        return self.run_ids(ids, mask, np.array([e.type_ids for e in encodings], dtype=np.int64)), mask
+
+    def run_ids(self, ids: np.ndarray, mask: np.ndarray, type_ids: np.ndarray | None = None) -> np.ndarray:
+        """First model output for already tokenised ``ids`` (batch x length) and their attention ``mask``."""
         feed = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
-            feed["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
-        return self.session.run(None, feed)[0], mask
+            feed["token_type_ids"] = np.zeros_like(ids) if type_ids is None else type_ids
+        return self.session.run(None, feed)[0]
+
+
+_Model = TypeVar("_Model")
+
+
+def loaded_once(factory: Callable[[int], _Model]) -> Callable[[int], _Model]:
+    """``factory`` made process-wide: one model per argument, built once under a lock (loading a model is slow and
+    takes memory, so two threads must not load the same one twice)."""
+    built: dict[int, _Model] = {}
+    lock = threading.Lock()
+
+    def get(key: int) -> _Model:
+        with lock:
+            if key not in built:
+                built[key] = factory(key)
+            return built[key]
+
+    get.__doc__ = factory.__doc__
+    get.__name__ = factory.__name__
+    return get

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Protocol, Sequence, runtime_checkable
 from urllib.parse import urlparse
 
 import numpy as np
@@ -19,7 +19,57 @@ from ..errors import StoreError, StoreUnavailableError
 from ..ingest.injection import article_flags, encode_spans, instruction_spans
 from ..models import Article, Chunk
 
-__all__ = ["ChromaStore", "collection_name"]
+__all__ = ["VectorStore", "ChromaStore", "collection_name", "chunk_metadata", "article_metadata"]
+
+Where = dict[str, Any]  # a filter: {"date_num": {"$gte": n}}, {"doc_id": {"$in": [...]}}, {"$and": [...]}
+
+
+@runtime_checkable
+class VectorStore(Protocol):
+    """Where chunks (vector, text, metadata) and article records (full text, metadata) live.
+
+    :class:`ChromaStore` is the shipped one; :class:`rag.testing.InMemoryStore` keeps everything in memory. Metadata
+    is what :func:`chunk_metadata` / :func:`article_metadata` build; ``where`` filters use the operators above
+    (``$gte``, ``$lte``, ``$gt``, ``$in``, ``$and``, or a plain value for equality). An article record is written
+    after its chunks and removed before them: it is the commit marker that crash recovery relies on.
+    """
+
+    def article_records(self) -> dict[str, dict[str, Any]]:
+        """Metadata of every committed article, by doc id."""
+        ...
+
+    def article_text(self, doc_id: str) -> tuple[str, dict[str, Any]] | None:
+        """(full text, metadata) of one article, or None."""
+        ...
+
+    def chunk_records(self, where: Where | None = None, *, ids: list[str] | None = None,
+                      documents: bool = True) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+        """(ids, texts, metadatas) of all chunks, of those matching ``where``, or of the chunk ``ids`` given."""
+        ...
+
+    def chunk_ids(self) -> list[str]:
+        """Ids of all chunks."""
+        ...
+
+    def query(self, embedding: np.ndarray, k: int, where: Where | None) -> tuple[list[str], list[float]]:
+        """Ids and cosine similarities of the ``k`` chunks nearest to ``embedding``, best first."""
+        ...
+
+    def count(self) -> int:
+        """Number of chunks (a live round trip: health checks use it)."""
+        ...
+
+    def add_articles(self, items: Sequence[tuple[Article, list[Chunk], np.ndarray]]) -> None:
+        """Write articles: all their chunks first, then their article records."""
+        ...
+
+    def delete_article(self, doc_id: str) -> None:
+        """Remove an article record, then its chunks."""
+        ...
+
+    def delete_chunks(self, ids: list[str]) -> None:
+        """Remove chunks by id."""
+        ...
 
 
 def collection_name(prefix: str, model_id: str) -> str:
@@ -189,6 +239,10 @@ class ChromaStore:
         self._call(self.articles.delete, ids=[doc_id])
         self._call(self.chunks.delete, where={"doc_id": doc_id})
 
+    def delete_stale_chunks(self, doc_id: str, content_hash: str) -> None:
+        """Remove the chunks of an article's other versions (after its ``content_hash`` version was committed)."""
+        self._call(self.chunks.delete, where={"$and": [{"doc_id": doc_id}, {"content_hash": {"$ne": content_hash}}]})
+
     def delete_chunks(self, ids: list[str]) -> None:
         if ids:
             self._call(self.chunks.delete, ids=ids)
@@ -223,6 +277,7 @@ def chunk_metadata(article: Article, chunk: Chunk) -> dict[str, Any]:
 
 
 def article_metadata(article: Article, chunk_count: int) -> dict[str, Any]:
+    """Flat article-record metadata: title, date, source, content hash, chunk count, content and flagged spans."""
     return {
         "title": article.title,
         "date": article.date or "",
@@ -245,4 +300,5 @@ def _store_error(exc: Exception, url: str | None) -> StoreError:
             f"Cannot reach the Chroma server at {url}: {text}",
             hint="Start it (`chroma run --path DIR --port PORT`) or unset RAG_CHROMA_URL to use the embedded store.",
         )
-    return StoreError(f"Chroma failed: {text}", hint="Run `rag doctor`; if the index is damaged, `rag ingest --rebuild`.")
+    return StoreError(f"Chroma failed: {text}", hint="Run `rag doctor`; if the index is damaged, delete the data folder (RAG_DATA_DIR, default "
+                           ".rag) and run `rag ingest` again.")

@@ -20,6 +20,9 @@ from ..text import nfc, split_sentences
 __all__ = ["parse_article", "read_article_file", "SUPPORTED_SUFFIXES", "content_hash"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
+MAX_CONTROL_SHARE = 0.1  # text with more control characters than this is binary data
+_BINARY_MAGIC = ((b"%PDF-", "PDF"), (b"PK\x03\x04", "ZIP or Office"), (b"\x89PNG", "PNG image"),
+                 (b"GIF8", "GIF image"), (b"\xff\xd8\xff", "JPEG image"), (b"{\\rtf", "RTF"))
 
 _DATE_LINE = re.compile(r"^\s*date\s+(\d{4})-(\d{2})-(\d{2})\b[ \t]*")
 _SOURCE = re.compile(r"^\s*Source:\s*(https?://\S+)\s*$", re.IGNORECASE)
@@ -63,8 +66,7 @@ def has_visible_text(text: str) -> bool:
 
 def decode_article_bytes(data: bytes, name: str, *, html_input: bool = False) -> str:
     """Decode uploaded bytes as UTF-8 text (BOM allowed); binary or non-UTF-8 data is refused with a clear message."""
-    if b"\x00" in data[:4096]:
-        raise DocumentError(f"{name}: looks like a binary file, not text.", hint="Upload a .txt, .md or .html article.")
+    _refuse_binary(data, name)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -72,11 +74,32 @@ def decode_article_bytes(data: bytes, name: str, *, html_input: bool = False) ->
             f"{name}: not valid UTF-8 (byte {exc.start}).",
             hint="Re-save the file as UTF-8 (e.g. `iconv -f cp1258 -t utf-8`).",
         ) from exc
+    if _control_share(text[:4096]) > MAX_CONTROL_SHARE:
+        raise DocumentError(f"{name}: looks like a binary file, not text (it is mostly control characters).",
+                            hint="Upload a .txt, .md or .html article.")
     if html_input:
         text = html_article_text(text)
     if not has_visible_text(text):
         raise DocumentError(f"{name}: the file is empty.", hint="Upload an article with some text.")
     return text
+
+
+def _refuse_binary(data: bytes, name: str) -> None:
+    """Refuse PDF, office, archive and image files renamed to a text suffix, and anything holding NUL bytes."""
+    head = data[:16].lstrip(b"\xef\xbb\xbf \t\r\n")
+    kind = next((label for magic, label in _BINARY_MAGIC if head.startswith(magic)), None)
+    if kind:
+        raise DocumentError(f"{name}: binary {kind} data, not text (only the name ends in a text suffix).",
+                            hint="Save the article as plain text (.txt), Markdown (.md) or HTML and upload that.")
+    if b"\x00" in data[:4096]:
+        raise DocumentError(f"{name}: looks like a binary file, not text.", hint="Upload a .txt, .md or .html article.")
+
+
+def _control_share(text: str) -> float:
+    """Share of control characters (other than tab, line breaks and form feed) in ``text``."""
+    if not text:
+        return 0.0
+    return sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f") / len(text)
 
 
 def html_article_text(markup: str) -> str:
@@ -203,7 +226,7 @@ def parse_article(doc_id: str, raw: str) -> Article:
                 title = " ".join(heading.group(1).split())[:300]
         if first_content and title is None:
             title = _title_from_lead(text[start:end])
-        if first_content or not spans:
+        if len(spans) <= 1:  # the lead, or the paragraph after a headline line, may open with a dateline
             agency = agency or dateline_agency(text[start:end])
         first_content = False
         s, e = _strip_span(text, start, end)

@@ -211,10 +211,17 @@ def agency_name(text: str) -> str | None:
 _DATELINE_AGENCY = re.compile(r"^[A-ZÀ-Ỹ][A-ZÀ-Ỹa-zà-ỹ0-9 .,'’]{1,60}?\(([A-Za-z][\w /.-]{1,30})\)\s*[-–—]+\s")
 
 
+_ACRONYM = re.compile(r"[A-Z]{2,6}(?:/[A-Z]{2,6})?")
+
+
 def dateline_agency(lead: str) -> str | None:
-    """The agency named in a wire dateline: "LONDON, March 14 (Reuters) - …", "TOKYO, July 8 (Kyodo) -- …"."""
+    """The agency named in a wire dateline: "LONDON, March 14 (Reuters) - …", "TOKYO, July 8 (Kyodo) -- …",
+    "DA NANG, November 2 (VNA) - …"; an acronym in the brackets ("(KPL)") is taken as the agency too."""
     m = _DATELINE_AGENCY.match(lead)
-    return agency_name(m.group(1)) if m else None
+    if not m:
+        return None
+    name = m.group(1).strip()
+    return agency_name(name) or (name if _ACRONYM.fullmatch(name) else None)
 
 
 # ------------------------------------------------------------------------------------------------------- HTML

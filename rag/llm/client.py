@@ -9,13 +9,36 @@ import queue
 import threading
 from pathlib import Path
 import time
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Protocol, runtime_checkable
 
 from ..config import Settings
 from ..deadline import Deadline
 from ..errors import BackendError, BackendUnavailableError, BusyError, ConfigError
 
-__all__ = ["ChatClient", "chat_client_for", "shutdown_local_servers", "MIN_ATTEMPT_SECONDS"]
+__all__ = ["ChatModel", "ChatClient", "chat_client_for", "shutdown_local_servers", "MIN_ATTEMPT_SECONDS"]
+
+
+@runtime_checkable
+class ChatModel(Protocol):
+    """A chat model: OpenAI-style ``messages`` in, reply text out, whole or in pieces.
+
+    Failures are raised as :class:`~rag.errors.BackendError` (the engine then answers extractively).
+    :class:`ChatClient` talks to any OpenAI-compatible server; :class:`rag.testing.FakeChatModel` replies from a
+    script.
+    """
+
+    model: str  # the model name reported with each answer
+
+    def stream(self, messages: list[dict[str, str]], *, max_tokens: int | None = None,
+               deadline: Deadline | None = None) -> Iterator[str]:
+        """Reply text pieces as they are generated, within ``deadline`` when given."""
+        ...
+
+    def complete(self, messages: list[dict[str, str]], *, max_tokens: int | None = None,
+                 deadline: Deadline | None = None) -> str:
+        """The whole reply text."""
+        ...
+
 
 MIN_ATTEMPT_SECONDS = 1.0
 """A call (or a retry, after its backoff) starts only when at least this much of the deadline is left."""

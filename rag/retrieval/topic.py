@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from .dates import MONTH_NAMES
+
 __all__ = ["topic_of", "asks_for_latest"]
 
 _ABOUT = r"(?:on|about|with|regarding|concerning|from|in|at|for|of)"
@@ -34,8 +36,8 @@ _LEAD = (
 )
 _TOPICAL = re.compile(r"^\s*(?:" + _LEAD + r")\s+(?P<topic>.+?)\s*[?.!]*\s*$", re.IGNORECASE)
 _TRAILING_TIME = re.compile(
-    r"\s+(?:(?:in|on|during|since|from|over|for|this|last|past|so far)\b[^,;]*?\b(?:\d{4}|january|february|march|april"
-    r"|may|june|july|august|september|october|november|december|week|weekend|month|year|days?|today|yesterday)"
+    r"\s+(?:(?:in|on|during|since|from|over|for|this|last|past|so far)\b[^,;]*?\b(?:\d{4}|" + "|".join(MONTH_NAMES)
+    + r"|week|weekend|month|year|days?|today|yesterday)"
     r"|today|yesterday|recently|lately|so far|these days|right now|now)\s*$", re.IGNORECASE)
 _LATEST = re.compile(r"\b(?:latest|newest|most recent|recent(?:ly)?|lately|new with|what(?:'s| is) new|updates?)\b",
                      re.IGNORECASE)

@@ -29,6 +29,15 @@ def core_settings(data_dir: Path, **overrides: Any):
     return Settings.load(**values)
 
 
+def one_passage(text: str, doc_id: str = "a.txt", start: int = 0) -> Any:
+    """A :class:`rag.models.Passage` holding ``text`` (an article of its own, untitled, undated), sentences split."""
+    from rag.models import Passage
+    from rag.text import split_sentences
+
+    return Passage(chunk_id=f"{doc_id}#{start}", doc_id=doc_id, text=text, start=start, end=start + len(text),
+                   title="", date=None, source_url=None, agency=None, sentences=split_sentences(text, start))
+
+
 def copy_index(source: Path, target: Path) -> None:
     """Copy a quiescent index folder (Chroma + lexical cache) so a test can change it freely."""
     shutil.copytree(source, target, dirs_exist_ok=True)

@@ -135,6 +135,15 @@ def test_wire_dateline_names_the_agency():
     assert dateline_agency("HÀ NỘI — President Lương Cường held talks (with the UN) - today.") is None
 
 
+def test_dateline_after_a_headline_line_names_the_agency():
+    article = parse_article("danang-bridge.txt", "Da Nang opens the Tran Thi Ly bridge\n\nDA NANG, November 2 (VNA) - "
+                            "The city opened the bridge on Sunday.\n\nIt cost 100 billion VND.\n")
+    assert article.agency == "VNA" and article.title == "Da Nang opens the Tran Thi Ly bridge"
+    # any agency acronym in the brackets, place names of several words
+    assert dateline_agency("HO CHI MINH CITY, Nov. 2 (KPL) - Shares rose.") == "KPL"
+    assert dateline_agency("VIENTIANE, March 3 (the city) - Shares rose.") is None
+
+
 def test_web_page_metadata_and_article_text(tmp_path):
     path = tmp_path / "floods.html"
     path.write_text(PAGE, encoding="utf-8")

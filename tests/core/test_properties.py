@@ -75,13 +75,13 @@ def test_parser_and_chunker_on_article_like_text(raw):
 
 
 @FAST
-@given(articles(), st.integers(20, 200), st.integers(0, 3))
-def test_chunk_offsets_invariant(raw, chunk_tokens, overlap):
+@given(articles(), st.integers(20, 200), st.integers(0, 3), st.sampled_from([20, 45, 200, 2000]))
+def test_chunk_offsets_invariant(raw, chunk_tokens, overlap, max_chars):
     try:
         article = parse_article("fuzz.txt", raw)
     except DocumentError:
         return
-    chunks = chunk_article(article, chunk_tokens=chunk_tokens, overlap_sentences=overlap)
+    chunks = chunk_article(article, chunk_tokens=chunk_tokens, overlap_sentences=overlap, max_chars=max_chars)
     content_sentences = {s for cs, ce in article.content_spans
                          for s in split_sentences(article.text[cs:ce], offset=cs)}
     covered = set()
@@ -89,23 +89,31 @@ def test_chunk_offsets_invariant(raw, chunk_tokens, overlap):
         assert c.index == i
         assert c.text == article.text[c.start:c.end]
         assert c.text.strip() == c.text and c.text
+        assert len(c.text) <= max_chars
         for s, e in c.sentences:
             assert c.start <= s < e <= c.end
-            assert (s, e) in content_sentences
+            # a whole content sentence, or a piece of one that is longer than max_chars
+            assert (s, e) in content_sentences or any(cs <= s < e <= ce and ce - cs > max_chars
+                                                      for cs, ce in content_sentences)
         covered.update(c.sentences)
-    assert covered == content_sentences
+    assert covered >= {span for span in content_sentences if span[1] - span[0] <= max_chars}
+    # every character of every sentence lands in some chunk (pieces lose only the white space between them)
+    kept = {i for s, e in covered for i in range(s, e)}
+    assert all(i in kept for s, e in content_sentences for i in range(s, e) if not article.text[i].isspace())
     assert len({c.chunk_id for c in chunks}) == len(chunks)
 
 
 @FAST
-@given(st.lists(st.text(min_size=1), min_size=1, max_size=6), st.integers(20, 200), st.integers(0, 3))
-def test_chunk_offsets_invariant_arbitrary_paragraphs(paragraphs, chunk_tokens, overlap):
+@given(st.lists(st.text(min_size=1), min_size=1, max_size=6), st.integers(20, 200), st.integers(0, 3),
+       st.integers(5, 60))
+def test_chunk_offsets_invariant_arbitrary_paragraphs(paragraphs, chunk_tokens, overlap, max_chars):
     try:
         article = parse_article("fuzz.txt", "\n\n".join(paragraphs))
     except DocumentError:
         return
-    for c in chunk_article(article, chunk_tokens=chunk_tokens, overlap_sentences=overlap):
+    for c in chunk_article(article, chunk_tokens=chunk_tokens, overlap_sentences=overlap, max_chars=max_chars):
         assert c.text == article.text[c.start:c.end]
+        assert 0 < len(c.text) <= max_chars
         assert all(c.start <= s < e <= c.end for s, e in c.sentences)
 
 

@@ -30,8 +30,26 @@ PUBLIC = [
     "BackendUnavailableError",
     "BusyError",
     "REFUSAL_TEXT",
+    "ChatModel",
+    "VectorStore",
+    "Embedder",
+    "Reranker",
     "create_http_app",
     "run_checks",
+    "parse_article",
+    "read_article_file",
+    "chunk_article",
+    "fold_text",
+    "get_embedder",
+    "llamaindex_embedding",
+    "chat_client_for",
+    "local_model_status",
+    "is_refusal_text",
+    "prompt_hash",
+    "INJECTION_WARNING",
+    "API_PREFIXES",
+    "secret_text",
+    "cli_main",
     "__version__",
 ]
 
@@ -80,6 +98,7 @@ def test_import_rag_is_light():
         "import json, sys\n"
         "import rag\n"
         "rag.Settings, rag.Answer, rag.Citation, rag.RagError, rag.REFUSAL_TEXT\n"
+        "rag.ChatModel, rag.VectorStore, rag.Embedder, rag.Reranker\n"
         "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
@@ -87,6 +106,20 @@ def test_import_rag_is_light():
     assert "rag" in loaded
     heavy = {"gradio", "chromadb", "onnxruntime", "llama_index", "xllamacpp", "bm25s", "fastapi", "uvicorn"}
     assert not loaded & heavy, loaded & heavy
+
+
+def test_the_shipped_parts_and_the_fakes_fit_the_seams(engine):
+    """Every seam Protocol is met by the part the engine ships with and by its in-memory fake (and not by a part
+    of another seam)."""
+    from rag.llm.client import ChatClient
+    from rag.testing import FakeChatModel, FakeReranker, HashEmbedder, InMemoryStore
+
+    assert isinstance(engine.index.store, rag.VectorStore) and isinstance(InMemoryStore(), rag.VectorStore)
+    assert isinstance(engine.index.embedder, rag.Embedder) and isinstance(HashEmbedder(), rag.Embedder)
+    assert isinstance(FakeReranker(), rag.Reranker) and isinstance(FakeChatModel(), rag.ChatModel)
+    assert isinstance(ChatClient("http://127.0.0.1:9/v1", "m"), rag.ChatModel)
+    assert not isinstance(InMemoryStore(), rag.Embedder) and not isinstance(HashEmbedder(), rag.VectorStore)
+    assert not isinstance(FakeReranker(), rag.ChatModel)
 
 
 def test_unknown_attribute():
@@ -111,3 +144,31 @@ def test_settings_flags_override_the_environment(monkeypatch, tmp_path):
     assert rag.settings_from_args(parser.parse_args([])).llm_check is True
     settings = rag.settings_from_args(parser.parse_args(["--llm-check", "--no-rerank"]))
     assert settings.llm_check is True and settings.rerank is False
+
+
+def _internal_imports(path) -> list[str]:
+    """``file:line module`` for each ``import rag.<sub>`` / ``from rag.<sub> import`` in a source file."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules = [node.module]
+        else:
+            continue
+        found += [f"{path}:{node.lineno} {m}" for m in modules
+                  if m.startswith("rag.") and m != "rag.testing" and not m.startswith("rag.testing.")]
+    return found
+
+
+def test_front_ends_use_only_the_public_api():
+    """evals/, benchmarks/ and ui/ import from ``rag`` itself (``rag.testing`` is the documented test seam)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    sources = [p for folder in ("evals", "benchmarks", "ui") for p in sorted((root / folder).rglob("*.py"))]
+    assert len(sources) > 10, sources
+    offenders = [hit for p in sources for hit in _internal_imports(p)]
+    assert offenders == [], "use names from rag.__all__ instead:\n" + "\n".join(offenders)

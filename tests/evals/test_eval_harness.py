@@ -265,3 +265,19 @@ def test_llm_backend_judge_cache_and_llamaindex_baseline(tiny, tmp_path):
     from llama_index.core import Settings as LISettings
 
     assert getattr(LISettings, "_llm", None) is None  # the global LlamaIndex LLM is restored, never OpenAI
+
+
+def test_run_eval_keywords_and_eval_options_give_the_same_report(tiny):
+    """``run_eval(**keywords)`` is ``evaluate(dataset, EvalOptions(**keywords))``: the same rows and aggregates."""
+    from evals import EvalOptions, evaluate
+
+    _, dataset, engine = tiny
+    keywords = dict(engine=engine, k=(1, 3), kind="factoid", progress=False, write=False, log=lambda m: None)
+    a = run_eval(dataset, **keywords)
+    b = evaluate(dataset, EvalOptions(**keywords))
+    strip = {"timings"}
+    rows = [[{k: v for k, v in r.items() if k not in strip} for r in rep["questions"]] for rep in (a, b)]
+    assert rows[0] == rows[1] and [r["id"] for r in rows[0]] == ["t1", "t2", "t3"]
+    same = {n: v for n, v in a["aggregates"].items() if not n.startswith("latency_")}
+    assert same == {n: v for n, v in b["aggregates"].items() if not n.startswith("latency_")}
+    assert a["aggregates"]["hit@3"]["n"] == 3 and a["by_kind"] == b["by_kind"]

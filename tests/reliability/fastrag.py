@@ -69,14 +69,10 @@ def install() -> None:
     """Swap the embedder behind ``--embedder bge-small`` for :class:`HashEmbedder` and install the hooks."""
     import contextlib
 
-    from rag.index.news_index import embeddings
+    from rag.index import embeddings, store
+    from rag.index import news_index as index
 
-    from rag.index.news_index import news_index as index
-
-    from rag.index.news_index import store
-
-    embeddings.EMBEDDERS["bge-small"] = HashEmbedder
-    embeddings._cache.clear()
+    embeddings.register_embedder("bge-small", HashEmbedder)
 
     hang_at = int(os.environ.get("FASTRAG_HANG_AT", "0") or 0)
     if hang_at:

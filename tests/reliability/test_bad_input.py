@@ -2,7 +2,7 @@
 article files (engine paths and HTTP uploads), document ids with path traversal, malformed eval datasets.
 
 Already proven elsewhere and not repeated here: "", "   ", "\\x00\\x01" and 2,001-character questions raise
-InputError (tests/core/test_answer_extractive.py); unreadable files are reported, not fatal
+InputError (tests/core/answering/test_answer_extractive.py); unreadable files are reported, not fatal
 (tests/core/test_ingest.py, tests/core/test_articles.py); upload refusals, traversal reduced to the base name and
 size limits over HTTP (tests/api/test_http_api.py); dataset rows naming line and field
 (tests/evals/test_eval_dataset.py). Here every case also checks that nothing in the index changed.

@@ -2,7 +2,7 @@
 the Chroma server (killed, then restarted). Bounded retries with backoff, then the extractive answer with a visible
 notice; never a hang, never a stack trace on the wire; recovery when the Chroma server comes back.
 
-Already proven elsewhere: one retry after a 503 then success (tests/core/test_answer_generative.py::
+Already proven elsewhere: one retry after a 503 then success (tests/core/answering/test_answer_generative.py::
 test_retry_after_a_server_error); /readyz and /api/ask answer 503 while `chroma run` is stopped
 (tests/api/test_store_modes.py::test_readyz_follows_the_chroma_server).
 """

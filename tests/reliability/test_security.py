@@ -2,7 +2,7 @@
 key never appears in logs, answers, error bodies or public settings, and the server binds 127.0.0.1 by default.
 
 Already proven elsewhere: the hostile article at engine level, including a generative backend that obeys it
-(tests/core/test_hostile_article.py); the key masked in BackendError messages (tests/core/test_answer_generative.py::
+(tests/core/test_hostile_article.py); the key masked in BackendError messages (tests/core/answering/test_answer_generative.py::
 test_api_key_never_appears_in_errors); bearer-token auth, no token echo (tests/api/test_http_api.py::
 test_bearer_token); upload size and type limits (tests/api/test_http_api.py::test_size_limits,
 test_upload_validation, and tests/reliability/test_bad_input.py).

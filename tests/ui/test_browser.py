@@ -28,8 +28,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts" / "screenshots"
 DOCS_SHOTS = ROOT / "docs" / "screenshots"
 QUESTION = "When did Luong Cuong meet Guterres in New York?"
-LAPTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 400, "height": 844}
 BOT = "#chatbot [data-testid='bot']"
 USER = "#chatbot [data-testid='user']"
 SLOW_DRAFT = ("At noon on September 22, 2025, President Luong Cuong met UN Secretary-General Antonio Guterres at "
@@ -479,6 +479,7 @@ def test_eval_tab_runs_a_short_eval(pages):
     table = page.inner_text("#eval-rows")
     assert "q01" in table and "q03" in table and "q04" not in table
     assert "hit@5" in page.inner_text("#eval-summary")
+    assert broken_words(page, "#eval-rows th .text, #eval-rows .body-cell .text, #eval-summary th .text") == []
     assert ".html" in page.inner_text("#eval-files")
     with page.expect_download() as download:
         page.locator("#eval-files a[download]").first.click()
@@ -508,3 +509,164 @@ def test_dark_mode_follows_the_system(pages):
     channels = [int(x) for x in background[background.index("(") + 1:background.index(")")].split(",")[:3]]
     assert sum(channels) / 3 < 80, background
     shot(page, "dark.png")
+
+
+# ----------------------------------------------------------------------------------------------- rough edges
+WORD_SPLIT_JS = """sel => {
+  // words (runs of non-space characters) of the cells that the browser broke over two lines
+  const broken = [];
+  for (const el of document.querySelectorAll(sel)) {
+    const node = [...el.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
+    if (!node || !el.getClientRects().length) continue;
+    for (const m of node.textContent.matchAll(/[^\\s-]+/g)) {  // a break after a hyphen is no break
+      const r = document.createRange();
+      r.setStart(node, m.index); r.setEnd(node, m.index + m[0].length);
+      const tops = new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top)));
+      if (tops.size > 1) broken.push(m[0]);
+    }
+  }
+  return broken;
+}"""
+
+
+def broken_words(page: Any, selector: str) -> list[str]:
+    return page.evaluate(WORD_SPLIT_JS, selector)
+
+
+def visible_actions(page: Any) -> set[str]:
+    return {name for name in ("stop", "retry", "copy", "clear") if page.locator(f"#{name}-btn").is_visible()}
+
+
+def test_sources_show_first_with_progress_while_a_slow_model_writes(pages, fake_llm):
+    from rag.testing import Reply
+
+    page = pages.open()
+    open_settings(page)
+    choose(page, "#backend", "openai-compatible")
+    page.wait_for_function("() => document.querySelector('#status').innerText.includes('fake-model')")
+    fake_llm.push(Reply(SLOW_DRAFT, chunk_delay=0.25))
+    page.fill("#question textarea", QUESTION)
+    page.press("#question textarea", "Enter")
+    # the retrieved passages show, marked as being read, while the model is still writing
+    page.locator("#sources .src-card").first.wait_for(state="visible")
+    assert page.locator(f"{BOT} .pending, {BOT} .draft").count() == 1, page.inner_text("#chatbot")
+    assert "reading…" in page.inner_text("#sources")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    shot(page, "reading.png")
+    # a progress line with the elapsed time, which keeps counting
+    elapsed = page.locator(f"{BOT} .elapsed")
+    first = float(elapsed.inner_text().split()[0])
+    page.wait_for_function("t => { const e = document.querySelector(\"#chatbot [data-testid='bot'] .elapsed\"); "
+                           "return e !== null && parseFloat(e.textContent) > t; }", arg=first)
+    page.locator(f"{BOT} .draft").wait_for()
+    assert "Writing…" in page.inner_text(BOT)
+    # no thumbs under the unfinished draft; Stop (and Clear: there is a question) apply, Retry and Copy do not
+    assert not page.locator("#chatbot button[aria-label='Like']").first.is_visible()
+    assert visible_actions(page) == {"stop", "clear"}
+    answer = wait_answers(page, 1)
+    assert answer.locator("a.cite").count() >= 1 and "reading…" not in page.inner_text("#sources")
+    page.locator("#chatbot button[aria-label='Like']").first.wait_for(state="visible")
+    assert visible_actions(page) == {"retry", "copy", "clear"}
+
+
+def test_question_limit_examples_and_backend_help(pages):
+    page = pages.open()
+    assert visible_actions(page) == set()  # nothing to stop, retry, copy or clear in an empty chat
+    chip = page.locator("#chatbot button.example").first
+    style = chip.evaluate("e => { const s = getComputedStyle(e); return [s.borderTopWidth, s.borderTopStyle]; }")
+    assert style[0] != "0px" and style[1] != "none", style  # example questions look like buttons
+    page.fill("#question textarea", "x" * 2100)
+    assert len(page.input_value("#question textarea")) == 2000
+    page.locator("#q-count").get_by_text("2,000 / 2,000").wait_for()
+    page.fill("#question textarea", "")
+    open_settings(page)
+    assert "extractive" in page.inner_text("#backend")
+    choose(page, "#backend", "local")
+    page.wait_for_function("() => document.querySelector('#backend').innerText.includes('on this machine')")
+    assert "without a language model" not in page.inner_text("#backend")
+
+
+def test_library_tables_never_break_words(pages):
+    page = pages.open(viewport={"width": 400, "height": 900})
+    open_tab(page, "library")
+    page.locator("#library-table .body-cell").first.wait_for()
+    assert broken_words(page, "#library-table th .text, #library-table .body-cell .text") == []
+    rows = page.inner_text("#library-table")
+    assert "—" in rows  # 001_… gives no date, 004_… no source: a dash, not an empty cell
+    shot(page, "phone-library.png")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.wait_for_timeout(300)
+    assert broken_words(page, "#library-table th .text, #library-table .body-cell .text") == []
+
+
+def test_delete_keeps_the_header_and_drops_the_upload_report(pages, tmp_path):
+    page = pages.open()
+    article = tmp_path / "danang-bridge.txt"
+    article.write_text("Da Nang opens the Tran Thi Ly bridge\n\nDA NANG, November 2 (VNA) - The city opened the "
+                       "rebuilt Tran Thi Ly bridge over the Han river on Sunday.\n\nIt cost 900 billion VND.\n",
+                       encoding="utf-8")
+    assert "danang-bridge.txt: added" in upload(page, article)
+    delete(page, "danang-bridge.txt")
+    header = page.inner_text("#status")
+    assert "None" not in header and "Answers: extractive" in header
+    assert "danang-bridge.txt" not in page.inner_text("#upload-msg")
+
+
+def test_an_uploaded_dateline_names_the_agency(pages, tmp_path):
+    page = pages.open()
+    article = tmp_path / "hue-festival.txt"
+    article.write_text("Hue festival draws record crowds\n\nHUE, November 3 (VNA) - The autumn festival in the old "
+                       "capital drew 120,000 visitors over three days, organisers said.\n", encoding="utf-8")
+    upload(page, article)
+    page.fill("#lib-search textarea, #lib-search input", "hue-festival")
+    page.wait_for_function("() => !document.querySelector('#library-table').innerText.includes('000_1aff')")
+    assert "VNA" in page.inner_text("#library-table")
+    page.fill("#lib-search textarea, #lib-search input", "")
+    delete(page, "hue-festival.txt")
+
+
+def test_server_stops_quietly_after_a_stopped_answer(browser, tmp_path):
+    from rag.testing import FakeOpenAIServer, Reply
+
+    with FakeOpenAIServer() as llm:
+        llm.push(Reply(SLOW_DRAFT * 4, chunk_delay=0.4))
+        port = _free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
+        env.update(HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False", ANONYMIZED_TELEMETRY="False",
+                   RAG_CONFIG=str(tmp_path / "none.toml"), RAG_LLM_BASE_URL=llm.base_url, RAG_LLM_MODEL="fake-model",
+                   RAG_LLM_API_KEY="test-key", RAG_LLM_MAX_RETRIES="0", PYTHONUNBUFFERED="1")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "rag.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+             "--backend", "openai-compatible", "--data-dir", str(tmp_path / "index")],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, text=True)
+        try:
+            url = f"http://127.0.0.1:{port}/"
+            deadline = time.monotonic() + 180
+            while proc.poll() is None and time.monotonic() < deadline:
+                try:
+                    if httpx.get(url, timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.3)
+            pages_ = Pages(browser, url)
+            page = pages_.open()
+            page.fill("#question textarea", QUESTION)
+            page.press("#question textarea", "Enter")
+            page.locator(f"{BOT} .draft").wait_for()
+            page.click("#stop-btn")
+            page.wait_for_function("() => document.querySelector(\"#chatbot [data-testid='bot']\")"
+                                   ".innerText.includes('Stopped')")
+            started = time.monotonic()
+            proc.send_signal(signal.SIGINT)
+            try:
+                _, err = proc.communicate(timeout=20)
+            except subprocess.TimeoutExpired:
+                err = "(still running 20 s after SIGINT)"
+            took = time.monotonic() - started
+            pages_.close()
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+    assert took < 8, f"the server took {took:.1f} s to stop"
+    assert "Traceback" not in err, err[-3000:]

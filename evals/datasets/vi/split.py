@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.dataset import parse_dataset
-from rag.text import fold
+from rag import fold_text
 
 HERE = Path(__file__).resolve().parent
 DEV, TEST = HERE / "dev.jsonl", HERE / "test.jsonl"
@@ -27,7 +27,7 @@ Row = dict[str, Any]
 
 def without_diacritics(text: str) -> bool:
     """Is the text typed without Vietnamese diacritics ("Tong Bi thu To Lam da gap ai?")?"""
-    return fold(text) == text.lower()
+    return fold_text(text) == text.lower()
 
 
 def read_rows(paths: list[Path]) -> list[Row]:

@@ -8,7 +8,7 @@ import pytest
 from rag import Engine
 from rag.testing import FakeOpenAIServer
 
-from .helpers import core_settings, user_prompt
+from ..helpers import core_settings, user_prompt
 
 VIETNAMESE = [
     "Tổng Bí thư Tô Lâm đã gặp ai?",

@@ -6,9 +6,9 @@ import dataclasses
 import pytest
 
 from rag.ingest.articles import parse_article
-from rag.ingest.chunking import _sentence_runs, approx_tokens, chunk_article
+from rag.ingest.chunking import sentence_runs, approx_tokens, chunk_article
 
-from .helpers import D002, D004, SEED_CHUNKS, SEED_IDS
+from ..helpers import D002, D004, SEED_CHUNKS, SEED_IDS
 
 
 def _size(article, chunk) -> int:
@@ -51,7 +51,7 @@ def test_chunk_offsets_and_sentences(seed_articles, chunk_tokens, overlap):
 @pytest.mark.parametrize("chunk_tokens", [40, 120, 300])
 def test_chunks_are_a_few_sentences_within_the_budget(seed_articles, chunk_tokens):
     for article in seed_articles.values():
-        runs = _sentence_runs(article)
+        runs = sentence_runs(article)
         chunks = chunk_article(article, chunk_tokens=chunk_tokens, overlap_sentences=1)
         for c in chunks:
             if len(c.sentences) > 1:
@@ -68,7 +68,7 @@ def test_chunks_are_a_few_sentences_within_the_budget(seed_articles, chunk_token
 @pytest.mark.parametrize("overlap", [0, 1, 2])
 def test_consecutive_chunks_overlap_by_the_configured_sentences(seed_articles, overlap):
     for article in seed_articles.values():
-        runs = _sentence_runs(article)
+        runs = sentence_runs(article)
         chunks = chunk_article(article, chunk_tokens=60, overlap_sentences=overlap)
         covered = set()
         for a, b in zip(chunks, chunks[1:]):
@@ -94,7 +94,7 @@ def test_removed_caption_breaks_the_run(seed_articles):
     caption_at = article.text.index("United Nations Secretary-General António Guterres is in Hanoi")
     chunks = chunk_article(article)
     assert not any(c.start <= caption_at < c.end for c in chunks)
-    assert len(_sentence_runs(article)) == 2
+    assert len(sentence_runs(article)) == 2
 
 
 def test_chunk_ids_are_stable_and_follow_the_content(seed_articles):

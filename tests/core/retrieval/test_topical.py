@@ -6,10 +6,10 @@ import pytest
 
 from rag import REFUSAL_TEXT
 from rag.models import Passage
-from rag.retrieval.retrieve import _newest_relevant_first
+from rag.retrieval.retrieve import newest_relevant_first
 from rag.retrieval.topic import asks_for_latest, topic_of
 
-from .helpers import D003, D004
+from ..helpers import D003, D004
 
 
 @pytest.mark.parametrize("question, topic", [
@@ -89,7 +89,7 @@ def test_newest_relevant_first_keeps_less_relevant_passages_behind():
     passages = [_passage("best-old", "2025-01-01", 7.0), _passage("close-new", "2025-06-01", 5.5),
                 _passage("undated", None, 6.5), _passage("weak-newest", "2025-12-01", 4.0),
                 _passage("off-topic-newest", "2026-01-01", -5.0)]
-    _newest_relevant_first(passages, threshold=-2.0)
+    newest_relevant_first(passages, threshold=-2.0)
     # within 2 logits of the best: newest first, undated after the dated; then the rest by score
     assert [p.doc_id for p in passages] == ["close-new", "best-old", "undated", "weak-newest", "off-topic-newest"]
 
@@ -133,7 +133,7 @@ def test_a_period_no_article_was_published_in_is_refused_saying_so(engine):
 
 
 def test_openings_first_orders_each_articles_first_passage_newest_first():
-    from rag.retrieval.retrieve import _openings_first
+    from rag.retrieval.retrieve import openings_first
 
     def at(doc, date, start):
         return Passage(chunk_id=f"{doc}#{start}", doc_id=doc, text="t", start=start, end=start + 1, title=doc,
@@ -141,6 +141,6 @@ def test_openings_first_orders_each_articles_first_passage_newest_first():
 
     passages = [at("a", "2025-01-01", 500), at("b", "2025-02-01", 300), at("a", "2025-01-01", 10),
                 at("undated", None, 5), at("b", "2025-02-01", 900), at("d", "2025-02-01", 50)]
-    _openings_first(passages)
+    openings_first(passages)
     assert [(p.doc_id, p.start) for p in passages] == [("b", 300), ("d", 50), ("a", 10), ("undated", 5),
                                                        ("b", 900), ("a", 500)]

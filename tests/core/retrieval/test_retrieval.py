@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import D000, D001, D002, D003, D004, QUESTION
+from ..helpers import D000, D001, D002, D003, D004, QUESTION
 
 # (expected top article, spelling variants of the same question)
 VARIANTS = [
@@ -117,33 +117,33 @@ def _passage(chunk_id, **scores):
 
 
 def test_retrievers_agree_compares_the_top_of_each_ranking():
-    from rag.retrieval.retrieve import _retrievers_agree
+    from rag.retrieval.retrieve import retrievers_agree
 
     same_article = [_passage("a#1", dense=0.9, lexical=3.0), _passage("a#2", dense=0.5, lexical=9.0),
                     _passage("b#1", dense=0.7)]
-    assert _retrievers_agree(same_article, "article").chunk_id == "a#1"  # the dense retriever's top passage
-    assert not _retrievers_agree(same_article, "passage")  # dense prefers a#1, BM25 a#2
+    assert retrievers_agree(same_article, "article").chunk_id == "a#1"  # the dense retriever's top passage
+    assert not retrievers_agree(same_article, "passage")  # dense prefers a#1, BM25 a#2
     other_article = [_passage("a#1", dense=0.9, lexical=1.0), _passage("b#1", dense=0.2, lexical=5.0)]
-    assert not _retrievers_agree(other_article, "article")
-    assert not _retrievers_agree([_passage("a#1", dense=0.9)], "article")  # no lexical match: no agreement
+    assert not retrievers_agree(other_article, "article")
+    assert not retrievers_agree([_passage("a#1", dense=0.9)], "article")  # no lexical match: no agreement
 
 
 def test_when_the_retrievers_agree_the_embedders_best_passage_follows_the_lead():
     """The article's best-fused passage leads (often its lead paragraph, which repeats the names), and the passage the
     embedder ranks first comes right behind it, not ninth: with three passages shown to a language model it is the
     one that answers ("When is toll collection expected to begin on the X expressway?")."""
-    from rag.retrieval.retrieve import _lead_with, _retrievers_agree
+    from rag.retrieval.retrieve import lead_with, retrievers_agree
 
     lead = _passage("a#0", dense=0.75, lexical=26.0)
     other = _passage("b#3", dense=0.77, lexical=12.0)
     committee = _passage("a#2", dense=0.75, lexical=10.0)
     toll = _passage("a#5", dense=0.81)  # no lexical match of its own: the names are in the lead
     candidates = [lead, other, committee, toll]
-    top = _retrievers_agree(candidates, "article")
+    top = retrievers_agree(candidates, "article")
     assert top is toll
-    _lead_with(candidates, top, "article")
+    lead_with(candidates, top, "article")
     assert [p.chunk_id for p in candidates] == ["a#0", "a#5", "b#3", "a#2"]
-    _lead_with(candidates, candidates[0], "article")  # the lead is itself the embedder's best: nothing moves twice
+    lead_with(candidates, candidates[0], "article")  # the lead is itself the embedder's best: nothing moves twice
     assert [p.chunk_id for p in candidates] == ["a#0", "a#5", "b#3", "a#2"]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.llm.client import local_server as local_llm
+from rag.llm import local_server as local_llm
 from rag.llm.local_server import (
     PRESETS,
     LocalLLMServer,
@@ -220,7 +220,7 @@ def test_presets_are_consistent() -> None:
 
 def test_import_is_cheap() -> None:
     code = "import sys, rag.llm.local_server; bad = {'xllamacpp', 'tqdm', 'openai'} & set(sys.modules); print(sorted(bad))"
-    root = str(Path(__file__).resolve().parents[1])
+    root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == "[]"

@@ -1,0 +1,204 @@
+"""Independent answer checks: each reads the :class:`~rag.retrieval.analysis.QuestionAnalysis` and the
+:class:`Evidence` an answer rests on and returns why the answer must be refused (``""``: refuse without a reason)
+or None. They run in one place (:func:`first_refusal`), in the order of the lists below.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from ..retrieval.analysis import CountedNoun, DATE_PART, QuestionAnalysis, QuestionShape, figures, is_lesser, \
+    is_plural, phrases_holding
+from ..text import NAME_SKIP, fold, model_text, stem, tokens
+
+__all__ = ["Evidence", "Check", "first_refusal", "ANSWER_CHECKS", "names_unmentioned", "cited_names_unmentioned",
+           "missing_names", "counts", "ties_role"]
+
+
+def _same_word(a: str, b: str) -> bool:
+    return a == b
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What an answer rests on, and how its words are compared."""
+
+    sentences: Sequence[str] = ()  # the answer's supported sentences
+    sources: Sequence[str] = ()  # the texts they quote or cite (or, for names, the texts that must mention them)
+    generated: bool = False  # written by a language model (checked against the user's own question)
+    quoted_only: bool = False  # every supported sentence is a source's words quoted in place of the model's
+    same_kind: Callable[[str, str], bool] = _same_word  # near-synonyms by the embedder ("countries" / "nations")
+    relevance: Callable[[str, Sequence[str]], Sequence[float]] | None = None  # cross-encoder logits
+    quote_relevance_threshold: float = 0.0
+
+
+Check = Callable[[QuestionAnalysis, Evidence], "str | None"]
+
+
+def first_refusal(checks: Sequence[Check], analysis: QuestionAnalysis, evidence: Evidence) -> str | None:
+    """The reason of the first check that refuses, else None."""
+    for check in checks:
+        if (reason := check(analysis, evidence)) is not None:
+            return reason
+    return None
+
+
+def _answered(analysis: QuestionAnalysis, evidence: Evidence) -> QuestionShape:
+    """The question an answer is held to: the user's own words for a generated answer, the standalone question the
+    extractive answer was composed for."""
+    return analysis.asked if evidence.generated else analysis.resolved
+
+
+# ------------------------------------------------------------------ answer type
+def no_figure(analysis: QuestionAnalysis, evidence: Evidence) -> str | None:
+    """A "how many / how much" question answered by sentences that give no figure besides the question's own:
+    quoting the right passage is not answering it."""
+    shape = _answered(analysis, evidence)
+    if shape.answer_type != "number" or any(figures(s) - shape.figures for s in evidence.sentences):
+        return None
+    return "They give no figure for it."
+
+
+def wrong_count(analysis: QuestionAnalysis, evidence: Evidence) -> str | None:
+    """A figure of something else than the question counts: "How many countries signed?" answered by "120
+    representatives from UN member countries"."""
+    shape = _answered(analysis, evidence)
+    counted = shape.counted
+    if shape.answer_type != "number" or counted is None:
+        return None
+    if any(counts(s, counted, set(shape.figures), evidence.same_kind) for s in evidence.sentences):
+        return None
+    return f"They give no number of {counted.words}."
+
+
+def unlinked_role(analysis: QuestionAnalysis, evidence: Evidence) -> str | None:
+    """"Who is the <Title> of <X>?" answered from sources none of which ties the title to X ("President of the 80th
+    session", "General Assembly President", "UN Secretary-General"). Every word of "The President of the 80th
+    session is President Cường" can be in a source that only says President Cường attended the 80th session: the
+    words are there, the role is not."""
+    asked = _answered(analysis, evidence).role
+    if asked is None or any(ties_role(text, asked.title, asked.keys, evidence.same_kind) for text in evidence.sources):
+        return None
+    return f"They do not say who the {asked.phrase} is."
+
+
+def quotes_off_question(analysis: QuestionAnalysis, evidence: Evidence) -> str | None:
+    """An answer that is only the sources' sentences quoted in place of the model's own words, where those sentences
+    do not answer the question (cross-encoder). A small model asked about something the articles do not hold tends
+    to restate the question as a fact and fill it from a related passage ("The theme of the debate was …"): the
+    words it added are not in the source, and the sentences quoted instead are about something else."""
+    if evidence.relevance is None or not evidence.sentences or not evidence.quoted_only:
+        return None
+    shape = analysis.resolved
+    # a topical question ("Any news on X?") is answered by whatever the articles say about X; one about a period
+    # alone ("What happened in October 2025?") by whatever the articles of that period say
+    if shape.asks_for_a_period:
+        return None
+    score = float(evidence.relevance(shape.topic_with_time or shape.text, [" ".join(evidence.sentences)])[0])
+    return "" if score < evidence.quote_relevance_threshold else None
+
+
+ANSWER_CHECKS: tuple[Check, ...] = (no_figure, wrong_count, unlinked_role, quotes_off_question)
+
+
+# ------------------------------------------------------------------------ names
+_DEMONYM_SUFFIXES = ("ese", "ian", "ean", "an", "ish", "i")  # Vietnamese → Vietnam, Indonesian → Indonesia
+
+
+def missing_names(shape: QuestionShape, sources: Sequence[str]) -> list[str]:
+    """Names (and numbered names) ``shape`` asks about that none of ``sources`` mention, as the question wrote
+    them."""
+    haystack = fold(" ".join(sources))
+    joined = re.sub(r"[\W_]+", "", haystack)  # "Hà Nội" and "Hanoi" meet once spaces are gone
+    missing = []
+    for word in shape.names:
+        key = re.sub(r"['’]s$", "", fold(word))
+        forms = {key} | {key[: -len(suffix)] for suffix in _DEMONYM_SUFFIXES if key.endswith(suffix)
+                         and len(key) - len(suffix) >= 4}
+        if key and not any(f in haystack or re.sub(r"[\W_]+", "", f) in joined for f in forms):
+            missing.append(word)
+    for ident in shape.identifiers:
+        # "Storm No. 2" when the sources only report Storm No. 1; "Highway 14" when they speak of Highway 37
+        if not any(re.search(rf"(?<![\w.]){re.escape(f)}(?!\d)", haystack) for f in ident.forms):
+            missing.append(ident.phrase)
+    return missing
+
+
+def _unmentioned(shape: QuestionShape, missing: Sequence[str], said: str) -> str:
+    """The reason quoting the question's names the sources do not mention, as whole phrases ("UN General
+    Assembly"); identifiers ("Storm No. 2") are already phrases."""
+    words = set(shape.words)
+    named = [m for m in missing if m in words]
+    phrases = phrases_holding(shape.name_runs, named) if named else []
+    phrases += [m for m in missing if m not in words]
+    return f"{said} {', '.join(phrases)}."
+
+
+def names_unmentioned(analysis: QuestionAnalysis, evidence: Evidence) -> str | None:
+    """A name the question asks about that no retrieved passage mentions ("When did Guterres visit Gotham?"): the
+    passages are about something else. ``evidence.sources``: the passages' titles and texts and the opening lines
+    of their articles (a dateline "NEW YORK –" places every passage of its story)."""
+    missing = missing_names(analysis.asked, evidence.sources)
+    return _unmentioned(analysis.asked, missing, "They do not mention") if missing else None
+
+
+def cited_names_unmentioned(analysis: QuestionAnalysis, evidence: Evidence) -> str | None:
+    """An answer whose cited articles (``evidence.sources``: their whole texts) never mention a name the question
+    asks about is about something else ("his speech to the General Assembly" answered from his talks in Hanoi)."""
+    missing = missing_names(analysis.asked, evidence.sources)
+    said = "The only answer found comes from articles that do not mention"
+    return _unmentioned(analysis.asked, missing, said) if missing else None
+
+
+# ---------------------------------------------------------------------- helpers
+_GENERIC_COUNTS = frozenset({"peopl", "person", "individu"})
+
+
+def counts(sentence: str, counted: CountedNoun, asked: set[str],
+           same_kind: Callable[[str, str], bool] = lambda a, b: False) -> bool:
+    """Does ``sentence`` give a figure that can count ``counted``? A new figure followed within four words by the
+    counted noun does; so does one followed by no plural noun ("12 were killed") or by a near-synonym
+    (``same_kind``: "65 states" for countries), and any figure when the question counts people in general.
+    "120 representatives" does not count countries, nor "20 years"."""
+    words = tokens(DATE_PART.sub(" ", sentence))
+    stems = [stem(fold(w)) for w in words]
+    for i, w in enumerate(words):
+        if not (figures(w) - asked):
+            continue
+        if counted[0] in stems[i + 1:i + 5] or counted[0] in _GENERIC_COUNTS:
+            return True
+        following = next((x for x in words[i + 1:i + 3] if not figures(x)), "")
+        if not is_plural(following) or same_kind(counted[1].split()[-1].lower(), following.lower()):
+            return True
+    return False
+
+
+_WORD = r"[\w’'-]+"
+
+
+def ties_role(text: str, title: str, keys: Sequence[str], same_kind: Callable[[str, str], bool]) -> bool:
+    """Does ``text`` name ``title`` together with one of ``keys``: "<title> of (the) … <key>" or "<key>('s) …
+    <title>", within three words and no punctuation between, the title word itself or a near-synonym by
+    ``same_kind`` ("Tesla chief executive" for CEO), and not a lesser rank ("Deputy Secretary-General" is not the
+    Secretary-General)? Words are compared accent-folded and lower-cased; a key also matches as a prefix
+    ("Vietnamese" for Vietnam)."""
+    low = fold(model_text(text)).lower()
+    key = "(?:" + "|".join(re.escape(k) + (r"[\w’'-]*" if len(k) >= 4 else r"\b") for k in keys) + ")"
+    size = len(title.split())
+
+    def is_title(words: list[str], i: int) -> bool:
+        word = " ".join(words[max(0, i - size + 1):i + 1]).strip("’'-")
+        if i >= size and is_lesser(words[i - size]) or is_lesser(word) and not is_lesser(title):
+            return False
+        return word.startswith(title) or (len(word) > 2 and word not in NAME_SKIP and same_kind(title, word))
+
+    for m in re.finditer(rf"\b({_WORD})\s+of\s+(?:the\s+)?(?:{_WORD}\s+){{0,2}}{key}", low):
+        words = low[max(0, m.start(1) - 40):m.end(1)].split()
+        if is_title(words, len(words) - 1):
+            return True
+    for m in re.finditer(rf"\b{key}(?:['’]s)?((?:\s+{_WORD}){{1,3}})", low):
+        words = low[max(0, m.start(1) - 40):m.start(1)].split()[-1:] + m.group(1).split()
+        if any(is_title(words, i) for i in range(1, len(words))):
+            return True
+    return False

@@ -1,0 +1,122 @@
+"""Verification of a generated answer: every sentence checked against the passage it cites (re-attributed,
+replaced by the source's own words, or flagged when unsupported), sources renumbered 1..n in order of use."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from ..models import Answer, Citation, Passage, SentenceSupport
+from ..retrieval.analysis import QuestionShape
+from ..text import content_terms, model_text, stem
+from .citations import parse_cited_sentences, number_for, sentences_within, with_marks
+from .verify import SupportCheck, Verifier
+
+__all__ = ["Verified", "QUOTED", "only_restates", "verify_sentence", "judged", "verified_answer"]
+
+QUOTED = "quoted from the source instead of: "
+_JUDGED_UNSUPPORTED = "the language model check found no support in the cited passage"
+
+
+@dataclass
+class Verified:
+    """One generated sentence after verification: the passages (0-based indices) and checks that support it."""
+
+    text: str
+    passages: list[int]  # indices into the passage list (0-based)
+    checks: list[SupportCheck]
+    supported: bool
+    score: float
+    note: str | None
+
+
+def only_restates(shape: QuestionShape, generated: str) -> bool:
+    """Does a generated reply only restate the question (no word of its own, in any inflection)? Small models
+    sometimes echo "Besides X, Guterres hoped Vietnam would join …" without the answer: a failed generation,
+    not a claim and not a refusal."""
+    asked = shape.restated_stems
+    said = [{stem(t) for t in content_terms(model_text(s.text))} for s in parse_cited_sentences(generated, 99)]
+    return bool(asked) and any(said) and all(terms <= asked for terms in said)
+
+
+def verify_sentence(verifier: Verifier, support_threshold: float, sentence: str, cited: list[int],
+                    passages: Sequence[Passage], invalid: list[int], question: str = "") -> Verified:
+    """Check ``sentence`` against every passage: kept on the ``cited`` ones that support it, moved to one that states
+    it exactly (or, uncited, to the best one), else unsupported with the reason."""
+    checks = verifier.check_many(sentence, passages, question)
+    note = f"invalid citation [{', '.join(map(str, invalid))}] dropped" if invalid else None
+    good = [i for i in cited if checks[i].score >= support_threshold]
+    if good and not any(checks[i].exact for i in good):
+        # a passage the model did not cite may state it exactly
+        exact = [i for i, c in enumerate(checks) if c.exact and c.score >= support_threshold]
+        if exact:
+            best = max(exact, key=lambda i: checks[i].score)
+            moved = f"re-attributed from [{', '.join(str(c + 1) for c in cited)}]"
+            return Verified(sentence, [best], [checks[best]], True, checks[best].score,
+                             "; ".join(x for x in (note, moved) if x))
+    if good:
+        return Verified(sentence, good, [checks[i] for i in good], True, max(checks[i].score for i in good), note)
+    best = max(range(len(passages)), key=lambda i: checks[i].score) if passages else None
+    # attaching a source the model did not cite needs enough content to check (a bare "PWNED" is not)
+    checkable = len(content_terms(sentence)) >= 3
+    if best is not None and checks[best].score >= support_threshold and (cited or checkable):
+        moved = f"re-attributed from [{', '.join(map(str, [c + 1 for c in cited]))}]" if cited else "citation added"
+        return Verified(sentence, [best], [checks[best]], True, checks[best].score,
+                         "; ".join(x for x in (note, moved) if x))
+    problems = [checks[i].problem for i in cited if checks[i].problem] or (
+        [checks[best].problem] if best is not None and checks[best].problem else [])
+    reason = problems[0] if problems else "no passage supports this sentence"
+    score = max((c.score for c in checks), default=0.0)
+    return Verified(sentence, [], [], False, score, "; ".join(x for x in (note, reason) if x))
+
+
+def judged(v: Verified, passages: Sequence[Passage], judge: Callable[[str, str], bool | None]) -> Verified:
+    """A supported sentence whose cited spans the language model says do not state it is flagged; a failed or
+    unclear check leaves the offline verdict."""
+    if not v.supported:
+        return v
+    spans = " … ".join(passages[pi].text[c.start - passages[pi].start:c.end - passages[pi].start]
+                       for pi, c in zip(v.passages, v.checks))
+    if judge(v.text, spans) is False:
+        return Verified(v.text, [], [], False, v.score, "; ".join(x for x in (v.note, _JUDGED_UNSUPPORTED) if x))
+    return v
+
+
+
+
+def verified_answer(question: str, verified: Sequence[Verified], passages: Sequence[Passage]) -> Answer:
+    """The answer of the ``verified`` sentences, citations numbered in order of use; a supported sentence whose
+    wording goes beyond its source (a paraphrase, a name or number from elsewhere) is replaced by the source's own
+    sentences, each cited exactly; an unsupported one is kept, marked, and counted in the notice."""
+    citations: list[Citation] = []
+    parts: list[str] = []
+    sentences: list[SentenceSupport] = []
+    quoted: set[tuple[str, int]] = set()
+    for v in verified:
+        if v.supported and not any(c.exact for c in v.checks):
+            p, check = passages[v.passages[0]], v.checks[0]
+            for s, e in sentences_within(p, check.start, check.end):
+                if (p.chunk_id, s) in quoted:
+                    continue
+                quoted.add((p.chunk_id, s))
+                sent = p.text[s - p.start:e - p.start]
+                number = number_for(citations, p, s, e)
+                parts.append(with_marks(sent, f"[{number}]"))
+                sentences.append(SentenceSupport(sent, [number], v.score, True, "; ".join(
+                    x for x in (v.note, f"{QUOTED}{v.text}") if x)))
+            continue
+        numbers: list[int] = []
+        if v.supported:
+            for pi, check in zip(v.passages, v.checks):
+                if check.exact:
+                    numbers.append(number_for(citations, passages[pi], check.start, check.end))
+        marks = "".join(f"[{n}]" for n in numbers)
+        body = v.text if v.supported else f"{v.text} *(unsupported)*"
+        parts.append(with_marks(body, marks) if marks else body)
+        sentences.append(SentenceSupport(v.text, numbers, v.score, v.supported, v.note))
+    answer = Answer(question=question, text=" ".join(parts), citations=citations, sentences=sentences,
+                    passages=list(passages))
+    uncovered = [s for s in sentences if not s.supported]
+    if uncovered:
+        answer.notice = (f"{len(uncovered)} of {len(sentences)} sentences are not supported by the articles "
+                         "and are marked as such.")
+    return answer

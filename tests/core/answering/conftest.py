@@ -1,0 +1,15 @@
+"""Fixtures of the answering tests."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def composer():
+    """The answer composer as the engine builds it, over the packaged embedder (near-synonyms need a real model),
+    with no index and no reranker: for the rules that judge an answer against the passages it is given."""
+    from rag.answering.answer import Composer
+    from rag.answering.verify import Verifier
+    from rag.index.embeddings import get_embedder
+
+    return Composer(Verifier(get_embedder("bge-small")))

@@ -1,0 +1,1 @@
+"""Tests of rag.index.news_index."""
