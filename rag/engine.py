@@ -118,7 +118,8 @@ class Engine:
         return Composer(Verifier(self.index.embedder), support_threshold=s.support_threshold,
                         relevance_threshold=s.relevance_threshold, relevance=relevance,
                         quote_relevance_threshold=s.quote_relevance_threshold,
-                        crosslingual_threshold=s.crosslingual_threshold)
+                        crosslingual_threshold=s.crosslingual_threshold,
+                        crosslingual_relevance_threshold=s.crosslingual_relevance_threshold)
 
     def _client(self, backend: str) -> Any:
         if self.chat_model is not None:

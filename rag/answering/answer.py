@@ -43,9 +43,11 @@ class Composer:
 
     def __init__(self, verifier: Verifier, *, support_threshold: float = 0.5, relevance_threshold: float = 0.0,
                  relevance: Callable[[str, Sequence[str]], Sequence[float]] | None = None,
-                 quote_relevance_threshold: float = 0.0, crosslingual_threshold: float = 0.78) -> None:
+                 quote_relevance_threshold: float = 0.0, crosslingual_threshold: float = 0.78,
+                 crosslingual_relevance_threshold: float = 1.0) -> None:
         self.verifier = verifier
         self.crosslingual_threshold = crosslingual_threshold
+        self.crosslingual_relevance_threshold = crosslingual_relevance_threshold
         self.support_threshold = support_threshold
         self.relevance_threshold = relevance_threshold
         self.relevance = relevance  # (question, texts) -> cross-encoder logits
@@ -59,10 +61,19 @@ class Composer:
             return False
         top = passages[0]
         if "crosslingual" in top.scores:  # a question in another language, ranked by the multilingual model
-            return top.scores["crosslingual"] >= self.crosslingual_threshold
+            return self._crosslingual_evidence(top.scores)
         if "rerank" in top.scores:
             return top.scores["rerank"] >= self.relevance_threshold
         return True
+
+    def _crosslingual_evidence(self, scores: dict[str, float]) -> bool:
+        """A question in another language: its best passage must be close by the multilingual model and relevant
+        by the English cross-encoder reading the question's English rendering. The rendering keeps the words the
+        alias table does not know in the question's language, so the cross-encoder's logit is held to a stricter
+        bar than an English question's (``crosslingual_relevance_threshold``)."""
+        if scores["crosslingual"] < self.crosslingual_threshold:
+            return False
+        return scores.get("rerank", self.crosslingual_relevance_threshold) >= self.crosslingual_relevance_threshold
 
     def refusal(self, question: str, passages: Sequence[Passage], reason: str | None = None) -> Answer:
         """The refusal answer, with ``reason`` after :data:`REFUSAL_TEXT` and the closest passages as related."""

@@ -154,6 +154,11 @@ class Retriever:
             lead_with(candidates, top, s.rerank_skip)
         if foreign and do_rerank and candidates:  # ranked by a multilingual model reading the question as written
             timings["rerank"] = rank_by_similarity(analysis.standalone, candidates)
+            t3 = time.perf_counter()  # and the passage it puts first judged by the cross-encoder on the rendering
+            top_passage = candidates[0]
+            top_passage.scores["rerank"] = float(
+                self._reranker().score(query, [f"{top_passage.title}. {top_passage.text}"])[0])
+            timings["rerank"] += time.perf_counter() - t3
         elif do_rerank and candidates:
             # when both retrievers already rank the same article first, the cross-encoder rarely moves it: only the
             # top passage is scored, for the relevance threshold that feeds the refusal decision, and not even

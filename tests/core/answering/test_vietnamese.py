@@ -75,10 +75,18 @@ def test_party_chief_question_is_answered_from_his_meeting(engine):
     assert "guterres" in answer.text.lower()
 
 
-def test_convention_signed_in_hanoi_is_named(engine):
-    answer = engine.ask("Công ước nào được ký tại Hà Nội?")
-    assert not answer.refused, answer.text
-    assert "convention against cybercrime" in answer.text.lower()
+@pytest.mark.parametrize("question", [
+    # near misses: the articles cover the visit, the ceremony and peacekeeping, not what is asked
+    "Ngoài Hà Nội, ông Guterres còn đến thăm tỉnh thành nào trong chuyến thăm tháng 10/2025?",
+    "Việt Nam đang triển khai bệnh viện dã chiến cho phái bộ gìn giữ hòa bình nào của LHQ?",
+    "Thượng tướng Lê Quốc Hùng phát biểu gì tại lễ ký ở Hà Nội ngày 25/10?",
+])
+def test_near_miss_vietnamese_question_is_refused(engine, question):
+    """The multilingual model finds the related passage close; the cross-encoder reading the English rendering
+    does not find it relevant, so no quote is presented as the answer."""
+    answer = engine.ask(question)
+    assert answer.refused, answer.text
+    assert not answer.citations
 
 
 @pytest.mark.parametrize("question", ["Thời tiết ở Đà Lạt thế nào?",
