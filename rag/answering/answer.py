@@ -98,7 +98,8 @@ class Composer:
         return Evidence(sentences=[s.text for s in supported], sources=list(sources), generated=generated,
                         quoted_only=bool(supported) and all(QUOTED in (s.note or "") for s in supported),
                         same_kind=self._same_kind, relevance=self.relevance,
-                        quote_relevance_threshold=self.quote_relevance_threshold)
+                        quote_relevance_threshold=self.quote_relevance_threshold,
+                        crosslingual_relevance_threshold=self.crosslingual_relevance_threshold)
 
     def missing_names(self, question: Question, passages: Sequence[Passage]) -> list[str]:
         """The names (and numbered names) the question asks about that none of ``passages`` mentions."""

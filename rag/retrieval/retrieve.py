@@ -12,7 +12,7 @@ from .analysis import QuestionAnalysis, analyse
 from .dates import days_after
 from ..index.news_index import NewsIndex
 from ..models import Passage
-from .crosslingual import rank_by_similarity
+from .crosslingual import rank_by_similarity, score_similarity
 from .rerank import Reranker
 
 __all__ = ["Retriever", "RetrievalResult", "rrf_fuse", "diversify", "retrievers_agree", "lead_with",
@@ -152,7 +152,7 @@ class Retriever:
         agreed = top is not None
         if agreed:  # what both retrievers rank first leads, whatever a near-tie in the fused scores says
             lead_with(candidates, top, s.rerank_skip)
-        if foreign and do_rerank and candidates:  # ranked by a multilingual model reading the question as written
+        if foreign and do_rerank and candidates and s.crosslingual_rank:  # by the multilingual model alone
             timings["rerank"] = rank_by_similarity(analysis.standalone, candidates)
             t3 = time.perf_counter()  # and the passage it puts first judged by the cross-encoder on the rendering
             top_passage = candidates[0]
@@ -160,6 +160,8 @@ class Retriever:
                 self._reranker().score(query, [f"{top_passage.title}. {top_passage.text}"])[0])
             timings["rerank"] += time.perf_counter() - t3
         elif do_rerank and candidates:
+            if foreign:  # the multilingual closeness decides with the cross-encoder whether to answer
+                timings["crosslingual"] = score_similarity(analysis.standalone, candidates)
             # when both retrievers already rank the same article first, the cross-encoder rarely moves it: only the
             # top passage is scored, for the relevance threshold that feeds the refusal decision, and not even
             # that when the embedder finds the two clearly related
