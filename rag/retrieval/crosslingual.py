@@ -23,7 +23,7 @@ import numpy as np
 from ..models import Passage
 from ..text import fold
 
-__all__ = ["ALIASES_FILE", "aliases", "english_rendering", "english_forms", "as_searched", "rank_by_similarity", "score_similarity", "CrossLingualScorer", "get_scorer"]
+__all__ = ["ALIASES_FILE", "aliases", "english_rendering", "english_forms", "alias_spans", "as_searched", "rank_by_similarity", "score_similarity", "CrossLingualScorer", "get_scorer"]
 
 ALIASES_FILE = Path(__file__).resolve().parent.parent / "data" / "aliases_vi_en.tsv"
 
@@ -70,6 +70,11 @@ def english_rendering(text: str) -> str:
         cursor = end
     out.append(text[cursor:])
     return "".join(out)
+
+
+def alias_spans(text: str) -> list[tuple[int, int, list[str]]]:
+    """``(start, end, English forms)`` of every alias-table term in ``text``."""
+    return [(start, end, aliases()[key]) for start, end, key in _spans(text)]
 
 
 def english_forms(text: str) -> list[str]:
