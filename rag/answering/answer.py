@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from ..models import Answer, Passage
-from ..retrieval.analysis import QuestionAnalysis, analyse, name_phrases
+from ..retrieval.analysis import QuestionAnalysis, analyse, name_phrases, shape_of
 from .checks import ANSWER_CHECKS, Evidence, first_refusal, missing_names
 from .citations import cited_text, parse_cited_sentences
 from .extractive import choose_sentences, quoted_answer
@@ -142,7 +142,10 @@ class Composer:
     @staticmethod
     def only_restates(analysis: Question, generated: str) -> bool:
         """Does a generated reply only restate the (standalone) question? See :func:`.generated.only_restates`."""
-        return only_restates(analysed(analysis).resolved, generated)
+        analysis = analysed(analysis)
+        if analysis.foreign and only_restates(shape_of(analysis.standalone), generated):  # in its own words
+            return True
+        return only_restates(analysis.resolved, generated)
 
     def from_generation(self, analysis: Question, generated: str, passages: Sequence[Passage], *,
                         judge: Callable[[str, str], bool | None] | None = None) -> Answer:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from ..models import Passage
-from ..retrieval.dates import MONTH_NAMES
+from ..retrieval.dates import MONTH_NAMES, WEEKDAY_NAMES
 from ..text import fold, numbers_in
 from .language import FUNCTION_WORDS
 
@@ -31,12 +31,16 @@ _SCORE_SLOPE = 5.0  # score = 0.5 + slope × (cosine − SUPPORT_COSINE), clippe
 
 _DAY_MONTH = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])")
 _MONTH = re.compile(r"\btháng\s+(\d{1,2})(?:\s*/\s*|\s+năm\s+)?(\d{4})?", re.IGNORECASE)
+# "thứ Hai" … "thứ Bảy", "Chủ nhật" (not the ordinal of "lần thứ hai", the second time)
+_WEEKDAY = re.compile(r"(?<!lần )\b(?:thứ\s+(hai|ba|tư|năm|sáu|bảy)|(chủ\s+nhật))\b", re.IGNORECASE)
+_WEEKDAY_NUMBERS = {"hai": 0, "ba": 1, "tư": 2, "năm": 3, "sáu": 4, "bảy": 5}
 _DAY_OF_MONTH = re.compile(r"\bngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})", re.IGNORECASE)
 
 
 def vietnamese_claims(sentence: str) -> tuple[set[str], set[str], list[list[str]]]:
-    """(numbers, months, names) a Vietnamese ``sentence`` states: dates read the Vietnamese way (day first); each
-    name as the folded forms any of which a source may write it in (an alias-table term: its English forms)."""
+    """(numbers, months and weekdays, names) a Vietnamese ``sentence`` states: dates read the Vietnamese way (day
+    first); each name as the folded forms any of which a source may write it in (an alias-table term: its English
+    forms)."""
     from ..retrieval.crosslingual import alias_spans
 
     months: set[str] = set()
@@ -48,17 +52,22 @@ def vietnamese_claims(sentence: str) -> tuple[set[str], set[str], list[list[str]
         numbers.update(n for n in (day, year) if n)
         return " "
 
-    rest = _DAY_OF_MONTH.sub(lambda m: date(m.group(1), m.group(2), None), sentence)
+    def weekday(m: re.Match[str]) -> str:
+        months.add(WEEKDAY_NAMES[6 if m.group(2) else _WEEKDAY_NUMBERS[m.group(1).lower()]])
+        return " "
+
+    rest = _WEEKDAY.sub(weekday, sentence)
+    rest = _DAY_OF_MONTH.sub(lambda m: date(m.group(1), m.group(2), None), rest)
     rest = _MONTH.sub(lambda m: date(None, m.group(1), m.group(2)), rest)
     rest = _DAY_MONTH.sub(lambda m: date(m.group(1), m.group(2), m.group(3)), rest)
     numbers |= numbers_in(rest)
     names: list[list[str]] = []
     covered: set[int] = set()
-    for start, end, forms in alias_spans(sentence):
+    for start, end, forms in alias_spans(rest):
         covered.update(range(start, end))
-        if sentence[start:start + 1].isupper() and start > 0:  # a named body or place, not a common noun
+        if rest[start:start + 1].isupper() and start > 0:  # a named body or place, not a common noun
             names.append([fold(f) for f in forms])
-    for m in re.finditer(r"\w+", sentence):
+    for m in re.finditer(r"\w+", rest):
         word = m.group()
         if m.start() > 0 and m.start() not in covered and word[:1].isupper() and fold(word) not in FUNCTION_WORDS:
             names.append([fold(word)])
@@ -76,7 +85,8 @@ def unmatched_claims(sentence: str, passage: Passage) -> list[str]:
     date = re.sub(r"\D", "", str(passage.date or ""))
     dated_month = MONTH_NAMES[int(date[4:6]) - 1] if len(date) >= 6 and 1 <= int(date[4:6]) <= 12 else ""
     missing = [f"number {n}" for n in sorted(numbers - figures)]
-    missing += [f"month {m}" for m in sorted(months) if m not in folded and m != dated_month]
+    missing += [f"day {m}" if m in WEEKDAY_NAMES else f"month {m}" for m in sorted(months)
+                if m not in folded and m != dated_month]
     missing += [f"name {forms[0]}" for forms in names if not any(mentioned(f, folded) for f in forms)]
     return missing
 

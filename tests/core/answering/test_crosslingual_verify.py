@@ -39,6 +39,7 @@ def test_vietnamese_statement_of_the_passage_is_supported(verifier, sentence):
     ("Chủ tịch nước Lương Cường gặp Tổng Thư ký LHQ António Guterres tại New York ngày 25/9.", "number 25"),
     ("Chủ tịch nước Lương Cường gặp Tổng Thư ký LHQ António Guterres vào tháng 10/2025.", "month october"),
     ("Việt Nam là thành viên tích cực của hơn 90 tổ chức quốc tế.", "number 90"),
+    ("Chủ tịch nước Lương Cường gặp Tổng Thư ký LHQ António Guterres vào thứ Bảy.", "day saturday"),
     ("Chủ tịch nước Lương Cường gặp Tổng thống Donald Trump tại New York.", "name donald"),
 ])
 def test_vietnamese_statement_with_another_number_date_or_name_is_unsupported(verifier, sentence, problem):
@@ -58,3 +59,14 @@ def test_generated_vietnamese_answer_is_verified_and_flagged_like_an_english_one
     assert supported.supported and supported.text.startswith("Tổng Bí thư Tô Lâm đã gặp")
     assert not invented.supported and "number 500" in (invented.note or "")
     assert "*(unsupported)*" in answer.text and answer.notice
+
+
+def test_vietnamese_reply_that_restates_the_question_is_no_answer(seed_index):
+    question = "Trong hội đàm ở Hà Nội, ông Guterres mong Việt Nam đóng vai trò tiên phong trong việc định hình điều gì?"
+    with FakeOpenAIServer() as server:
+        server.responder = lambda body: question.rstrip("?") + " [1]?"
+        engine = Engine(core_settings(seed_index[0], backend="openai-compatible", llm_base_url=server.base_url,
+                                      llm_model="fake-model", llm_max_retries=0, llm_timeout=10))
+        answer = engine.ask(question)
+    assert answer.backend == "extractive" and "only restated the question" in (answer.notice or "")
+    assert "định hình điều gì" not in answer.text
