@@ -47,6 +47,16 @@ def test_vietnamese_statement_with_another_number_date_or_name_is_unsupported(ve
     assert check.score < 0.5 and problem in (check.problem or ""), check
 
 
+@pytest.mark.parametrize("sentence", [
+    "Hai bên đã có cuộc gặp rất thân mật và cởi mở.",  # "a very warm and open meeting": close to the topic, unchecked
+    "Ông ấy nói rằng cần tăng cường hợp tác đa phương.",
+])
+def test_vietnamese_statement_with_nothing_to_check_is_never_supported(verifier, sentence):
+    """Closeness alone lets invented sentences through: without a number, date or name nothing can be matched."""
+    check = verifier.check(sentence, PASSAGE)
+    assert check.score < 0.5 and "no number, date or name" in (check.problem or ""), check
+
+
 def test_generated_vietnamese_answer_is_verified_and_flagged_like_an_english_one(seed_index):
     with FakeOpenAIServer() as server:
         server.responder = lambda body: ("Tổng Bí thư Tô Lâm đã gặp Tổng Thư ký LHQ António Guterres [1]. "
