@@ -15,7 +15,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 __all__ = [
     "fold",
@@ -27,6 +27,7 @@ __all__ = [
     "fact_present",
     "fact_recall",
     "confident_error",
+    "answer_language_match",
     "normalize_answer",
     "token_f1",
     "cosine",
@@ -156,6 +157,16 @@ def confident_error(answerable: bool, refused: bool, facts: Sequence[Sequence[st
 # ------------------------------------------------------------------------------------------------ answer text
 _MARKERS = re.compile(r"\s*\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\]")
 _UNSUPPORTED = re.compile(r"\s*\*\(unsupported\)\*")
+
+
+def answer_language_match(question: str, answer: str, detect: Callable[[str], str]) -> float:
+    """1.0 when ``answer`` (a refusal too) is written in the language of ``question`` by ``detect`` (text ->
+    language code), else 0.0. An English quote after a lead-in in the question's language does not match.
+
+    >>> answer_language_match("Ai?", "Không.", lambda t: "vi" if t in ("Ai?", "Không.") else "en")
+    1.0
+    """
+    return 1.0 if detect(answer) == detect(question) else 0.0
 
 
 def strip_markers(text: str) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from rag import Answer, Engine, InputError, Settings, chat_client_for, prompt_hash
+from rag import Answer, Engine, InputError, Settings, chat_client_for, detect_language, prompt_hash
 
 from . import metrics as M
 from .dataset import EvalItem, dataset_hash, load_dataset
@@ -33,7 +33,7 @@ MRR_K = 10
 LATENCY_STAGES = ("retrieval", "generation", "total")
 LATENCY_STATS = ("p50", "p90", "p95", "max")
 ANSWER_METRICS = ("confident_error", "fact_recall", "token_f1", "answer_similarity", "citation_precision", "citation_recall",
-                  "groundedness", "refusal_accuracy", "false_refusal_rate")
+                  "groundedness", "refusal_accuracy", "false_refusal_rate", "answer_language_match")
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -168,6 +168,7 @@ def _row_metrics(item: EvalItem, answer: Answer, ranked: list[str], ks: Sequence
     out[f"mrr@{mrr_depth(ks)}"] = M.mrr_at_k(ranked, relevant, mrr_depth(ks))
     text = M.strip_markers(answer.text)
     out["confident_error"] = M.confident_error(item.answerable, answer.refused, item.facts, text)
+    out["answer_language_match"] = M.answer_language_match(item.question, text, detect_language)
     if item.answerable:
         out["fact_recall"] = M.fact_recall(text, item.facts)
         out["token_f1"] = M.token_f1(text, item.answer)

@@ -52,6 +52,7 @@ __all__ = [
     "chat_client_for",
     "local_model_status",
     "is_refusal_text",
+    "detect_language",
     "prompt_hash",
     "INJECTION_WARNING",
     "API_PREFIXES",
@@ -101,6 +102,7 @@ _LAZY = {
     "chat_client_for": ("llm.client", "chat_client_for"),
     "local_model_status": ("llm.local_server", "preset_status"),
     "is_refusal_text": ("answering.answer", "is_refusal_text"),
+    "detect_language": ("answering.language", "detect_language"),
     "prompt_hash": ("answering.answer", "prompt_hash"),
     "INJECTION_WARNING": ("ingest.injection", "FLAG_WARNING"),
     "API_PREFIXES": ("http.app", "API_PREFIXES"),
@@ -121,6 +123,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .llm.client import ChatModel
     from .retrieval.rerank import Reranker
     from .answering.answer import is_refusal_text, prompt_hash
+    from .answering.language import detect_language
     from .cli import main as cli_main
     from .http.app import API_PREFIXES
     from .index.embeddings import as_llamaindex as llamaindex_embedding

@@ -19,6 +19,7 @@ from .deadline import Deadline
 from .errors import BackendError, BusyError, InputError, RagError
 from .index.news_index import IngestReport, NewsIndex
 from .answering.llm_check import support_judge
+from .answering.localize import answer_language, localize_answer
 from .models import Answer, Citation, DocumentInfo, Passage
 from .retrieval.analysis import QuestionAnalysis, analyse
 from .retrieval.retrieve import RetrievalResult, Retriever
@@ -116,7 +117,9 @@ class Engine:
                 return reranker.score(question, texts)
         return Composer(Verifier(self.index.embedder), support_threshold=s.support_threshold,
                         relevance_threshold=s.relevance_threshold, relevance=relevance,
-                        quote_relevance_threshold=s.quote_relevance_threshold)
+                        quote_relevance_threshold=s.quote_relevance_threshold,
+                        crosslingual_threshold=s.crosslingual_threshold,
+                        crosslingual_relevance_threshold=s.crosslingual_relevance_threshold)
 
     def _client(self, backend: str) -> Any:
         if self.chat_model is not None:
@@ -262,6 +265,8 @@ class Engine:
         else:
             drafted = yield from self._generate(analysis, result.passages, backend, top_k, language, clock, deadline)
         answer = self._finish(self._verify(analysis, drafted, result), analysis, result, drafted, clock)
+        localize_answer(answer, question, answer_language(question, language or self.settings.answer_language),
+                        drafted.used)
         answer = _capped(answer, self.settings.max_passage_chars)
         yield StreamEvent("answer", answer.text, answer)
 
@@ -324,7 +329,8 @@ class Engine:
                 model = client.model
                 context = passages[: self.settings.llm_context_k if top_k is None else top_k]
                 draft: list[str] = []
-                messages = build_messages(analysis.standalone, context, language or self.settings.answer_language)
+                messages = build_messages(analysis.standalone, context,
+                                          answer_language(analysis.question, language or self.settings.answer_language))
                 for piece in client.stream(messages, deadline=deadline):
                     draft.append(piece)
                     yield StreamEvent("token", piece)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from ..models import Answer, Passage
-from ..retrieval.analysis import QuestionAnalysis, analyse, name_phrases
+from ..retrieval.analysis import QuestionAnalysis, analyse, name_phrases, shape_of
 from .checks import ANSWER_CHECKS, Evidence, first_refusal, missing_names
 from .citations import cited_text, parse_cited_sentences
 from .extractive import choose_sentences, quoted_answer
@@ -20,9 +20,10 @@ from .generated import QUOTED, judged, only_restates, verified_answer, verify_se
 from .prompt import SYSTEM_PROMPT, build_messages, is_refusal_text, prompt_hash
 from .verify import Verifier
 
-__all__ = ["Composer", "build_messages", "REFUSAL_TEXT", "SYSTEM_PROMPT", "prompt_hash", "is_refusal_text", "name_phrases"]
+__all__ = ["Composer", "build_messages", "REFUSAL_TEXT", "REFUSAL_TEXT_VI", "SYSTEM_PROMPT", "prompt_hash", "is_refusal_text", "name_phrases"]
 
 REFUSAL_TEXT = "The articles don't say."
+REFUSAL_TEXT_VI = "Các bài báo không đề cập."  # the refusal to a Vietnamese question (rag.answering.localize)
 # bge-small cosine of two counted nouns: countries/nations 0.88, delegates/representatives 0.73, countries/years
 # 0.66, countries/representatives 0.59
 SAME_KIND_SIMILARITY = 0.7
@@ -42,8 +43,11 @@ class Composer:
 
     def __init__(self, verifier: Verifier, *, support_threshold: float = 0.5, relevance_threshold: float = 0.0,
                  relevance: Callable[[str, Sequence[str]], Sequence[float]] | None = None,
-                 quote_relevance_threshold: float = 0.0) -> None:
+                 quote_relevance_threshold: float = 0.0, crosslingual_threshold: float = 0.78,
+                 crosslingual_relevance_threshold: float = 1.0) -> None:
         self.verifier = verifier
+        self.crosslingual_threshold = crosslingual_threshold
+        self.crosslingual_relevance_threshold = crosslingual_relevance_threshold
         self.support_threshold = support_threshold
         self.relevance_threshold = relevance_threshold
         self.relevance = relevance  # (question, texts) -> cross-encoder logits
@@ -56,9 +60,20 @@ class Composer:
         if not passages:
             return False
         top = passages[0]
+        if "crosslingual" in top.scores:  # a question in another language, ranked by the multilingual model
+            return self._crosslingual_evidence(top.scores)
         if "rerank" in top.scores:
             return top.scores["rerank"] >= self.relevance_threshold
         return True
+
+    def _crosslingual_evidence(self, scores: dict[str, float]) -> bool:
+        """A question in another language: its best passage must be close by the multilingual model and relevant
+        by the English cross-encoder reading the question's English rendering. The rendering keeps the words the
+        alias table does not know in the question's language, so the cross-encoder's logit is held to a stricter
+        bar than an English question's (``crosslingual_relevance_threshold``)."""
+        if scores["crosslingual"] < self.crosslingual_threshold:
+            return False
+        return scores.get("rerank", self.crosslingual_relevance_threshold) >= self.crosslingual_relevance_threshold
 
     def refusal(self, question: str, passages: Sequence[Passage], reason: str | None = None) -> Answer:
         """The refusal answer, with ``reason`` after :data:`REFUSAL_TEXT` and the closest passages as related."""
@@ -83,7 +98,8 @@ class Composer:
         return Evidence(sentences=[s.text for s in supported], sources=list(sources), generated=generated,
                         quoted_only=bool(supported) and all(QUOTED in (s.note or "") for s in supported),
                         same_kind=self._same_kind, relevance=self.relevance,
-                        quote_relevance_threshold=self.quote_relevance_threshold)
+                        quote_relevance_threshold=self.quote_relevance_threshold,
+                        crosslingual_relevance_threshold=self.crosslingual_relevance_threshold)
 
     def missing_names(self, question: Question, passages: Sequence[Passage]) -> list[str]:
         """The names (and numbered names) the question asks about that none of ``passages`` mentions."""
@@ -107,16 +123,29 @@ class Composer:
         question = analysis.resolved.text
         if not self.has_evidence(passages):
             return self.refusal(question, passages)
-        chosen = choose_sentences(analysis.resolved, passages, max_sentences)
+        chosen = choose_sentences(analysis.resolved, passages, max_sentences, self.closeness(analysis, passages))
         if not chosen:
             return self.refusal(question, passages)
         return quoted_answer(question, chosen, passages)
+
+    @staticmethod
+    def closeness(analysis: QuestionAnalysis, passages: Sequence[Passage]) -> dict[str, float]:
+        """For a question in another language than the articles: each passage sentence's closeness to it by the
+        multilingual model (what the extractive answer ranks by when the question's words are not in them)."""
+        if not analysis.foreign:
+            return {}
+        from ..retrieval.crosslingual import sentence_closeness
+
+        return sentence_closeness(analysis.standalone)(passages)
 
     # ------------------------------------------------------------ generative
     @staticmethod
     def only_restates(analysis: Question, generated: str) -> bool:
         """Does a generated reply only restate the (standalone) question? See :func:`.generated.only_restates`."""
-        return only_restates(analysed(analysis).resolved, generated)
+        analysis = analysed(analysis)
+        if analysis.foreign and only_restates(shape_of(analysis.standalone), generated):  # in its own words
+            return True
+        return only_restates(analysis.resolved, generated)
 
     def from_generation(self, analysis: Question, generated: str, passages: Sequence[Passage], *,
                         judge: Callable[[str, str], bool | None] | None = None) -> Answer:

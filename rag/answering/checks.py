@@ -31,6 +31,7 @@ class Evidence:
     same_kind: Callable[[str, str], bool] = _same_word  # near-synonyms by the embedder ("countries" / "nations")
     relevance: Callable[[str, Sequence[str]], Sequence[float]] | None = None  # cross-encoder logits
     quote_relevance_threshold: float = 0.0
+    crosslingual_relevance_threshold: float = 2.0  # the same bar for a question in another language (its rendering)
 
 
 Check = Callable[[QuestionAnalysis, Evidence], "str | None"]
@@ -87,8 +88,13 @@ def quotes_off_question(analysis: QuestionAnalysis, evidence: Evidence) -> str |
     """An answer that is only the sources' sentences quoted in place of the model's own words, where those sentences
     do not answer the question (cross-encoder). A small model asked about something the articles do not hold tends
     to restate the question as a fact and fill it from a related passage ("The theme of the debate was …"): the
-    words it added are not in the source, and the sentences quoted instead are about something else."""
-    if evidence.relevance is None or not evidence.sentences or not evidence.quoted_only:
+    words it added are not in the source, and the sentences quoted instead are about something else.
+
+    A question in another language than the articles is held to this for any quoted answer: the multilingual
+    model ranks a related sentence close even when it does not answer, so the cross-encoder must find the quote
+    relevant to the question's English rendering (at ``crosslingual_relevance_threshold``)."""
+    foreign_quote = analysis.foreign and not evidence.generated
+    if evidence.relevance is None or not evidence.sentences or not (evidence.quoted_only or foreign_quote):
         return None
     shape = analysis.resolved
     # a topical question ("Any news on X?") is answered by whatever the articles say about X; one about a period
@@ -96,7 +102,8 @@ def quotes_off_question(analysis: QuestionAnalysis, evidence: Evidence) -> str |
     if shape.asks_for_a_period:
         return None
     score = float(evidence.relevance(shape.topic_with_time or shape.text, [" ".join(evidence.sentences)])[0])
-    return "" if score < evidence.quote_relevance_threshold else None
+    bar = evidence.crosslingual_relevance_threshold if analysis.foreign else evidence.quote_relevance_threshold
+    return "" if score < bar else None
 
 
 ANSWER_CHECKS: tuple[Check, ...] = (no_figure, wrong_count, unlinked_role, quotes_off_question)

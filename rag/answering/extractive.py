@@ -3,7 +3,7 @@ same citation objects a generated answer gets."""
 from __future__ import annotations
 
 import re
-from typing import NamedTuple, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 from ..ingest.injection import overlaps
 from ..models import Answer, Citation, Passage, SentenceSupport
@@ -25,10 +25,12 @@ class Candidate(NamedTuple):
     text: str
 
 
-def choose_sentences(shape: QuestionShape, passages: Sequence[Passage], max_sentences: int = 3) -> list[Candidate]:
+def choose_sentences(shape: QuestionShape, passages: Sequence[Passage], max_sentences: int = 3,
+                     closeness: Mapping[str, float] | None = None) -> list[Candidate]:
     """The sentences to quote for the question ``shape`` describes, in article order, each followed by the list it
-    announces; empty when no sentence can be quoted."""
-    scored = _scored(shape, passages)
+    announces; empty when no sentence can be quoted. ``closeness`` (sentence -> 0..1) adds a meaning score where the
+    question's words cannot be found in the sentences (a question in another language)."""
+    scored = _scored(shape, passages, closeness or {})
     if not scored:
         return []
     scored.sort(key=lambda x: x.score, reverse=True)
@@ -43,7 +45,7 @@ def choose_sentences(shape: QuestionShape, passages: Sequence[Passage], max_sent
     return with_enumerations(chosen, passages)
 
 
-def _scored(shape: QuestionShape, passages: Sequence[Passage]) -> list[Candidate]:
+def _scored(shape: QuestionShape, passages: Sequence[Passage], closeness: Mapping[str, float]) -> list[Candidate]:
     """Every quotable sentence scored by how many question terms it covers, a bonus for the kind of answer asked
     for and the rank of its passage; the article headline only when nothing else is quotable."""
     terms, wants = shape.terms, shape.answer_type
@@ -62,7 +64,8 @@ def _scored(shape: QuestionShape, passages: Sequence[Passage]) -> list[Candidate
             bonus = 0.25 if wants and _has_type(sent, wants) else 0.0
             # the article's headline line is shown with every citation of it: quoted only when nothing else is
             same_as_title = " ".join(sent.split()).casefold() == headline
-            (headlines if same_as_title else scored).append(Candidate(cover + bonus + 0.3 * prior, pi, (s, e), sent))
+            (headlines if same_as_title else scored).append(Candidate(cover + bonus + 0.3 * prior + closeness.get(sent, 0.0), pi,
+                                                                   (s, e), sent))
     return scored or headlines
 
 

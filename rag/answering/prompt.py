@@ -26,7 +26,8 @@ _REFUSAL_PATTERNS = re.compile(
     r"excerpts? (?:do(?:es)?n'?t|do(?:es)? not) (?:say|mention|contain|provide|specify|state)|"
     r"passages? (?:do(?:es)?n'?t|do(?:es)? not) (?:say|mention|contain|provide|specify|state)|"
     r"no (?:information|mention|details?) (?:about|on|of|regarding)|not (?:mentioned|specified|provided|stated) in|"
-    r"\bnot found\b|cannot (?:be )?(?:find|found|determine|answer)|can'?t (?:find|determine|answer))",
+    r"\bnot found\b|cannot (?:be )?(?:find|found|determine|answer)|can'?t (?:find|determine|answer)|"
+    r"không (?:đề cập|nhắc đến|có thông tin)|không tìm thấy)",
     re.IGNORECASE,
 )
 

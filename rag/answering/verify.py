@@ -22,9 +22,10 @@ from ..index.embeddings import Embedder
 from ..ingest.injection import evidence, overlaps
 from ..models import Passage
 from ..retrieval.dates import MONTH_NAMES, WEEKDAY_NAMES
+from .language import is_vietnamese
 from ..text import capitalised_words, content_terms, fold, model_text, numbers_in, stem, tokens
 
-__all__ = ["SupportCheck", "Verifier", "names_in", "figures_in", "EXACT_COVERAGE", "MAX_SPAN_SENTENCES"]
+__all__ = ["SupportCheck", "Verifier", "names_in", "figures_in", "EXACT_COVERAGE", "MAX_SPAN_SENTENCES", "mentioned"]
 
 EXACT_COVERAGE = 0.6
 INSTRUCTIONS_ONLY = "the passage only holds text that reads as instructions"
@@ -79,6 +80,8 @@ class Verifier:
         appear in the passage (it may say "he" or "the Convention"); every other name must. Numbers always must,
         premise or not: a passage that gives another date or count than the question's is about another event.
         """
+        if is_vietnamese(sentence):  # checked against the English passages by what must match in any language
+            return [_crosslingual_check(sentence, p) for p in passages]
         terms = content_terms(model_text(sentence))
         premise = fold(question)
         numbers = figures_in(sentence)
@@ -127,6 +130,17 @@ class Verifier:
         return results
 
 
+def _crosslingual_check(sentence: str, passage: Passage) -> SupportCheck:
+    """Support of a Vietnamese sentence by an English passage (:mod:`.crosslingual_support`); a supported one is
+    exact, as no English span can stand in for it in a Vietnamese answer."""
+    from .crosslingual_support import crosslingual_support
+
+    if evidence(passage) is None:
+        return SupportCheck(0.0, passage.start, passage.start, INSTRUCTIONS_ONLY)
+    score, (start, end), problem = crosslingual_support(sentence, passage)
+    return SupportCheck(round(score, 4), start, end, problem, exact=problem is None)
+
+
 def _best_span(p: Passage, terms: set[str], names: set[str], numbers: set[str]) -> tuple[int, int, str, bool, float]:
     """``(start, end, text, exact, coverage)`` of the run of consecutive sentences of ``p`` that best carries a
     sentence with these content ``terms``, ``names`` and ``numbers``: exact runs first, then the most names and
@@ -173,6 +187,11 @@ def _mentioned(name: str, folded: str, joined: str) -> bool:
     """``name`` (folded) occurs in the text, also across spacing variants ("hanoi" in "ha noi")."""
     stem = _stem(name)
     return stem in folded or _joined(stem) in joined
+
+
+def mentioned(name: str, folded: str) -> bool:
+    """Does the folded text mention the folded ``name``, also across spacing variants ("viet nam" / "vietnam")?"""
+    return _mentioned(name, folded, _joined(folded))
 
 
 def _stem(word: str) -> str:

@@ -82,6 +82,17 @@ class QuestionAnalysis:
     standalone: str
     asked: QuestionShape
     resolved: QuestionShape
+    language: str = "en"  # "vi": the shapes read the English rendering of the question (rag.retrieval.crosslingual)
+
+    @property
+    def search_text(self) -> str:
+        """What retrieval searches for: the standalone question, in its English rendering when it is Vietnamese."""
+        return self.resolved.text
+
+    @property
+    def foreign(self) -> bool:
+        """Is the question in another language than the English articles?"""
+        return self.language != "en"
 
     @property
     def follow_up(self) -> bool:
@@ -90,10 +101,17 @@ class QuestionAnalysis:
 
 
 def analyse(question: str, standalone: str | None = None) -> QuestionAnalysis:
-    """Analyse ``question`` and its standalone rewrite (default: the question itself)."""
-    asked = shape_of(question)
-    resolved = asked if standalone is None or standalone == question else shape_of(standalone)
-    return QuestionAnalysis(question=question, standalone=resolved.text, asked=asked, resolved=resolved)
+    """Analyse ``question`` and its standalone rewrite (default: the question itself); a Vietnamese question is
+    analysed in its English rendering (its alias-table terms in English, names as written)."""
+    from ..answering.language import detect_language
+    from .crosslingual import as_searched
+
+    standalone = question if standalone is None else standalone
+    language = detect_language(standalone)
+    asked = shape_of(as_searched(question))
+    resolved = asked if standalone == question else shape_of(as_searched(standalone))
+    return QuestionAnalysis(question=question, standalone=standalone, asked=asked, resolved=resolved,
+                            language=language)
 
 
 def shape_of(text: str) -> QuestionShape:

@@ -12,6 +12,7 @@ from .analysis import QuestionAnalysis, analyse
 from .dates import days_after
 from ..index.news_index import NewsIndex
 from ..models import Passage
+from .crosslingual import rank_by_similarity, score_similarity
 from .rerank import Reranker
 
 __all__ = ["Retriever", "RetrievalResult", "rrf_fuse", "diversify", "retrievers_agree", "lead_with",
@@ -89,7 +90,8 @@ class Retriever:
                  doc_ids: set[str] | None = None) -> RetrievalResult:
         """Retrieve the final context for ``query`` (a standalone question, or the analysis of one: its standalone
         question is searched); ``since``/``until`` are ``yyyymmdd`` publication-date bounds."""
-        shape = (query if isinstance(query, QuestionAnalysis) else analyse(query)).resolved
+        analysis = query if isinstance(query, QuestionAnalysis) else analyse(query)
+        shape, foreign = analysis.resolved, analysis.foreign  # foreign: searched in its English rendering
         query = shape.text
         s = self.settings
         k = k or s.context_k
@@ -145,11 +147,21 @@ class Retriever:
         # the latest
         relevance_query = topic or query
         top = (retrievers_agree(candidates, s.rerank_skip)
-               if do_rerank and rerank is None and s.rerank_skip != "never" and topic is None else None)
+               if do_rerank and rerank is None and s.rerank_skip != "never" and topic is None and not foreign
+               else None)
         agreed = top is not None
         if agreed:  # what both retrievers rank first leads, whatever a near-tie in the fused scores says
             lead_with(candidates, top, s.rerank_skip)
-        if do_rerank and candidates:
+        if foreign and do_rerank and candidates and s.crosslingual_rank:  # by the multilingual model alone
+            timings["rerank"] = rank_by_similarity(analysis.standalone, candidates)
+            t3 = time.perf_counter()  # and the passage it puts first judged by the cross-encoder on the rendering
+            top_passage = candidates[0]
+            top_passage.scores["rerank"] = float(
+                self._reranker().score(query, [f"{top_passage.title}. {top_passage.text}"])[0])
+            timings["rerank"] += time.perf_counter() - t3
+        elif do_rerank and candidates:
+            if foreign:  # the multilingual closeness decides with the cross-encoder whether to answer
+                timings["crosslingual"] = score_similarity(analysis.standalone, candidates)
             # when both retrievers already rank the same article first, the cross-encoder rarely moves it: only the
             # top passage is scored, for the relevance threshold that feeds the refusal decision, and not even
             # that when the embedder finds the two clearly related

@@ -45,6 +45,7 @@ PUBLIC = [
     "chat_client_for",
     "local_model_status",
     "is_refusal_text",
+    "detect_language",
     "prompt_hash",
     "INJECTION_WARNING",
     "API_PREFIXES",

@@ -1,0 +1,76 @@
+"""Which language a question is written in: Vietnamese or English (the two the news questions come in).
+
+Vietnamese is recognised by its own letters (ă â đ ê ô ơ ư and the tone marks on vowels) or, when typed without
+diacritics, by its function words ("la", "cua", "nao", "bao nhieu" …) outnumbering English stop words. Names alone
+do not decide: "When did Lương Cường meet Guterres?" is English with a Vietnamese name in it.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+from ..text import STOPWORDS, fold, tokens
+
+__all__ = ["VI", "EN", "FUNCTION_WORDS", "detect_language", "is_vietnamese", "LANGUAGE_NAMES"]
+
+VI = "vi"
+EN = "en"
+LANGUAGE_NAMES = {VI: "Vietnamese", EN: "English"}
+
+# letters that only Vietnamese writes among the Latin-script languages of the news (base letters with a breve,
+# circumflex or horn, and đ), and vowels with the tones Vietnamese puts on them (hook above, dot below)
+_VI_LETTERS = frozenset("ăâđêôơư")
+_VI_TONES = frozenset("\u0309\u0323")  # combining hook above, dot below
+# common Vietnamese function and question words, accent-folded (as typed without diacritics)
+FUNCTION_WORDS = frozenset(
+    """la cua nao gi bao nhieu khi o dau nhung duoc nhu the tai sao da voi cho trong nay cac mot va ve tu den
+    khong co nguoi ong ba nam ngay thang nuoc theo sau truoc ai hay de cung dang se bi ra vao len noi may gap ky
+    nhieu""".split())
+_VI_PHRASES = ("bao nhieu", "khi nao", "o dau", "nhu the nao", "tai sao", "la gi", "la ai")
+# folded Vietnamese words that are also English words: they count for neither side
+_SHARED = frozenset("a an to do the on in me he we no so".split())
+
+
+def _vietnamese_letters(text: str) -> int:
+    """Words of ``text`` that hold a letter or tone mark only Vietnamese uses."""
+    count = 0
+    for word in tokens(text):
+        lower = word.lower()
+        decomposed = unicodedata.normalize("NFD", lower)
+        if any(ch in _VI_LETTERS for ch in unicodedata.normalize("NFC", lower)) or any(ch in _VI_TONES for ch in decomposed):
+            count += 1
+    return count
+
+
+def _name_words(words: list[str]) -> set[int]:
+    """Indices of capitalised words that are not the first word: names, whatever their language."""
+    return {i for i, w in enumerate(words) if i > 0 and w[:1].isupper()}
+
+
+def detect_language(text: str) -> str:
+    """``"vi"`` or ``"en"`` for a question; English when nothing points to Vietnamese.
+
+    >>> detect_language("Tổng Bí thư Tô Lâm đã gặp ai?")
+    'vi'
+    >>> detect_language("Viet Nam gia nhap Lien Hop Quoc nam nao?")
+    'vi'
+    >>> detect_language("When did Lương Cường meet Guterres?")
+    'en'
+    """
+    words = tokens(text)
+    names = _name_words(words)
+    common = [w for i, w in enumerate(words) if i not in names]
+    english = sum(1 for w in common if fold(w) in STOPWORDS and fold(w) not in _SHARED)
+    marked = _vietnamese_letters(" ".join(common))
+    if marked and marked >= english:
+        return VI
+    folded = [fold(w) for w in common]
+    vietnamese = sum(1 for w in folded if w in FUNCTION_WORDS and w not in _SHARED)
+    joined = " " + " ".join(folded) + " "
+    vietnamese += sum(2 for phrase in _VI_PHRASES if f" {phrase} " in joined)
+    return VI if vietnamese >= 2 and vietnamese > english else EN
+
+
+def is_vietnamese(text: str) -> bool:
+    """Is ``text`` a Vietnamese question (see :func:`detect_language`)?"""
+    return detect_language(text) == VI
+

@@ -1,0 +1,82 @@
+"""A Vietnamese answer sentence checked against English passages: numbers (dates written day/month), names (accent
+folding and the alias table) and multilingual closeness; an unsupported sentence is flagged as in English."""
+from __future__ import annotations
+
+import pytest
+
+from rag import Engine
+from rag.models import Passage
+from rag.testing import FakeOpenAIServer
+
+from ..helpers import core_settings
+
+TEXT = ("NEW YORK – State President Lương Cường met UN Secretary-General António Guterres in New York on September 22. "
+        "Guterres said Viet Nam is an active member of more than 70 international organisations.")
+PASSAGE = Passage("c1", "a.txt", TEXT, 0, len(TEXT), "President meets UN chief", "20250923", None, None,
+                  sentences=[(0, 111), (112, len(TEXT))])
+
+
+@pytest.fixture(scope="module")
+def verifier():
+    from rag.answering.verify import Verifier
+    from rag.index.embeddings import get_embedder
+
+    return Verifier(get_embedder("bge-small"))
+
+
+@pytest.mark.parametrize("sentence", [
+    "Chủ tịch nước Lương Cường gặp Tổng Thư ký LHQ António Guterres tại New York ngày 22/9.",
+    "Chủ tịch nước Luong Cuong đã gặp Tổng Thư ký Liên Hợp Quốc ngày 22 tháng 9.",  # typed without accents
+    "Việt Nam là thành viên tích cực của hơn 70 tổ chức quốc tế.",
+])
+def test_vietnamese_statement_of_the_passage_is_supported(verifier, sentence):
+    check = verifier.check(sentence, PASSAGE)
+    assert check.problem is None and check.score >= 0.5, check
+    assert check.exact  # kept in Vietnamese, never replaced by the English span
+
+
+@pytest.mark.parametrize("sentence, problem", [
+    ("Chủ tịch nước Lương Cường gặp Tổng Thư ký LHQ António Guterres tại New York ngày 25/9.", "number 25"),
+    ("Chủ tịch nước Lương Cường gặp Tổng Thư ký LHQ António Guterres vào tháng 10/2025.", "month october"),
+    ("Việt Nam là thành viên tích cực của hơn 90 tổ chức quốc tế.", "number 90"),
+    ("Chủ tịch nước Lương Cường gặp Tổng Thư ký LHQ António Guterres vào thứ Bảy.", "day saturday"),
+    ("Chủ tịch nước Lương Cường gặp Tổng thống Donald Trump tại New York.", "name donald"),
+])
+def test_vietnamese_statement_with_another_number_date_or_name_is_unsupported(verifier, sentence, problem):
+    check = verifier.check(sentence, PASSAGE)
+    assert check.score < 0.5 and problem in (check.problem or ""), check
+
+
+@pytest.mark.parametrize("sentence", [
+    "Hai bên đã có cuộc gặp rất thân mật và cởi mở.",  # "a very warm and open meeting": close to the topic, unchecked
+    "Ông ấy nói rằng cần tăng cường hợp tác đa phương.",
+])
+def test_vietnamese_statement_with_nothing_to_check_is_never_supported(verifier, sentence):
+    """Closeness alone lets invented sentences through: without a number, date or name nothing can be matched."""
+    check = verifier.check(sentence, PASSAGE)
+    assert check.score < 0.5 and "no number, date or name" in (check.problem or ""), check
+
+
+def test_generated_vietnamese_answer_is_verified_and_flagged_like_an_english_one(seed_index):
+    with FakeOpenAIServer() as server:
+        server.responder = lambda body: ("Tổng Bí thư Tô Lâm đã gặp Tổng Thư ký LHQ António Guterres [1]. "
+                                         "Hai bên đã ký một hiệp định thương mại trị giá 500 tỷ đô la [1].")
+        engine = Engine(core_settings(seed_index[0], backend="openai-compatible", llm_base_url=server.base_url,
+                                      llm_model="fake-model", llm_max_retries=0, llm_timeout=10))
+        answer = engine.ask("Tổng Bí thư Tô Lâm đã gặp ai?")
+    assert not answer.refused, answer.text
+    supported, invented = answer.sentences
+    assert supported.supported and supported.text.startswith("Tổng Bí thư Tô Lâm đã gặp")
+    assert not invented.supported and "number 500" in (invented.note or "")
+    assert "*(unsupported)*" in answer.text and answer.notice
+
+
+def test_vietnamese_reply_that_restates_the_question_is_no_answer(seed_index):
+    question = "Trong hội đàm ở Hà Nội, ông Guterres mong Việt Nam đóng vai trò tiên phong trong việc định hình điều gì?"
+    with FakeOpenAIServer() as server:
+        server.responder = lambda body: question.rstrip("?") + " [1]?"
+        engine = Engine(core_settings(seed_index[0], backend="openai-compatible", llm_base_url=server.base_url,
+                                      llm_model="fake-model", llm_max_retries=0, llm_timeout=10))
+        answer = engine.ask(question)
+    assert answer.backend == "extractive" and "only restated the question" in (answer.notice or "")
+    assert "định hình điều gì" not in answer.text
