@@ -19,6 +19,7 @@ The score puts a sentence at exactly :data:`SUPPORT_COSINE` on 0.5, the default 
 from __future__ import annotations
 
 import re
+from ..ingest.injection import overlaps
 from ..models import Passage
 from ..retrieval.dates import MONTH_NAMES, WEEKDAY_NAMES
 from ..text import fold, numbers_in
@@ -100,7 +101,8 @@ def crosslingual_support(sentence: str, passage: Passage) -> tuple[float, tuple[
     ``passage``."""
     from ..retrieval.crosslingual import get_scorer
 
-    spans = list(passage.sentences) or [(passage.start, passage.end)]
+    spans = [(s, e) for s, e in passage.sentences if not overlaps(s, e, passage.flags)]
+    spans = spans or [(passage.start, passage.end)]
     texts = [passage.text[s - passage.start:e - passage.start] for s, e in spans]
     scorer = get_scorer()
     cosines = scorer.passage_vectors(texts) @ scorer.passage_vectors([sentence])[0]

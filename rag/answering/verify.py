@@ -81,7 +81,7 @@ class Verifier:
         premise or not: a passage that gives another date or count than the question's is about another event.
         """
         if is_vietnamese(sentence):  # checked against the English passages by what must match in any language
-            return [_crosslingual_check(sentence, p) for p in passages]
+            return _drawn_from_instructions([_crosslingual_check(sentence, p) for p in passages], sentence, passages)
         terms = content_terms(model_text(sentence))
         premise = fold(question)
         numbers = figures_in(sentence)
@@ -135,9 +135,10 @@ def _crosslingual_check(sentence: str, passage: Passage) -> SupportCheck:
     exact, as no English span can stand in for it in a Vietnamese answer."""
     from .crosslingual_support import crosslingual_support
 
-    if evidence(passage) is None:
+    view = evidence(passage)  # instruction-like sentences are never evidence, in any language
+    if view is None:
         return SupportCheck(0.0, passage.start, passage.start, INSTRUCTIONS_ONLY)
-    score, (start, end), problem = crosslingual_support(sentence, passage)
+    score, (start, end), problem = crosslingual_support(sentence, view)
     return SupportCheck(round(score, 4), start, end, problem, exact=problem is None)
 
 
@@ -167,10 +168,39 @@ def _best_span(p: Passage, terms: set[str], names: set[str], numbers: set[str]) 
     return best[1]
 
 
+def _instruction_texts(passages: Sequence[Passage]) -> list[str]:
+    """The passages' instruction-like sentences."""
+    return [p.text[max(s, p.start) - p.start:min(e, p.end) - p.start] for p in passages for s, e in p.flags]
+
+
 def _instructed_terms(passages: Sequence[Passage]) -> set[str]:
     """Stems of the content words of the passages' instruction-like sentences."""
-    texts = [p.text[max(s, p.start) - p.start:min(e, p.end) - p.start] for p in passages for s, e in p.flags]
+    texts = _instruction_texts(passages)
     return {stem(t) for t in content_terms(model_text(" ".join(texts)))} if texts else set()
+
+
+def _drawn_from_instructions(checks: list[SupportCheck], sentence: str, passages: Sequence[Passage]
+                             ) -> list[SupportCheck]:
+    """Cross-lingual checks of ``sentence``, none of them support when an instruction-like sentence of the passages
+    is at least as close to it (multilingual e5) as the span that would support it: the claim comes from the
+    instruction, and a passage on the same events only looks like a source (the cross-lingual twin of the English
+    check that the words a span lacks are not the ones an instruction states)."""
+    instructed = _instruction_texts(passages)
+    if not instructed or not any(c.problem is None for c in checks):
+        return checks
+    from ..retrieval.crosslingual import get_scorer
+
+    scorer = get_scorer()
+    target = scorer.passage_vectors([sentence])[0]
+    closest_instruction = float(np.max(scorer.passage_vectors(instructed) @ target))
+    out = []
+    for check, p in zip(checks, passages):
+        span = p.text[check.start - p.start:check.end - p.start]
+        if check.problem is None and closest_instruction >= float(scorer.passage_vectors([span])[0] @ target):
+            check = SupportCheck(min(check.score, 0.2), check.start, check.end,
+                                 "closest to text that reads as instructions")
+        out.append(check)
+    return out
 
 
 def _drawn_from(terms: set[str], span: str, instructed: set[str]) -> set[str]:
