@@ -31,9 +31,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .llm.client import ChatModel
     from .retrieval.rerank import Reranker
 
-__all__ = ["Engine", "StreamEvent", "MAX_QUESTION_CHARS"]
+__all__ = ["Engine", "StreamEvent"]
 
-MAX_QUESTION_CHARS = 2000  # the default of Settings.max_question_chars
 ELLIPSIS = "…"  # ends a passage or quote cut to Settings.max_passage_chars in answers
 DateLike = str | int | None
 
@@ -478,7 +477,7 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + ELLIPSIS
 
 
-def _clean_question(question: str, limit: int = MAX_QUESTION_CHARS) -> str:
+def _clean_question(question: str, limit: int) -> str:
     if not isinstance(question, str):
         raise InputError("The question must be text.", hint="Pass a string.")
     cleaned = _CONTROL.sub(" ", question).strip()
