@@ -124,6 +124,14 @@ class Settings(BaseSettings):
                                                                  "more wait for a slot.")
     llm_slot_wait: float = Field(5.0, ge=0, description="Seconds a question waits for a model slot before the "
                                                         "'busy' error (HTTP 503 with Retry-After).")
+    evidence_first: Literal["auto", "on", "off"] = Field(
+        "auto", description="The model first chooses the numbered sentences that answer (or none) in JSON-schema "
+                            "constrained output, then writes from them; the probability of 'none' decides refusal. "
+                            "auto: on for the local model (its server supports schemas and token probabilities), "
+                            "off for other backends (a server must support response_format json_schema).")
+    answerability_threshold: float = Field(
+        0.5, ge=0, le=1, description="With evidence_first: refuse when the model's probability of choosing no "
+                                     "evidence sentence is at least this.")
     llm_threads: int | None = None
     llm_ctx_size: int = 4096
     temperature: float = 0.0

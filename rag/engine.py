@@ -1,17 +1,16 @@
 """The :class:`Engine`: ingest articles, retrieve, answer with verified citations; the one API every front end uses."""
 from __future__ import annotations
 
-import re
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Generator, Iterator, Sequence
 
 from .answering.answer import Composer, build_messages
+from .answering.evidence import evidence_prompt, stream_evidence
 from .answering.checks import cited_names_unmentioned, names_unmentioned
-from .ingest.articles import has_visible_text
 from .retrieval.condense import condense_deterministic, condense_messages, needs_context
 from .config import Settings
 from .retrieval.dates import parse_date_bound
@@ -19,6 +18,7 @@ from .deadline import Deadline
 from .errors import BackendError, BusyError, InputError, RagError
 from .index.news_index import IngestReport, NewsIndex
 from .answering.llm_check import support_judge
+from .answering.limits import capped as _capped, clean_question as _clean_question, valid_text as _valid_text
 from .answering.localize import answer_language, localize_answer
 from .models import Answer, Citation, DocumentInfo, Passage
 from .retrieval.analysis import QuestionAnalysis, analyse
@@ -33,7 +33,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Engine", "StreamEvent"]
 
-ELLIPSIS = "…"  # ends a passage or quote cut to Settings.max_passage_chars in answers
 DateLike = str | int | None
 
 
@@ -316,8 +315,9 @@ class Engine:
     def _generate(self, analysis: QuestionAnalysis, passages: Sequence[Passage], backend: str, top_k: int | None,
                   language: str | None, clock: "_Clock",
                   deadline: Deadline | None = None) -> Generator[StreamEvent, None, "_Drafted"]:
-        """The language model's answer, streamed as ``token`` events and then verified; the extractive answer when
-        the model fails, runs out of time or only restates the question (a busy model raises :class:`BusyError`)."""
+        """The language model's answer, streamed as ``token`` events and then verified (evidence first when
+        :meth:`evidence_first`); the extractive answer when the model fails, runs out of time or only restates the
+        question (a busy model raises :class:`BusyError`)."""
         self._stage("generate")
         model = ""
         try:
@@ -327,23 +327,39 @@ class Engine:
                 client = self._client(backend)
                 model = client.model
                 context = passages[: self.settings.llm_context_k if top_k is None else top_k]
-                draft: list[str] = []
-                messages = build_messages(analysis.standalone, context,
-                                          answer_language(analysis.question, language or self.settings.answer_language))
-                for piece in client.stream(messages, deadline=deadline):
-                    draft.append(piece)
-                    yield StreamEvent("token", piece)
-            if self.composer.only_restates(analysis, "".join(draft)):
+                lang = answer_language(analysis.question, language or self.settings.answer_language)
+                reply = prompt = None
+                if self.evidence_first(backend):
+                    prompt = evidence_prompt(analysis.standalone, context, lang)
+                    try:
+                        reply = yield from _token_events(stream_evidence(client, prompt, deadline))
+                    except BackendError as exc:
+                        if exc.status not in (400, 422):  # a server that does not take response_format
+                            raise
+                draft = reply.answer if reply is not None else "".join(
+                    (yield from _token_events(client.stream(build_messages(analysis.standalone, context, lang),
+                                                            deadline=deadline), collect=True)))
+            if draft and self.composer.only_restates(analysis, draft):
                 return self._extract(analysis, passages, model=model, notice=(
                     "The language model only restated the question; this answer was built extractively."))
             judge = support_judge(client, deadline) if self.settings.llm_check else None
-            answer = self.composer.from_generation(analysis, "".join(draft), context, judge=judge)
+            if reply is not None:
+                answer = self.composer.from_evidence(analysis, reply, prompt, context, judge=judge,
+                                                     threshold=self.settings.answerability_threshold)
+            else:
+                answer = self.composer.from_generation(analysis, draft, context, judge=judge)
             return _Drafted(answer, backend, model, composed=True, generated=True)
         except BusyError:
             raise
         except (BackendError, RagError) as exc:
             notice = f"The language model failed ({exc.message}); this answer was built extractively."
             return self._extract(analysis, passages, notice=notice, model=model)
+
+    def evidence_first(self, backend: str) -> bool:
+        """Does the model choose its evidence sentences before writing (setting ``evidence_first``; auto: the local
+        model only)?"""
+        mode = self.settings.evidence_first
+        return mode == "on" or (mode == "auto" and backend == "local")
 
     def _verify(self, analysis: QuestionAnalysis, drafted: "_Drafted", result: RetrievalResult) -> Answer:
         """The composed answer after the answer checks, and refused when the articles it cites never mention a name
@@ -434,65 +450,23 @@ class _Clock:
         return {k: round(v, 4) for k, v in self.timings.items()}
 
 
+def _token_events(pieces: Iterator[str], collect: bool = False) -> Generator[StreamEvent, None, Any]:
+    """``token`` events of the text ``pieces``; returns what the ``pieces`` generator returns (or, with
+    ``collect``, the list of pieces)."""
+    seen: list[str] = []
+    while True:
+        try:
+            piece = next(pieces)
+        except StopIteration as stop:
+            return seen if collect else stop.value
+        if collect:
+            seen.append(piece)
+        yield StreamEvent("token", piece)
+
+
 def _bound(value: DateLike, end: bool = False) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, int):
         return value
     return parse_date_bound(str(value), end=end)
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _valid_text(text: object) -> str:
-    """History text as valid Unicode (lone surrogates become "?"), so it can be tokenised."""
-    return text.encode("utf-8", "replace").decode("utf-8") if isinstance(text, str) else ""
-
-
-def _capped(answer: Answer, limit: int) -> Answer:
-    """``answer`` with every passage text, citation quote and answer sentence longer than ``limit`` cut to ``limit``
-    characters (ending in an ellipsis); offsets are kept, so ``start``/``end`` still point at the whole span in the
-    article. (Only an index built without the chunk bound holds such passages.)"""
-    text = answer.text
-    for sentence in answer.sentences:
-        if len(sentence.text) > limit:
-            text = text.replace(sentence.text, _cut(sentence.text, limit))
-    return replace(
-        answer,
-        text=text,
-        sentences=[replace(s, text=_cut(s.text, limit)) if len(s.text) > limit else s for s in answer.sentences],
-        passages=[_capped_passage(p, limit) for p in answer.passages],
-        related=[_capped_passage(p, limit) for p in answer.related],
-        citations=[replace(c, quote=_cut(c.quote, limit)) if len(c.quote) > limit else c for c in answer.citations],
-    )
-
-
-def _capped_passage(passage: Passage, limit: int) -> Passage:
-    return replace(passage, text=_cut(passage.text, limit)) if len(passage.text) > limit else passage
-
-
-def _cut(text: str, limit: int) -> str:
-    """``text`` cut to at most ``limit`` characters, the last one an ellipsis."""
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + ELLIPSIS
-
-
-def _clean_question(question: str, limit: int) -> str:
-    if not isinstance(question, str):
-        raise InputError("The question must be text.", hint="Pass a string.")
-    cleaned = _CONTROL.sub(" ", question).strip()
-    if not cleaned:
-        raise InputError("The question is empty.", hint="Type a question about the articles.")
-    if len(cleaned) > limit:
-        raise InputError(f"Your question is {len(cleaned):,} characters long; the limit is {limit:,}.",
-                         hint="Shorten it.")
-    if not has_visible_text(cleaned):  # only zero-width or other invisible characters
-        raise InputError("The question is empty.", hint="Type a question about the articles.")
-    try:
-        cleaned.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InputError("The question is not valid Unicode text (it holds a lone surrogate).",
-                         hint="Send the question as UTF-8 text.") from None
-    return cleaned
-
-

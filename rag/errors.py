@@ -74,6 +74,7 @@ class BackendError(RagError):
     """The language-model backend failed to answer."""
 
     code = "backend_error"
+    status: int | None = None  # the HTTP status the model server answered, when it answered one
 
 
 class BackendUnavailableError(BackendError):

@@ -15,7 +15,8 @@ from ..models import Answer, Passage
 from ..retrieval.analysis import QuestionAnalysis, analyse, name_phrases, shape_of
 from .checks import ANSWER_CHECKS, Evidence, first_refusal, missing_names
 from .citations import cited_text, parse_cited_sentences
-from .extractive import choose_sentences, quoted_answer
+from .evidence import EvidencePrompt, EvidenceReply, passage_marked
+from .extractive import Candidate, choose_sentences, quoted_answer
 from .generated import QUOTED, judged, only_restates, verified_answer, verify_sentence
 from .prompt import SYSTEM_PROMPT, build_messages, is_refusal_text, prompt_hash
 from .verify import Verifier
@@ -146,6 +147,28 @@ class Composer:
         if analysis.foreign and only_restates(shape_of(analysis.standalone), generated):  # in its own words
             return True
         return only_restates(analysis.resolved, generated)
+
+    def from_evidence(self, analysis: Question, reply: EvidenceReply, prompt: EvidencePrompt,
+                      passages: Sequence[Passage], *, threshold: float = 0.5,
+                      judge: Callable[[str, str], bool | None] | None = None) -> Answer:
+        """The answer of an evidence-first reply (:mod:`.evidence`): refused when the model's probability of "no
+        evidence" reaches ``threshold`` (or, without probabilities, when it chose none); the chosen sentences quoted
+        when it wrote no answer; else its answer, cited to the passages of the sentences it cites, verified as any
+        generated answer."""
+        question = analysed(analysis).question
+        chose_none = (reply.none_probability >= threshold if reply.none_probability is not None
+                      else not reply.evidence)
+        if chose_none or not reply.evidence and not reply.answer:
+            return self.refusal(question, passages)
+        if not reply.answer:
+            chosen = [Candidate(1.0, n.passage, (n.start, n.end),
+                                passages[n.passage].text[n.start - passages[n.passage].start:
+                                                         n.end - passages[n.passage].start])
+                      for n in sorted((prompt.sentences[i - 1] for i in reply.evidence),
+                                      key=lambda n: (n.passage, n.start))]
+            return quoted_answer(question, chosen, passages)
+        return self.from_generation(analysis, passage_marked(reply.answer, reply, prompt.sentences), passages,
+                                    judge=judge)
 
     def from_generation(self, analysis: Question, generated: str, passages: Sequence[Passage], *,
                         judge: Callable[[str, str], bool | None] | None = None) -> Answer:

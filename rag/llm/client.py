@@ -15,7 +15,20 @@ from ..config import Settings
 from ..deadline import Deadline
 from ..errors import BackendError, BackendUnavailableError, BusyError, ConfigError
 
-__all__ = ["ChatModel", "ChatClient", "chat_client_for", "shutdown_local_servers", "MIN_ATTEMPT_SECONDS"]
+__all__ = ["ChatModel", "ChatClient", "Piece", "chat_client_for", "shutdown_local_servers", "MIN_ATTEMPT_SECONDS"]
+
+
+class Piece(str):
+    """A piece of reply text (one token when the server reports token probabilities) and, when asked for with
+    ``top_logprobs``, the most likely ``(token, logprob)`` alternatives at that point."""
+
+    alternatives: tuple[tuple[str, float], ...] = ()
+
+    @classmethod
+    def of(cls, text: str, alternatives: Any = ()) -> "Piece":
+        piece = cls(text)
+        piece.alternatives = tuple(alternatives)
+        return piece
 
 
 @runtime_checkable
@@ -30,8 +43,11 @@ class ChatModel(Protocol):
     model: str  # the model name reported with each answer
 
     def stream(self, messages: list[dict[str, str]], *, max_tokens: int | None = None,
-               deadline: Deadline | None = None) -> Iterator[str]:
-        """Reply text pieces as they are generated, within ``deadline`` when given."""
+               deadline: Deadline | None = None, response_format: dict[str, Any] | None = None,
+               top_logprobs: int = 0) -> Iterator[str]:
+        """Reply text pieces as they are generated, within ``deadline`` when given; constrained to
+        ``response_format`` (an OpenAI JSON-schema format) and as :class:`Piece` tokens with their ``top_logprobs``
+        alternatives when asked."""
         ...
 
     def complete(self, messages: list[dict[str, str]], *, max_tokens: int | None = None,
@@ -86,15 +102,22 @@ class ChatClient:
         return "".join(self.stream(messages, max_tokens=max_tokens, deadline=deadline))
 
     def stream(self, messages: list[dict[str, str]], *, max_tokens: int | None = None,
-               deadline: Deadline | None = None) -> Iterator[str]:
-        """Reply text pieces as they arrive. A failure before the first piece is retried with backoff while the
-        ``deadline`` leaves room for the retry."""
+               deadline: Deadline | None = None, response_format: dict[str, Any] | None = None,
+               top_logprobs: int = 0) -> Iterator[str]:
+        """Reply text pieces as they arrive (:class:`Piece` tokens with alternatives when ``top_logprobs`` > 0,
+        constrained to ``response_format`` when given). A failure before the first piece is retried with backoff
+        while the ``deadline`` leaves room for the retry."""
         deadline = deadline or Deadline(None)
         if deadline.remaining() < MIN_ATTEMPT_SECONDS:
             raise self._late("no time was left for it within the request deadline")
         self._take_slot(deadline)
+        extra: dict[str, Any] = {}
+        if response_format is not None:
+            extra["response_format"] = response_format
+        if top_logprobs > 0:
+            extra.update(logprobs=True, top_logprobs=top_logprobs)
         try:
-            yield from self._with_retries(messages, max_tokens, deadline)
+            yield from self._with_retries(messages, max_tokens, deadline, extra)
         finally:
             self._slots.release()
 
@@ -105,12 +128,12 @@ class ChatClient:
             raise BusyError(f"All {self.max_concurrent} language-model slots stayed busy for {self.slot_wait:g} s.")
 
     def _with_retries(self, messages: list[dict[str, str]], max_tokens: int | None,
-                      deadline: Deadline) -> Iterator[str]:
+                      deadline: Deadline, extra: dict[str, Any]) -> Iterator[str]:
         attempt = 0
         while True:
             delivered = False
             try:
-                for piece in self._attempt(messages, max_tokens, deadline):
+                for piece in self._attempt(messages, max_tokens, deadline, extra):
                     delivered = True
                     yield piece
                 self.state = "ok"
@@ -128,7 +151,7 @@ class ChatClient:
             time.sleep(pause)
 
     def _attempt(self, messages: list[dict[str, str]], max_tokens: int | None,
-                 deadline: Deadline) -> Iterator[str]:
+                 deadline: Deadline, extra: dict[str, Any]) -> Iterator[str]:
         """One call; its stream is read in a helper thread so that every wait here has a wall-clock bound."""
         import httpx
 
@@ -138,7 +161,7 @@ class ChatClient:
         pump = _Pump(lambda: self._client.chat.completions.create(
             model=self.model, messages=messages, stream=True, temperature=self.temperature,
             max_tokens=max_tokens or self.max_tokens,
-            timeout=httpx.Timeout(budget, connect=min(budget, _CONNECT_SECONDS))))
+            timeout=httpx.Timeout(budget, connect=min(budget, _CONNECT_SECONDS)), **extra))
         delivered = False
         try:
             while True:
@@ -148,8 +171,7 @@ class ChatClient:
                     raise self._cut(delivered, limit, deadline)
                 if chunk is _END:
                     return
-                piece = chunk.choices[0].delta.content if chunk.choices else None
-                if piece:
+                for piece in _pieces(chunk):
                     delivered = True
                     yield piece
         finally:  # a consumer that stops early (the user pressed Stop) closes the HTTP stream too
@@ -193,8 +215,10 @@ class ChatClient:
         if isinstance(exc, openai.NotFoundError):
             return BackendUnavailableError(f"The model is not served at {where}.", hint="Check RAG_LLM_MODEL.")
         if isinstance(exc, openai.APIStatusError):
-            return BackendError(f"The language model at {where} answered HTTP {exc.status_code}: {text[:300]}",
-                                hint="Try again later.")
+            error = BackendError(f"The language model at {where} answered HTTP {exc.status_code}: {text[:300]}",
+                                 hint="Try again later.")
+            error.status = exc.status_code
+            return error
         return BackendError(f"The answer stream from {where} broke: {type(exc).__name__}: {text[:300]}",
                             hint="Try again.")
 
@@ -238,6 +262,21 @@ class _Pump:
 
     def cancel(self) -> None:
         self._cancelled.set()
+
+
+def _pieces(chunk: Any) -> list[str]:
+    """The text of a stream chunk: one :class:`Piece` per token when it carries token probabilities."""
+    if not chunk.choices:
+        return []
+    choice = chunk.choices[0]
+    text = choice.delta.content if choice.delta else None
+    if not text:
+        return []
+    tokens = getattr(getattr(choice, "logprobs", None), "content", None) or []
+    if not tokens or "".join(t.token for t in tokens) != text:
+        alternatives = [(a.token, a.logprob) for a in (tokens[0].top_logprobs or [])] if tokens else []
+        return [Piece.of(text, alternatives)] if alternatives else [text]
+    return [Piece.of(t.token, [(a.token, a.logprob) for a in (t.top_logprobs or [])]) for t in tokens]
 
 
 def _retryable(exc: Exception) -> bool:

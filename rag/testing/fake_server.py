@@ -279,8 +279,11 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             send(json.dumps(chunk({"role": "assistant", "content": "", "refusal": None})))
             limit = reply.break_stream_after
-            for piece in pieces if limit is None else pieces[: max(limit, 0)]:
-                send(json.dumps(chunk({"content": piece})))
+            for i, piece in enumerate(pieces if limit is None else pieces[: max(limit, 0)]):
+                obj = chunk({"content": piece})
+                if body.get("logprobs"):
+                    obj["choices"][0]["logprobs"] = reply.logprobs(i, piece)
+                send(json.dumps(obj))
             if limit is None:
                 send(json.dumps(chunk({}, reply.finish_reason)))
                 if include_usage and reply.usage:

@@ -41,9 +41,10 @@ class FakeChatModel:
             self._queue.extend(replies)
 
     def stream(self, messages: list[dict[str, str]], *, max_tokens: int | None = None,
-               deadline: Any = None) -> Iterator[str]:
-        """The next reply in word-sized pieces (a scripted reply never waits, so ``deadline`` is not needed)."""
-        reply = self._next(messages, max_tokens)
+               deadline: Any = None, response_format: dict | None = None, top_logprobs: int = 0) -> Iterator[str]:
+        """The next reply in word-sized pieces (a scripted reply never waits, so ``deadline`` is not needed;
+        ``response_format`` is recorded, not enforced; no token probabilities are reported)."""
+        reply = self._next(messages, max_tokens, response_format)
         if isinstance(reply, Exception):
             raise reply
         yield from split_pieces(reply)
@@ -52,8 +53,11 @@ class FakeChatModel:
         """The next reply, whole."""
         return "".join(self.stream(messages, max_tokens=max_tokens))
 
-    def _next(self, messages: list[dict[str, str]], max_tokens: int | None) -> str | Exception:
+    def _next(self, messages: list[dict[str, str]], max_tokens: int | None,
+              response_format: dict | None = None) -> str | Exception:
         request = {"messages": [dict(m) for m in messages], "max_tokens": max_tokens}
+        if response_format is not None:
+            request["response_format"] = response_format
         with self._lock:
             self.requests.append(request)
             if self._queue:

@@ -53,6 +53,9 @@ class Reply:
         usage: whether to report token usage (non-streaming responses always carry
             a ``usage`` object when true; streams only when the request asks for it
             via ``stream_options.include_usage``).
+        alternatives: for a request with ``logprobs``, the ``(token, logprob)``
+            alternatives reported with each streamed piece (by piece index; a piece
+            not listed reports only itself, with logprob 0).
     """
 
     content: str = ""
@@ -64,6 +67,14 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     finish_reason: str = "stop"
     usage: bool = True
+    alternatives: dict[int, list[tuple[str, float]]] = field(default_factory=dict)
+
+    def logprobs(self, index: int, piece: str) -> dict[str, Any]:
+        """The OpenAI ``logprobs`` object of streamed piece ``index``."""
+        top = self.alternatives.get(index) or [(piece, 0.0)]
+        chosen = next((lp for t, lp in top if t == piece), 0.0)
+        return {"content": [{"token": piece, "logprob": chosen, "bytes": None,
+                             "top_logprobs": [{"token": t, "logprob": lp, "bytes": None} for t, lp in top]}]}
 
 
 def as_reply(value: Reply | str) -> Reply:
