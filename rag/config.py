@@ -132,6 +132,9 @@ class Settings(BaseSettings):
     answerability_threshold: float = Field(
         0.5, ge=0, le=1, description="With evidence_first: refuse when the model's probability of choosing no "
                                      "evidence sentence is at least this.")
+    evidence_relevance_threshold: float = Field(
+        -3.0, description="With evidence_first: refuse when the cross-encoder scores the sentences the model chose as "
+                         "evidence below this logit for the question (needs rerank).")
     llm_threads: int | None = None
     llm_ctx_size: int = 4096
     temperature: float = 0.0

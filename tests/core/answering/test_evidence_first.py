@@ -114,3 +114,14 @@ def test_auto_is_off_for_a_remote_server(seed_index, server):
     server.responder = lambda body: f"{MET} [{number_of(body, 'September 22')}]."
     engine.ask(QUESTION)
     assert "response_format" not in server.requests[-1]
+
+
+def test_evidence_that_only_shares_the_topic_is_a_refusal(engine, server):
+    """A near miss: asked how long the meeting lasted, the model picks the sentence that says when and where it
+    was and copies it. Every word is in the source, so the verifier passes it; the cross-encoder does not find the
+    chosen sentence answering the question."""
+    server.responder = lambda body: _reply([number_of(body, "September 22")],
+                                           f"{MET} [{number_of(body, 'September 22')}].", 0.05)
+    near_miss = engine.ask("How many minutes did the meeting between Luong Cuong and Guterres last?")
+    assert near_miss.refused and not near_miss.citations
+    assert not engine.ask(QUESTION).refused  # the same evidence for the question it answers
