@@ -113,9 +113,46 @@ ANSWER_CHECKS: tuple[Check, ...] = (no_figure, wrong_count, unlinked_role, quote
 _DEMONYM_SUFFIXES = ("ese", "ian", "ean", "an", "ish", "i")  # Vietnamese → Vietnam, Indonesian → Indonesia
 
 
+# words an acronym skips: "UN Office on Drugs and Crime" is UNODC
+_ACRONYM_LINKS = frozenset({"of", "on", "and", "the", "for", "in", "de", "du", "des", "&"})
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w’'&-]*(?:\s+(?:(?:of|on|and|the|for|in|de|du|des|&)\s+)*[A-Z][\w’'&-]*)*")
+
+
+def _initials(words: Sequence[str]) -> str:
+    """The acronym of a name: its words' first letters (an all-capitals word whole), links skipped."""
+    return "".join(w if w.isupper() else w[:1] for w in words if w.lower() not in _ACRONYM_LINKS).upper()
+
+
+def acronyms(text: str) -> set[str]:
+    """The acronyms of every run of capitalised words in ``text`` and of each of its sub-runs, learned from the
+    articles themselves: "New South Wales" gives NSW, "UN Office on Drugs and Crime" gives UNODC (and UNO, ODC…)."""
+    found: set[str] = set()
+    for run in _CAPITALISED_RUN.finditer(text):
+        words = run.group(0).split()
+        for i in range(len(words)):
+            for j in range(i + 2, min(len(words), i + 8) + 1):
+                if words[i].lower() not in _ACRONYM_LINKS and words[j - 1].lower() not in _ACRONYM_LINKS:
+                    found.add(_initials(words[i:j]))
+    return found
+
+
+def _written_other_way(shape: QuestionShape, missing: list[str], sources: Sequence[str]) -> list[str]:
+    """``missing`` without the names the sources write the other way: an acronym of the question spelled out in
+    the articles ("NSW" / "New South Wales"), or a name of the question the articles only abbreviate."""
+    text = " ".join(sources)
+    spelled = acronyms(text)
+    kept = [m for m in missing if not (m.isupper() and 2 <= len(m) <= 8 and m in spelled)]
+    for run in _CAPITALISED_RUN.finditer(shape.text):
+        words = run.group(0).split()
+        short = _initials(words)
+        if len(short) >= 2 and any(w in kept for w in words) and re.search(rf"\b{re.escape(short)}\b", text):
+            kept = [m for m in kept if m not in words]
+    return kept
+
+
 def missing_names(shape: QuestionShape, sources: Sequence[str]) -> list[str]:
     """Names (and numbered names) ``shape`` asks about that none of ``sources`` mention, as the question wrote
-    them."""
+    them. A name the sources write the other way (acronym / spelled out) is mentioned."""
     haystack = fold(" ".join(sources))
     joined = re.sub(r"[\W_]+", "", haystack)  # "Hà Nội" and "Hanoi" meet once spaces are gone
     missing = []
@@ -125,6 +162,8 @@ def missing_names(shape: QuestionShape, sources: Sequence[str]) -> list[str]:
                          and len(key) - len(suffix) >= 4}
         if key and not any(f in haystack or re.sub(r"[\W_]+", "", f) in joined for f in forms):
             missing.append(word)
+    if missing:
+        missing = _written_other_way(shape, missing, sources)
     for ident in shape.identifiers:
         # "Storm No. 2" when the sources only report Storm No. 1; "Highway 14" when they speak of Highway 37
         if not any(re.search(rf"(?<![\w.]){re.escape(f)}(?!\d)", haystack) for f in ident.forms):
