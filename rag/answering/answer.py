@@ -16,7 +16,7 @@ from ..retrieval.analysis import QuestionAnalysis, analyse, name_phrases, shape_
 from .checks import ANSWER_CHECKS, Evidence, first_refusal, missing_names
 from .citations import cited_text, parse_cited_sentences
 from .evidence import EvidencePrompt, EvidenceReply, passage_marked
-from .extractive import Candidate, choose_sentences, quoted_answer
+from .extractive import Candidate, choose_sentences, quoted_answer, with_antecedents
 from .generated import QUOTED, judged, only_restates, verified_answer, verify_sentence
 from .prompt import SYSTEM_PROMPT, build_messages, is_refusal_text, prompt_hash
 from .verify import Verifier
@@ -170,7 +170,7 @@ class Composer:
         if not self._evidence_answers(analysis, [c.text for c in chosen]):
             return self.refusal(question, passages)
         if not reply.answer:
-            return quoted_answer(question, chosen, passages)
+            return quoted_answer(question, with_antecedents(chosen, passages), passages)
         return self.from_generation(analysis, passage_marked(reply.answer, reply, prompt.sentences), passages,
                                     judge=judge)
 

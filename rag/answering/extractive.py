@@ -13,7 +13,7 @@ from ..text import content_terms, fold
 from .citations import number_for
 from .verify import names_in
 
-__all__ = ["Candidate", "choose_sentences", "quoted_answer"]
+__all__ = ["Candidate", "choose_sentences", "quoted_answer", "with_antecedents"]
 
 
 class Candidate(NamedTuple):
@@ -42,7 +42,7 @@ def choose_sentences(shape: QuestionShape, passages: Sequence[Passage], max_sent
         if cand.score >= 0.8 * best and all(cand.span != c.span and not _overlaps(cand, c) for c in chosen):
             chosen.append(cand)
     chosen.sort(key=lambda c: (c.index, c.span[0]))
-    return with_enumerations(chosen, passages)
+    return with_antecedents(with_enumerations(chosen, passages), passages)
 
 
 def _scored(shape: QuestionShape, passages: Sequence[Passage], closeness: Mapping[str, float]) -> list[Candidate]:
@@ -116,6 +116,28 @@ def with_enumerations(chosen: Sequence[tuple], passages: Sequence[Passage], most
             out.append(Candidate(c.score, pi, span, text))
             taken.add((doc_id, span[0]))
             end, pattern = span[1], _ENUM_NEXT
+    return out
+
+
+# a sentence that leans on the one before it: a pronoun subject, or "the latter" / "the former" anywhere
+_LEANS_BACK = re.compile(r"^(?:he|she|they|his|her|their|him|them)\b|\bthe (?:latter|former)\b", re.IGNORECASE)
+
+
+def with_antecedents(chosen: Sequence[Candidate], passages: Sequence[Passage]) -> list[Candidate]:
+    """``chosen`` sentences, each that leans on the sentence before it ("The meeting took place as the latter was on
+    an official visit …", "He said …") preceded by that sentence when the same passage holds it and it is not
+    quoted already: a quote must make sense on its own."""
+    taken = {(c.index, c.span[0]) for c in chosen}
+    out: list[Candidate] = []
+    for c in chosen:
+        if _LEANS_BACK.search(c.text):
+            p = passages[c.index]
+            before = [(s, e) for s, e in p.sentences if e <= c.span[0]]
+            if before and (c.index, before[-1][0]) not in taken and not overlaps(*before[-1], p.flags):
+                s, e = before[-1]
+                out.append(Candidate(c.score, c.index, (s, e), p.text[s - p.start:e - p.start]))
+                taken.add((c.index, s))
+        out.append(c)
     return out
 
 
