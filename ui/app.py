@@ -5,7 +5,8 @@
 (:func:`rag.create_http_app`) and runs both in one uvicorn process (see :mod:`ui.serve`).
 
 :func:`build_app` composes the screens: :mod:`ui.chat` (with :mod:`ui.sources` and :mod:`ui.settings_panel` in the
-Chat tab), :mod:`ui.library` and :mod:`ui.evals_tab`; :mod:`ui.state` holds what they share.
+Chat tab), :mod:`ui.library` and :mod:`ui.evals_tab`; :mod:`ui.state` holds what they share, :mod:`ui.language` the
+interface language (English / Tiếng Việt, words in :mod:`ui.strings`).
 
 Front-end rules kept here: only the public :mod:`rag` API is used; every article text and model output is
 escaped (see :mod:`ui.render`); each browser session keeps its own history in ``gr.State``.
@@ -32,9 +33,6 @@ if TYPE_CHECKING:
 __all__ = ["build_app", "register", "create_server", "mount", "launch_options", "validate_upload",
            "example_questions", "FeedbackLog", "REPO_ROOT"]
 
-HEADER_HTML = ('<div id="app-header"><h1>News Q&amp;A</h1><span class="tagline">Answers only from the indexed '
-               "articles, every sentence cited. When the articles don't say, it says so.</span></div>")
-
 
 def build_app(engine: rag.Engine) -> Any:
     """The Gradio app over ``engine`` (pass :func:`launch_options` to ``launch()`` / :func:`mount`)."""
@@ -43,8 +41,10 @@ def build_app(engine: rag.Engine) -> Any:
 
     from .state import AppState
 
+    from .strings import t
+
     app = AppState.create(engine)
-    with gr.Blocks(title="News Q&A · answers with sources", analytics_enabled=False, fill_width=False) as demo:
+    with gr.Blocks(title=t("en", "app.page_title"), analytics_enabled=False, fill_width=False) as demo:
         page = layout(app)
         wire(app, page, demo)
     demo.queue(default_concurrency_limit=4, max_size=64)
@@ -52,40 +52,46 @@ def build_app(engine: rag.Engine) -> Any:
 
 
 def layout(app: AppState) -> SimpleNamespace:
-    """The page: header, status line and the Chat, Library and Evals tabs; returns every component by name."""
+    """The page: header, status line and the Chat, Library and Evals tabs; returns every component by name (and
+    ``translated``, the components whose words follow the interface language)."""
     import gradio as gr
 
     from .chat import chat_column
     from .evals_tab import evals_tab
+    from .language import T, Translated, header
     from .library import library_tab
     from .settings_panel import settings_panel
     from .sources import sources_column
     from .state import page_of, session_state
 
+    tr = Translated()
     session = session_state(app)
-    gr.HTML(HEADER_HTML, js_on_load=None)
+    top = header(tr)
     status = gr.HTML(app.status_html(app.settings.backend), elem_id="status", js_on_load=None)
     with gr.Tabs(elem_id="tabs"):
-        with gr.Tab("Chat", id="chat", elem_id="tab-chat"):
+        with tr(gr.Tab, label=T("tab.chat"), id="chat", elem_id="tab-chat"):
             with gr.Row(equal_height=False):
                 with gr.Column(scale=3, min_width=340, elem_id="chat-col"):
-                    chat = chat_column(app)
-                    settings = settings_panel(app)
+                    chat = chat_column(app, tr)
+                    settings = settings_panel(app, tr)
                 with gr.Column(scale=2, min_width=300, elem_id="side-col"):
-                    sources = sources_column()
-        with gr.Tab("Library", id="library", elem_id="tab-library"):
-            library = library_tab(app)
-        with gr.Tab("Evals", id="evals", elem_id="tab-evals"):
-            evals = evals_tab(app)
-    return page_of(session, SimpleNamespace(status=status), chat, settings, sources, library, evals)
+                    sources = sources_column(tr)
+        with tr(gr.Tab, label=T("tab.library"), id="library", elem_id="tab-library"):
+            library = library_tab(app, tr)
+        with tr(gr.Tab, label=T("tab.evals"), id="evals", elem_id="tab-evals"):
+            evals = evals_tab(app, tr)
+    return page_of(session, top, SimpleNamespace(status=status, translated=tr), chat, settings, sources, library,
+                   evals)
 
 
 def wire(app: AppState, page: SimpleNamespace, demo: Any) -> None:
-    """The events of every screen, then page load (restore the saved settings, list the library) and unload."""
+    """The events of every screen, then page load (the page's language, the saved settings, the library), the
+    language switch and unload."""
     from .chat import ChatHandlers, wire_chat
     from .evals_tab import EvalsHandlers, wire_evals
-    from .library import VIEW_OUT, LibraryHandlers, wire_library
-    from .settings_panel import OPTIONS, RESTORE_OUT, SettingsHandlers, wire_settings
+    from .library import LibraryHandlers, wire_library
+    from .page import PageHandlers, wire_page
+    from .settings_panel import OPTIONS, SettingsHandlers, wire_settings
     from .sources import SourcesHandlers
     from .state import AnswerRuns, Updates
 
@@ -95,14 +101,7 @@ def wire(app: AppState, page: SimpleNamespace, demo: Any) -> None:
     wire_settings(settings, page, options)
     wire_library(library, page)
     wire_evals(EvalsHandlers(app), page)
-
-    def on_load(saved: dict | None) -> tuple:
-        restored = settings.restore_prefs(saved)
-        listing = library.listing("", restored.backend_dd)
-        return (*restored.as_tuple(RESTORE_OUT), listing.lib_table, listing.doc_pick)
-
-    loaded = [*Updates.outputs(page, RESTORE_OUT), *Updates.outputs(page, VIEW_OUT[:2])]
-    demo.load(on_load, [page.prefs], loaded, queue=False)
+    wire_page(PageHandlers(app, page, settings, library), page, demo)
     demo.unload(chat.forget)
 
 

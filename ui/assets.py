@@ -1,11 +1,19 @@
 """CSS and page scripts of the chat UI (kept in Python so they ship with the package)."""
 from __future__ import annotations
 
+import json
+
+from .strings import page_texts
+
 __all__ = ["CSS", "HEAD", "SOURCES_JS", "VIEWER_JS", "COPY_JS", "CONFIRM_DELETE_JS"]
 
 CSS = r"""
 
-/* header */
+/* header: title and tagline, the interface language switch at the end of the row */
+#app-top { align-items: center; gap: .25rem 1rem; flex-wrap: wrap; }
+#app-top > #header { flex: 1 1 240px; min-width: 0; }
+#ui-lang { flex: 0 0 auto !important; width: auto !important; }
+#ui-lang .wrap { flex-wrap: nowrap; gap: .35rem; }
 #app-header { display: flex; align-items: baseline; gap: .75rem; flex-wrap: wrap; margin: .25rem 0 .1rem; }
 #app-header h1 { font-size: 1.45rem; font-weight: 700; margin: 0; letter-spacing: -.01em; }
 #app-header .tagline { color: var(--body-text-color-subdued); font-size: .95rem; }
@@ -188,6 +196,8 @@ table.checks td { padding: .3rem .4rem; border: none !important; vertical-align:
 
 # Runs once per page: any click on a citation marker ([n] in an answer), a source card or a related passage
 # becomes a "cite" event of the sources panel (whose js_on_load stores its `trigger` in window.__newsragCite).
+# window.__newsragText(id, values) gives a message of ui.strings (ids "js.…") in the interface language, which the
+# language switch writes to <html data-newsrag-lang>.
 HEAD = r"""
 <meta name="color-scheme" content="light dark">
 <style>
@@ -200,6 +210,12 @@ HEAD = r"""
 (function () {
   if (window.__newsragClicks) return;
   window.__newsragClicks = true;
+  var TEXTS = __NEWSRAG_TEXTS__;
+  function lang() { var l = document.documentElement.dataset.newsragLang; return TEXTS[l] ? l : 'en'; }
+  window.__newsragText = function (id, values) {
+    var text = TEXTS[lang()][id] || TEXTS.en[id] || id;
+    return text.replace(/\{(\w+)\}/g, function (m, name) { return values && name in values ? values[name] : m; });
+  };
   function refOf(el) {
     var a = el.closest('a[href^="#cite-"], a[href^="#rel-"]');
     if (a) return a.getAttribute('href').slice(1);
@@ -242,8 +258,8 @@ HEAD = r"""
     }
     var n = box.value.length, text = '';
     if (n >= max * 0.8) {
-      text = n.toLocaleString('en') + ' / ' + max.toLocaleString('en') + ' characters';
-      if (n >= max) text += ': the limit. Shorten the question to ask it whole.';
+      var counts = {n: n.toLocaleString(lang()), max: max.toLocaleString(lang())};
+      text = window.__newsragText(n >= max ? 'js.count_full' : 'js.count', counts);
     }
     if (note.textContent !== text) note.textContent = text;
     note.classList.toggle('full', n >= max);
@@ -251,7 +267,7 @@ HEAD = r"""
   setInterval(function () { tickElapsed(performance.now()); countQuestion(); }, 100);
 })();
 </script>
-"""
+""".replace("__NEWSRAG_TEXTS__", json.dumps(page_texts(), ensure_ascii=False))
 
 SOURCES_JS = "window.__newsragCite = function (ref) { trigger('cite', {ref: ref}); };"
 
@@ -274,7 +290,11 @@ COPY_JS = r"""
   if (!text) { return []; }
   const done = () => {
     const b = document.querySelector('#copy-btn');
-    if (b) { const old = b.textContent; b.textContent = 'Copied ✓'; setTimeout(() => { b.textContent = old; }, 1500); }
+    if (b) {
+      const old = b.textContent;
+      b.textContent = window.__newsragText('js.copied');
+      setTimeout(() => { b.textContent = old; }, 1500);
+    }
   };
   const fallback = () => {
     const t = document.createElement('textarea'); t.value = text; t.style.position = 'fixed'; t.style.opacity = '0';
@@ -286,10 +306,11 @@ COPY_JS = r"""
 }
 """
 
-# One value per input of the delete event (article, library search, backend): a missing one reaches Python as None.
+# One value per input of the delete event (article, library search, backend, interface language): a missing one
+# reaches Python as None.
 CONFIRM_DELETE_JS = r"""
-(doc, query, backend) => {
-  if (!doc) { return [doc, query, backend]; }
-  return [window.confirm('Remove "' + doc + '" from the index?') ? doc : '', query, backend];
+(doc, query, backend, lang) => {
+  if (!doc) { return [doc, query, backend, lang]; }
+  return [window.confirm(window.__newsragText('js.confirm_delete', {doc: doc})) ? doc : '', query, backend, lang];
 }
 """

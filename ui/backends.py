@@ -6,6 +6,7 @@ import threading
 import rag
 
 from . import render as R
+from .strings import DEFAULT, t
 
 BACKEND_NAMES = ("local", "openai", "openai-compatible", "extractive")
 
@@ -19,19 +20,9 @@ def allowed_backends(settings: rag.Settings) -> list[str]:
     return [b for b in BACKEND_NAMES if b in allowed]
 
 
-BACKEND_HELP = {
-    "local": "local: a small language model on this machine writes the answer; each sentence is checked against "
-             "the articles",
-    "openai": "openai: OpenAI's API writes the answer; each sentence is checked against the articles",
-    "openai-compatible": "openai-compatible: the configured server's model writes the answer; each sentence is "
-                         "checked against the articles",
-    "extractive": "extractive: quotes the articles without a language model",
-}
-
-
-def backend_help(backend: str) -> str:
+def backend_help(backend: str, lang: str = DEFAULT) -> str:
     """The settings' help line for the selected answer backend."""
-    return BACKEND_HELP.get(backend, "")
+    return t(lang, f"backend.{backend}") if backend in BACKEND_NAMES else ""
 
 
 def model_for(settings: rag.Settings, backend: str) -> str:
@@ -97,16 +88,16 @@ class BackendChecks:
         ok, detail = rows.get(f"backend {backend}", (True, ""))
         return None if ok else detail
 
-    def table_html(self) -> str:
+    def table_html(self, lang: str = DEFAULT) -> str:
+        """The checks as a table (their names and details are the library's, in English)."""
         rows = self.rows()
         if not rows:
-            return '<p class="hint">Checking what is available…</p>'
+            return f'<p class="hint">{t(lang, "checks.waiting")}</p>'
         body = "".join(
             f'<tr><td class="{"check-ok" if ok else "check-no"}">{"✓" if ok else "✗"}</td><td>{R.esc(name)}</td>'
             f"<td>{R.esc(detail)}</td></tr>" for name, ok, detail in rows)
         return f'<table class="checks">{body}</table>'
 
 
-def fallback_message(backend: str, problem: str) -> str:
-    return (f"The {backend} language model is unavailable ({problem}). Answers are built extractively instead: "
-            "quoted sentences from the articles, still with citations.")
+def fallback_message(backend: str, problem: str, lang: str = DEFAULT) -> str:
+    return t(lang, "backend.fallback", backend=backend, problem=problem)

@@ -14,12 +14,20 @@ from rag import RagError
 from . import render as R
 from .assets import COPY_JS
 from .feedback import comment_record, rating_of, rating_record
+from .language import T, Translated
 from .sources import SourcesHandlers, wire_sources
 from .state import SKIP, AnswerRun, AnswerRuns, AppState, Updates, session_of
+from .strings import DEFAULT, t
 
 log = logging.getLogger("ui")
 STREAM_INTERVAL = 0.06  # seconds between chat updates while a draft streams
-STOPPED_HTML = '<div class="answer-kind stopped no-rating">Stopped. Ask again or press Retry.</div>'
+
+
+def stopped_html(lang: str = DEFAULT) -> str:
+    return f'<div class="answer-kind stopped no-rating">{t(lang, "chat.stopped")}</div>'
+
+
+STOPPED_HTML = stopped_html()
 
 
 # ------------------------------------------------------------------ layout
@@ -38,33 +46,31 @@ class ChatView:
     fb_send: Any
 
 
-def chat_column(app: AppState) -> ChatView:
+def chat_column(app: AppState, tr: Translated) -> ChatView:
     """The chatbot, the question box, the action buttons and the feedback row (inside the chat column)."""
-    chatbot = gr.Chatbot(
-        elem_id="chatbot", show_label=False, height="62vh", min_height=380,
+    chatbot = tr(
+        gr.Chatbot, elem_id="chatbot", show_label=False, height="62vh", min_height=380,
         buttons=[], layout="bubble", sanitize_html=True, render_markdown=True,
         latex_delimiters=[], allow_tags=False, feedback_options=("Like", "Dislike"),
-        examples=[{"text": q} for q in app.examples] or None,
-        placeholder="<strong>Ask about the news in the library.</strong><br>"
-                    "Answers quote the articles and cite them with [n] markers.",
+        examples=T(lambda lang: [{"text": q} for q in app.examples.get(lang, [])] or None),
+        placeholder=T("chat.placeholder"),
     )
     with gr.Row(elem_id="ask-row"):
-        question = gr.Textbox(
-            elem_id="question", show_label=False, scale=5, lines=1, max_lines=6,
-            placeholder="Ask a question about the articles…", autofocus=True,
+        question = tr(
+            gr.Textbox, elem_id="question", show_label=False, scale=5, lines=1, max_lines=6,
+            placeholder=T("chat.question"), autofocus=True,
             submit_btn=False, max_length=getattr(app.settings, "max_question_chars", 2000))
-        send = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="send-btn")
+        send = tr(gr.Button, value=T("chat.ask"), variant="primary", scale=1, min_width=80, elem_id="send-btn")
     with gr.Row(elem_id="chat-actions"):
-        stop_btn = gr.Button("■ Stop", size="sm", variant="secondary", elem_id="stop-btn")
-        retry_btn = gr.Button("↻ Retry", size="sm", variant="secondary", elem_id="retry-btn")
-        copy_btn = gr.Button("Copy answer", size="sm", variant="secondary", elem_id="copy-btn")
-        clear_btn = gr.Button("Clear chat", size="sm", variant="secondary", elem_id="clear-btn")
+        stop_btn = tr(gr.Button, value=T("chat.stop"), size="sm", variant="secondary", elem_id="stop-btn")
+        retry_btn = tr(gr.Button, value=T("chat.retry"), size="sm", variant="secondary", elem_id="retry-btn")
+        copy_btn = tr(gr.Button, value=T("chat.copy"), size="sm", variant="secondary", elem_id="copy-btn")
+        clear_btn = tr(gr.Button, value=T("chat.clear"), size="sm", variant="secondary", elem_id="clear-btn")
     copy_text = gr.Textbox(visible=False, elem_id="copy-text")
     with gr.Row(visible=False, elem_id="feedback-row") as fb_row:
-        fb_comment = gr.Textbox(label="Thanks! Anything to add? (optional)", scale=4,
-                                elem_id="feedback-comment", max_length=4000,
-                                placeholder="What was good or wrong about this answer?")
-        fb_send = gr.Button("Send", size="sm", scale=1, min_width=80, elem_id="feedback-send")
+        fb_comment = tr(gr.Textbox, label=T("feedback.label"), scale=4, elem_id="feedback-comment", max_length=4000,
+                        placeholder=T("feedback.placeholder"))
+        fb_send = tr(gr.Button, value=T("feedback.send"), size="sm", scale=1, min_width=80, elem_id="feedback-send")
     return ChatView(chatbot=chatbot, question=question, send=send, stop_btn=stop_btn, retry_btn=retry_btn,
                     copy_btn=copy_btn, clear_btn=clear_btn, copy_text=copy_text, fb_row=fb_row,
                     fb_comment=fb_comment, fb_send=fb_send)
@@ -87,9 +93,9 @@ RATING_OUT = ("fb_state", "fb_comment", "fb_row")
 COMMENT_OUT = ("fb_state", "fb_row", "fb_comment")
 
 
-def cleared() -> dict[str, Any]:
+def cleared(lang: str = DEFAULT) -> dict[str, Any]:
     """The chat, sources and viewer of an empty conversation."""
-    return {"chatbot": [], "turns": [], "sources": gr.update(value=R.SOURCES_PLACEHOLDER, visible=True),
+    return {"chatbot": [], "turns": [], "sources": gr.update(value=R.sources_placeholder(lang), visible=True),
             "copy_text": "", "viewer": R.VIEWER_PLACEHOLDER, "close_btn": gr.update(visible=False)}
 
 
@@ -113,24 +119,41 @@ def messages_of(turns: list[dict]) -> list[dict[str, str]]:
     return out
 
 
-def mark_stopped(turns: list[dict]) -> list[dict]:
+def mark_stopped(turns: list[dict], lang: str = DEFAULT) -> list[dict]:
     """``turns`` with an unfinished last turn (pending or a draft) marked as stopped."""
-    turns = [dict(t) for t in (turns or [])]
+    turns = [dict(turn) for turn in (turns or [])]
     if turns and turns[-1]["status"] in ("pending", "draft"):
-        t = turns[-1]
-        prefix = R.render_draft(t.get("draft", "")) if t["status"] == "draft" else ""
-        t.update(status="stopped", html=prefix + STOPPED_HTML)
+        turn = turns[-1]
+        prefix = R.render_draft(turn.get("draft", ""), lang=lang) if turn["status"] == "draft" else ""
+        turn.update(status="stopped", html=prefix + stopped_html(lang))
     return turns
 
 
-def pending_text(chosen: str, quick: bool, warmed: set[str]) -> str:
+def in_language(turns: list[dict], lang: str) -> tuple[list[dict], Any]:
+    """``turns`` with their finished and stopped answers rendered again in ``lang`` (the answers' own text stays as
+    the engine wrote it), and the sources panel for the last turn (None when there is nothing to show again)."""
+    turns = [dict(turn) for turn in (turns or [])]
+    for i, turn in enumerate(turns):
+        if turn["status"] == "done" and turn.get("answer"):
+            turn["html"] = R.render_answer(turn["answer"], i, lang)
+        elif turn["status"] == "stopped":
+            prefix = R.render_draft(turn["draft"], lang=lang) if turn.get("draft") else ""
+            turn["html"] = prefix + stopped_html(lang)
+    if not turns:
+        return turns, R.sources_placeholder(lang)
+    last = turns[-1]
+    if last["status"] == "done" and last.get("answer"):
+        return turns, R.render_sources(last["answer"], len(turns) - 1, lang)
+    if last["status"] == "stopped" and last.get("reading") is not None:
+        return turns, R.render_reading(last["reading"], last["q"], True, lang)
+    return turns, None
+
+
+def pending_text(chosen: str, quick: bool, warmed: set[str], lang: str = DEFAULT) -> str:
     """What the answer bubble says before anything arrives (``quick``: no language model writes)."""
     if quick:
-        return "Searching the articles"
-    if chosen in warmed:
-        return f"Searching the articles, then writing with the {chosen} model"
-    return (f"Searching the articles, then writing with the {chosen} model (the first answer starts "
-            "the model and can take a minute)")
+        return t(lang, "pending.search")
+    return t(lang, "pending.search_write" if chosen in warmed else "pending.search_write_cold", model=chosen)
 
 
 def shown(turns: list[dict], **values: Any) -> tuple:
@@ -147,28 +170,30 @@ class ChatHandlers:
         self.runs = runs
 
     def respond(self, question: str, turns: list[dict], backend: str, top_k: float, since: str, until: str,
-                language: str, retrieval_only: bool, request: gr.Request) -> Iterator[tuple]:
+                language: str, retrieval_only: bool, lang: str, request: gr.Request) -> Iterator[tuple]:
+        """Answer ``question`` (options as in the settings; ``lang``: the interface language)."""
         question = (question or "").strip()
         if not question:
-            gr.Warning("Type a question about the articles first.")
+            gr.Warning(t(lang, "chat.empty_question"))
             yield ChatUpdate().as_tuple(ANSWER_OUT)
             return
         run = self.runs.start(session_of(request))
         try:
-            yield from self.answer_run(run, question, turns, backend, top_k, since, until, language, retrieval_only)
+            yield from self.answer_run(run, question, turns, backend, top_k, since, until, language, retrieval_only,
+                                       lang)
         finally:  # also when the run is cancelled (Gradio closes the generator)
             self.runs.finish(run)
 
     def answer_run(self, run: AnswerRun, question: str, turns: list[dict], backend: str, top_k: float, since: str,
-                   until: str, language: str, retrieval_only: bool) -> Iterator[tuple]:
+                   until: str, language: str, retrieval_only: bool, lang: str) -> Iterator[tuple]:
         """Stream one answer into a new turn; after Stop or Clear it yields nothing more (``settle`` ends it)."""
         app = self.app
-        turns = [dict(t) for t in (turns or [])]
+        turns = [dict(turn) for turn in (turns or [])]
         history = history_of(turns)
         chosen = backend if backend in app.backends else app.settings.backend
         quick = bool(retrieval_only or chosen == "extractive")
         began = time.monotonic()
-        pending = R.render_pending(pending_text(chosen, quick, app.warmed), 0.0)
+        pending = R.render_pending(pending_text(chosen, quick, app.warmed, lang), 0.0, lang)
         turn = {"q": question, "status": "pending", "html": pending, "answer": None}
         turns.append(turn)
         yield shown(turns, question="")
@@ -176,29 +201,29 @@ class ChatHandlers:
             stream = app.engine.stream(question, history=history, since=since or None, until=until or None,
                                        top_k=int(top_k) if top_k else None, backend=chosen,
                                        retrieval_only=bool(retrieval_only), language=language or None)
-            answer = yield from self.follow(run, stream, turns, chosen, quick, began)
+            answer = yield from self.follow(run, stream, turns, chosen, quick, began, lang)
         except RagError as exc:
             if run.halt is None:
-                turn.update(status="error", html=R.render_error(exc.message, exc.hint))
+                turn.update(status="error", html=R.render_error(exc.message, exc.hint, lang))
                 yield shown(turns)
             return
         except Exception as exc:  # never leave the chat hanging
             log.exception("answer failed")
             if run.halt is None:
-                turn.update(status="error", html=R.render_error(f"Unexpected error ({type(exc).__name__}).",
-                                                                "Try again; the server log has the details."))
+                turn.update(status="error", html=R.render_error(t(lang, "chat.unexpected", kind=type(exc).__name__),
+                                                                t(lang, "chat.unexpected_hint"), lang))
                 yield shown(turns)
             return
         if run.halt is not None:
             return
         if answer is None:  # pragma: no cover - the engine always ends with an answer
-            turn.update(status="error", html=R.render_error("No answer came back.", "Try again."))
+            turn.update(status="error", html=R.render_error(t(lang, "chat.no_answer"), t(lang, "chat.try_again"), lang))
             yield shown(turns)
             return
-        yield self.finished(answer, turns, chosen, backend, bool(retrieval_only))
+        yield self.finished(answer, turns, chosen, backend, bool(retrieval_only), lang)
 
     def follow(self, run: AnswerRun, stream: Iterator[Any], turns: list[dict], chosen: str, quick: bool,
-               began: float) -> Iterator[tuple]:
+               began: float, lang: str) -> Iterator[tuple]:
         """Show the engine's events in the last turn as they come; returns the answer."""
         turn, question = turns[-1], turns[-1]["q"]
         answer = None
@@ -214,22 +239,25 @@ class ChatHandlers:
                 now = time.monotonic()
                 if now - last >= STREAM_INTERVAL:
                     last = now
-                    turn.update(status="draft", html=R.render_draft("".join(draft), elapsed), draft="".join(draft))
+                    text = "".join(draft)
+                    turn.update(status="draft", html=R.render_draft(text, elapsed, lang), draft=text)
                     yield shown(turns)
             elif event.type == "sources":  # sources first: the passages show while the answer is written
                 turn["reading"] = [asdict(p) for p in event.passages]
-                step = "Checking the passages" if quick else f"Reading the passages with the {chosen} model"
-                turn.update(html=R.render_pending(step, elapsed))
-                yield shown(turns, sources=gr.update(value=R.render_reading(turn["reading"], question), visible=True),
+                step = t(lang, "pending.checking") if quick else t(lang, "pending.reading", model=chosen)
+                turn.update(html=R.render_pending(step, elapsed, lang))
+                reading = R.render_reading(turn["reading"], question, lang=lang)
+                yield shown(turns, sources=gr.update(value=reading, visible=True),
                             viewer=R.VIEWER_PLACEHOLDER, close_btn=gr.update(visible=False))
-            elif event.type == "status" and not draft:
-                turn.update(html=R.render_pending(event.text.rstrip("…") or "Working", elapsed))
+            elif event.type == "status" and not draft:  # the engine's own words
+                turn.update(html=R.render_pending(event.text.rstrip("…") or t(lang, "pending.working"), elapsed, lang))
                 yield shown(turns)
             elif event.type == "answer":
                 answer = event.answer
         return answer
 
-    def finished(self, answer: Any, turns: list[dict], chosen: str, backend: str, retrieval_only: bool) -> tuple:
+    def finished(self, answer: Any, turns: list[dict], chosen: str, backend: str, retrieval_only: bool,
+                 lang: str) -> tuple:
         """The chat update for a finished answer: the verified answer, its sources, the text to copy."""
         if answer.backend == chosen:
             self.app.warmed.add(chosen)
@@ -237,35 +265,35 @@ class ChatHandlers:
         if retrieval_only:
             data["backend"] = "retrieval-only"
         index = len(turns) - 1
-        turns[-1].update(status="done", html=R.render_answer(data, index), answer=data)
+        turns[-1].update(status="done", html=R.render_answer(data, index, lang), answer=data)
         header = SKIP
         if answer.notice and "language model" in answer.notice:
-            header = self.app.header_html(backend, answer.notice)
-        return shown(turns, question="", sources=gr.update(value=R.render_sources(data, index), visible=True),
-                     copy_text=R.plain_answer(data), status=header, viewer=R.VIEWER_PLACEHOLDER,
+            header = self.app.header_html(backend, answer.notice, lang)
+        return shown(turns, question="", sources=gr.update(value=R.render_sources(data, index, lang), visible=True),
+                     copy_text=R.plain_answer(data, lang), status=header, viewer=R.VIEWER_PLACEHOLDER,
                      close_btn=gr.update(visible=False))
 
     def retry(self, turns: list[dict], backend: str, top_k: float, since: str, until: str, language: str,
-              retrieval_only: bool, request: gr.Request) -> Iterator[tuple]:
+              retrieval_only: bool, lang: str, request: gr.Request) -> Iterator[tuple]:
         if not turns:
-            gr.Info("Nothing to retry yet.")
+            gr.Info(t(lang, "chat.nothing_to_retry"))
             yield ChatUpdate().as_tuple(ANSWER_OUT)
             return
         question = turns[-1]["q"]
         yield from self.respond(question, list(turns[:-1]), backend, top_k, since, until, language, retrieval_only,
-                                request)
+                                lang, request)
 
-    def stop(self, turns: list[dict], request: gr.Request) -> tuple:
+    def stop(self, turns: list[dict], lang: str, request: gr.Request) -> tuple:
         self.runs.halt(session_of(request), "stopped")
-        turns = mark_stopped(turns)
+        turns = mark_stopped(turns, lang)
         return ChatUpdate(chatbot=messages_of(turns), turns=turns).as_tuple(STOP_OUT)
 
-    def clear(self, request: gr.Request) -> tuple:
+    def clear(self, lang: str, request: gr.Request) -> tuple:
         self.runs.halt(session_of(request), "cleared")
-        return ChatUpdate(**cleared(), fb_comment="", fb_row=gr.update(visible=False),
+        return ChatUpdate(**cleared(lang), fb_comment="", fb_row=gr.update(visible=False),
                           fb_state=None).as_tuple(CLEAR_OUT)
 
-    def settle(self, turns: list[dict], request: gr.Request) -> tuple:
+    def settle(self, turns: list[dict], lang: str, request: gr.Request) -> tuple:
         """After an answer run has ended (finished or cancelled): the chat as Stop/Clear left it.
 
         Runs after the run's last update has reached the browser, so nothing of the run can replace it; it reads
@@ -274,13 +302,13 @@ class ChatHandlers:
         if run is None:  # a newer answer is running: it owns the chat
             return ChatUpdate().as_tuple(ANSWER_OUT)
         if run.halt == "cleared":
-            return ChatUpdate(**cleared()).as_tuple(ANSWER_OUT)
+            return ChatUpdate(**cleared(lang)).as_tuple(ANSWER_OUT)
         unfinished = bool(turns) and turns[-1]["status"] in ("pending", "draft")
         if run.halt is None and not unfinished:  # the answer finished: nothing to change
             return ChatUpdate().as_tuple(ANSWER_OUT)
-        turns = mark_stopped(turns)
+        turns = mark_stopped(turns, lang)
         reading = turns[-1].get("reading") if turns and not turns[-1].get("answer") else None
-        sources = SKIP if reading is None else gr.update(value=R.render_reading(reading, turns[-1]["q"], True),
+        sources = SKIP if reading is None else gr.update(value=R.render_reading(reading, turns[-1]["q"], True, lang),
                                                          visible=True)
         return shown(turns, sources=sources)
 
@@ -293,7 +321,7 @@ class ChatHandlers:
             return str(value.get("text") or value.get("display_text") or "")
         return str(value or "")
 
-    def on_like(self, turns: list[dict], evt: gr.LikeData) -> tuple:
+    def on_like(self, turns: list[dict], lang: str, evt: gr.LikeData) -> tuple:
         index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
         turn_no = int(index) // 2
         if not turns or turn_no >= len(turns) or not turns[turn_no].get("answer"):
@@ -302,15 +330,15 @@ class ChatHandlers:
         rating = rating_of(evt.liked)
         record = rating_record(turns[turn_no], rating)
         self.app.feedback.append(record)
-        thanks = "Thanks for the 👍." if rating == "up" else "Thanks: what was wrong? (optional)"
+        thanks = t(lang, "feedback.thanks_up" if rating == "up" else "feedback.thanks_down")
         return ChatUpdate(fb_state=record, fb_comment=gr.update(label=thanks, value=""),
                               fb_row=gr.update(visible=True)).as_tuple(RATING_OUT)
 
-    def send_comment(self, record: dict | None, comment: str) -> tuple:
+    def send_comment(self, record: dict | None, comment: str, lang: str) -> tuple:
         comment = (comment or "").strip()
         if record and comment:
             self.app.feedback.append(comment_record(record, comment))
-            gr.Info("Feedback saved. Thank you!")
+            gr.Info(t(lang, "feedback.saved"))
         return ChatUpdate(fb_state=None, fb_row=gr.update(visible=False), fb_comment="").as_tuple(COMMENT_OUT)
 
 
@@ -319,24 +347,25 @@ def wire_chat(chat: ChatHandlers, sources: SourcesHandlers, page: SimpleNamespac
     """Ask / Retry / examples stream answers; Stop and Clear end them; sources, viewer and feedback events."""
     outputs = ChatUpdate.outputs(page, ANSWER_OUT)
     asking = {"concurrency_id": "answer", "show_progress": "hidden"}
+    lang = page.ui_lang
     answer_events = [
-        page.question.submit(chat.respond, [page.question, page.turns, *options], outputs, **asking),
-        page.send.click(chat.respond, [page.question, page.turns, *options], outputs, **asking),
-        page.retry_btn.click(chat.retry, [page.turns, *options], outputs, **asking),
+        page.question.submit(chat.respond, [page.question, page.turns, *options, lang], outputs, **asking),
+        page.send.click(chat.respond, [page.question, page.turns, *options, lang], outputs, **asking),
+        page.retry_btn.click(chat.retry, [page.turns, *options, lang], outputs, **asking),
     ]
     answer_events.append(page.chatbot.example_select(chat.pick_example, None, page.question).then(
-        chat.respond, [page.question, page.turns, *options], outputs, **asking))
+        chat.respond, [page.question, page.turns, *options, lang], outputs, **asking))
     # the browser runs a .then() once the run is over: after its last update, or after Stop/Clear cancelled it
     for event in answer_events:
-        event.then(chat.settle, [page.turns], outputs, queue=False, show_progress="hidden")
-    page.stop_btn.click(chat.stop, [page.turns], ChatUpdate.outputs(page, STOP_OUT), cancels=answer_events,
+        event.then(chat.settle, [page.turns, lang], outputs, queue=False, show_progress="hidden")
+    page.stop_btn.click(chat.stop, [page.turns, lang], ChatUpdate.outputs(page, STOP_OUT), cancels=answer_events,
                         queue=False)
     page.copy_btn.click(None, [page.copy_text], None, js=COPY_JS)
     clearing = ChatUpdate.outputs(page, CLEAR_OUT)
-    page.clear_btn.click(chat.clear, None, clearing, cancels=answer_events, queue=False)
+    page.clear_btn.click(chat.clear, [lang], clearing, cancels=answer_events, queue=False)
     wire_sources(sources, page)
-    page.chatbot.clear(chat.clear, None, clearing, cancels=answer_events, queue=False)
-    page.chatbot.like(chat.on_like, [page.turns], ChatUpdate.outputs(page, RATING_OUT), queue=False)
+    page.chatbot.clear(chat.clear, [lang], clearing, cancels=answer_events, queue=False)
+    page.chatbot.like(chat.on_like, [page.turns, lang], ChatUpdate.outputs(page, RATING_OUT), queue=False)
     commenting = ChatUpdate.outputs(page, COMMENT_OUT)
-    page.fb_send.click(chat.send_comment, [page.fb_state, page.fb_comment], commenting, queue=False)
-    page.fb_comment.submit(chat.send_comment, [page.fb_state, page.fb_comment], commenting, queue=False)
+    page.fb_send.click(chat.send_comment, [page.fb_state, page.fb_comment, lang], commenting, queue=False)
+    page.fb_comment.submit(chat.send_comment, [page.fb_state, page.fb_comment, lang], commenting, queue=False)

@@ -14,6 +14,8 @@ from urllib.parse import urlparse
 
 from rag import INJECTION_WARNING
 
+from .strings import DEFAULT, t
+
 __all__ = [
     "esc",
     "render_question",
@@ -27,6 +29,7 @@ __all__ = [
     "render_status",
     "render_banner",
     "plain_answer",
+    "sources_placeholder",
     "SOURCES_PLACEHOLDER",
     "VIEWER_PLACEHOLDER",
 ]
@@ -36,12 +39,16 @@ __all__ = [
 _ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\"'*_[]`!$~|#\\{}"}
 _TABLE = str.maketrans(_ENTITIES)
 
-SOURCES_PLACEHOLDER = (
-    '<div class="panel-empty"><div class="panel-empty-title">Sources</div>'
-    "<p>Ask a question: every answer cites the articles with numbered markers. The cited passages appear here; "
-    "click a card or a marker such as <span class=\"cite-demo\">[1]</span> to read it highlighted in its "
-    "article.</p></div>"
-)
+
+
+def sources_placeholder(lang: str = DEFAULT) -> str:
+    """The sources panel before the first answer."""
+    text = t(lang, "sources.empty", marker='<span class="cite-demo">[1]</span>')
+    title = t(lang, "sources.title")
+    return f'<div class="panel-empty"><div class="panel-empty-title">{title}</div><p>{text}</p></div>'
+
+
+SOURCES_PLACEHOLDER = sources_placeholder()
 VIEWER_PLACEHOLDER = ""
 MISSING = "—"  # a table cell whose value the article does not give
 
@@ -92,24 +99,25 @@ def _elapsed(seconds: float | None) -> str:
     return "" if seconds is None else f' <span class="elapsed">{seconds:.1f} s</span>'
 
 
-def render_pending(text: str = "Searching the articles", elapsed: float | None = None) -> str:
+def render_pending(text: str | None = None, elapsed: float | None = None, lang: str = DEFAULT) -> str:
     """The progress line of an unfinished answer: what is happening now and for how long."""
     return (f'<div class="pending busy no-rating" role="status"><span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>'
-            f"<span>{esc(text)}…{_elapsed(elapsed)}</span></div>")
+            f"<span>{esc(text or t(lang, 'pending.search'))}…{_elapsed(elapsed)}</span></div>")
 
 
-def render_draft(draft: str, elapsed: float | None = None) -> str:
+def render_draft(draft: str, elapsed: float | None = None, lang: str = DEFAULT) -> str:
     """The draft as it streams (``elapsed`` given) or as it was left when stopped (``elapsed`` None)."""
     if elapsed is None:
-        return (f'<div class="draft-stopped no-rating"><div class="draft-label">Unchecked draft</div>'
+        return (f'<div class="draft-stopped no-rating"><div class="draft-label">{t(lang, "draft.stopped")}</div>'
                 f"{_paragraphs(esc(draft))}</div>")
-    label = f"Writing…{_elapsed(elapsed)} · every sentence is checked against the articles when it is done"
+    label = t(lang, "draft.writing", elapsed=_elapsed(elapsed))
     return f'<div class="draft busy no-rating"><div class="draft-label">{label}</div>{_paragraphs(esc(draft))}</div>'
 
 
-def render_error(message: str, hint: str | None = None) -> str:
+def render_error(message: str, hint: str | None = None, lang: str = DEFAULT) -> str:
     hint_html = f'<div class="error-hint">{esc(hint)}</div>' if hint else ""
-    return f'<div class="chat-error no-rating" role="alert"><strong>Could not answer.</strong> {esc(message)}{hint_html}</div>'
+    return (f'<div class="chat-error no-rating" role="alert"><strong>{t(lang, "answer.error")}</strong> '
+            f'{esc(message)}{hint_html}</div>')
 
 
 _CITE_GROUP = re.compile(r"&#91;(\d+(?:\s*,\s*\d+)*)&#93;")
@@ -117,14 +125,14 @@ _UNSUPPORTED_MARK = re.compile(r"\s*&#42;\(unsupported\)&#42;")
 _BOLD = re.compile(r"&#42;&#42;(.+?)&#42;&#42;")
 
 
-def _link_citations(escaped: str, turn: int, numbers: set[int], titles: Mapping[int, str]) -> str:
+def _link_citations(escaped: str, turn: int, numbers: set[int], titles: Mapping[int, str], lang: str) -> str:
     def repl(m: re.Match[str]) -> str:
         parts = []
         for raw in re.split(r"\s*,\s*", m.group(1)):
             n = int(raw)
             if n in numbers:
-                title = esc(titles.get(n, ""))
-                parts.append(f'<a class="cite" href="#cite-{turn}-{n}" title="Source {n}: {title}">[{n}]</a>')
+                title = t(lang, "answer.cite_title", n=n, title=esc(titles.get(n, "")))
+                parts.append(f'<a class="cite" href="#cite-{turn}-{n}" title="{title}">[{n}]</a>')
             else:
                 parts.append(f"&#91;{n}&#93;")
         return "".join(parts)
@@ -132,7 +140,7 @@ def _link_citations(escaped: str, turn: int, numbers: set[int], titles: Mapping[
     return _CITE_GROUP.sub(repl, escaped)
 
 
-def render_answer(answer: Any, turn: int) -> str:
+def render_answer(answer: Any, turn: int, lang: str = DEFAULT) -> str:
     """The final answer of chat turn ``turn``: verified text with [n] links, unsupported sentences marked,
     refusals and retrieval-only results labelled, and the engine's notice (e.g. fallback) shown."""
     text = _get(answer, "text", "") or ""
@@ -143,17 +151,15 @@ def render_answer(answer: Any, turn: int) -> str:
     parts: list[str] = []
     if backend == "retrieval-only":
         passages = list(_get(answer, "passages", []) or [])
-        parts.append('<div class="answer retrieval-only"><div class="answer-kind">Retrieval only: no answer was '
-                     f"written; the {len(passages)} best passages are listed in the Sources panel.</div><ol>")
+        parts.append('<div class="answer retrieval-only"><div class="answer-kind">'
+                     f'{t(lang, "answer.retrieval_only", count=len(passages))}</div><ol>')
         for i, p in enumerate(passages):
             date = _get(p, "date")
             meta = f" · {esc(date)}" if date else ""
             parts.append(f'<li><a class="rel" href="#rel-{turn}-{i}">{esc(_get(p, "title", ""))}</a>{meta}</li>')
         parts.append("</ol></div>")
     elif refused:
-        kind = ("The indexed articles do not contain this. Related passages are shown beside the chat, but they are "
-                "not sources for an answer." if _get(answer, "related") else
-                "The indexed articles do not contain this, and no passage comes close.")
+        kind = t(lang, "answer.refused_related" if _get(answer, "related") else "answer.refused_none")
         parts.append(f'<div class="answer refusal"><div class="refusal-text">{_paragraphs(esc(text))}</div>'
                      f'<div class="answer-kind">{kind}</div></div>')
     else:
@@ -162,29 +168,29 @@ def render_answer(answer: Any, turn: int) -> str:
             if _get(s, "supported", True):
                 continue
             sentence = esc(_get(s, "text", "")).strip()
-            note = esc(_get(s, "note") or "no passage in the articles supports this sentence")
+            note = esc(_get(s, "note") or t(lang, "answer.unsupported_note"))
             if sentence and sentence in body:
                 body = body.replace(sentence, f'<span class="unsupported" title="{note}">{sentence}</span>', 1)
-        body = _UNSUPPORTED_MARK.sub(
-            ' <span class="badge-unsupported" title="Not supported by the cited articles">unsupported</span>', body)
+        body = _UNSUPPORTED_MARK.sub(f' <span class="badge-unsupported" title="{t(lang, "answer.unsupported_title")}">'
+                                     f'{t(lang, "answer.unsupported")}</span>', body)
         body = _BOLD.sub(r"<strong>\1</strong>", body)
         numbers = {int(_get(c, "number")) for c in citations}
         titles = {int(_get(c, "number")): _get(c, "title", "") for c in citations}
-        body = _link_citations(body, turn, numbers, titles)
+        body = _link_citations(body, turn, numbers, titles, lang)
         parts.append(f'<div class="answer">{_paragraphs(body)}</div>')
     if notice:
         parts.append(f'<div class="notice" role="note">{esc(notice)}</div>')
     return "".join(parts)
 
 
-def plain_answer(answer: Any) -> str:
+def plain_answer(answer: Any, lang: str = DEFAULT) -> str:
     """The answer as plain text with its numbered sources, for the clipboard."""
     text = _get(answer, "text", "") or ""
     lines = [text]
     citations = list(_get(answer, "citations", []) or [])
     if citations:
         lines.append("")
-        lines.append("Sources:")
+        lines.append(t(lang, "copy.sources"))
         for c in citations:
             meta = ", ".join(x for x in (_get(c, "date"), _get(c, "agency")) if x)
             lines.append(f"[{_get(c, 'number')}] {_get(c, 'title')}" + (f" ({meta})" if meta else ""))
@@ -208,24 +214,24 @@ def _meta_line(date: str | None, agency: str | None, url: str | None) -> str:
     return f'<div class="src-meta">{" · ".join(bits)}</div>' if bits else ""
 
 
-def render_sources(answer: Any | None, turn: int) -> str:
+def render_sources(answer: Any | None, turn: int, lang: str = DEFAULT) -> str:
     """Source cards of one answer (or "Related passages (not sources)" for a refusal)."""
     if answer is None:
-        return SOURCES_PLACEHOLDER
+        return sources_placeholder(lang)
     question = _get(answer, "question", "")
-    head = f'<div class="panel-q" title="{esc(question)}">For: {esc(question)}</div>'
+    head = f'<div class="panel-q" title="{esc(question)}">{t(lang, "sources.for", question=esc(question))}</div>'
     citations = list(_get(answer, "citations", []) or [])
     if _get(answer, "backend") == "retrieval-only" or (not citations and not _get(answer, "refused")):
         passages = list(_get(answer, "passages", []) or [])
-        title = "Retrieved passages"
+        title = t(lang, "sources.retrieved")
         kind = "rel"
     elif _get(answer, "refused"):
         passages = list(_get(answer, "related", []) or [])
-        title = "Related passages (not sources)"
+        title = t(lang, "sources.related")
         kind = "rel"
     else:
         passages = []
-        title = f"Sources ({len(citations)})"
+        title = t(lang, "sources.cited", count=len(citations))
         kind = "cite"
     out = [f'<div class="panel-title">{esc(title)}</div>', head]
     if kind == "cite":
@@ -233,16 +239,16 @@ def render_sources(answer: Any | None, turn: int) -> str:
             n = int(_get(c, "number"))
             out.append(
                 f'<div class="src-card" data-ref="cite-{turn}-{n}" role="button" tabindex="0" '
-                f'aria-label="Open source {n} in the article viewer">'
+                f'aria-label="{t(lang, "sources.open_source", n=n)}">'
                 f'<div class="src-head"><span class="src-n">[{n}]</span>'
                 f'<span class="src-title">{esc(_get(c, "title", ""))}</span></div>'
                 f'{_meta_line(_get(c, "date"), _get(c, "agency"), _get(c, "source_url"))}'
                 f'<blockquote class="src-quote">{esc(_get(c, "quote", ""))}</blockquote>{_flag_note(c)}'
-                f'<a class="src-open" href="#cite-{turn}-{n}">Show in article</a></div>')
+                f'<a class="src-open" href="#cite-{turn}-{n}">{t(lang, "sources.show")}</a></div>')
     else:
         if not passages:
-            out.append('<p class="panel-note">No passage came close.</p>')
-        out.extend(_passage_card(p, i, turn) for i, p in enumerate(passages))
+            out.append(f'<p class="panel-note">{t(lang, "sources.none")}</p>')
+        out.extend(_passage_card(p, i, turn, lang) for i, p in enumerate(passages))
     return f'<div class="sources">{"".join(out)}</div>'
 
 
@@ -250,7 +256,7 @@ def _snippet(text: str, limit: int = 420) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def _passage_card(p: Any, i: int, turn: int | None) -> str:
+def _passage_card(p: Any, i: int, turn: int | None, lang: str = DEFAULT) -> str:
     """A retrieved passage's card: clickable when its answer is done (``turn``), else marked as being read."""
     head = (f'<div class="src-head"><span class="src-n rel-n">{i + 1}</span>'
             f'<span class="src-title">{esc(_get(p, "title", ""))}</span></div>'
@@ -258,22 +264,23 @@ def _passage_card(p: Any, i: int, turn: int | None) -> str:
             f'<blockquote class="src-quote">{esc(_snippet(_get(p, "text", ""), 420 if turn is not None else 220))}'
             f"</blockquote>{_flag_note(p)}")
     if turn is None:
-        return f'<div class="src-card related reading">{head}<span class="reading-mark">reading…</span></div>'
+        return (f'<div class="src-card related reading">{head}<span class="reading-mark">'
+                f'{t(lang, "sources.reading_mark")}</span></div>')
     return (f'<div class="src-card related" data-ref="rel-{turn}-{i}" role="button" tabindex="0" '
-            f'aria-label="Open passage {i + 1} in the article viewer">{head}'
-            f'<a class="src-open" href="#rel-{turn}-{i}">Show in article</a></div>')
+            f'aria-label="{t(lang, "sources.open_passage", n=i + 1)}">{head}'
+            f'<a class="src-open" href="#rel-{turn}-{i}">{t(lang, "sources.show")}</a></div>')
 
 
-def render_reading(passages: Sequence[Any], question: str, stopped: bool = False) -> str:
+def render_reading(passages: Sequence[Any], question: str, stopped: bool = False, lang: str = DEFAULT) -> str:
     """The passages retrieved for an answer still being written (or ``stopped``), before it cites any of them."""
     if not passages:
-        return ('<div class="sources"><div class="panel-title">Sources</div>'
-                '<p class="panel-note">No passage came close.</p></div>')
-    title = (f"Retrieved passages ({len(passages)}); the answer was stopped" if stopped
-             else f"Reading {len(passages)} passages…")
-    cards = "".join(_passage_card(p, i, None) for i, p in enumerate(passages))
+        return (f'<div class="sources"><div class="panel-title">{t(lang, "sources.title")}</div>'
+                f'<p class="panel-note">{t(lang, "sources.none")}</p></div>')
+    title = t(lang, "sources.stopped" if stopped else "sources.reading", count=len(passages))
+    cards = "".join(_passage_card(p, i, None, lang) for i, p in enumerate(passages))
     return (f'<div class="sources{" stopped" if stopped else ""}"><div class="panel-title">{esc(title)}</div>'
-            f'<div class="panel-q" title="{esc(question)}">For: {esc(question)}</div>{cards}</div>')
+            f'<div class="panel-q" title="{esc(question)}">{t(lang, "sources.for", question=esc(question))}</div>'
+            f"{cards}</div>")
 
 
 def _flag_note(item: Any) -> str:
@@ -285,32 +292,33 @@ def _flag_note(item: Any) -> str:
 
 # --------------------------------------------------------------------------- article viewer
 def render_article(text: str, info: Any, start: int | None = None, end: int | None = None,
-                   label: str | None = None) -> str:
+                   label: str | None = None, lang: str = DEFAULT) -> str:
     """The whole article, escaped, with ``text[start:end]`` in a <mark> (scrolled into view by the page script)."""
     title = esc(_get(info, "title", "") or _get(info, "doc_id", ""))
     meta = _meta_line(_get(info, "date"), _get(info, "agency"), _get(info, "source_url"))
-    doc_line = f'<div class="viewer-doc">{esc(_get(info, "doc_id", ""))} · {_get(info, "chunks", 0)} chunks</div>'
+    chunks = t(lang, "viewer.chunks", count=_get(info, "chunks", 0))
+    doc_line = f'<div class="viewer-doc">{esc(_get(info, "doc_id", ""))} · {chunks}</div>'
     if start is not None and end is not None and 0 <= start < end <= len(text):
         body = (f"{esc(text[:start])}<mark class=\"hl\" id=\"viewer-mark\">{esc(text[start:end])}</mark>"
                 f"{esc(text[end:])}")
     else:
         body = esc(text)
     label_html = f'<div class="viewer-label">{esc(label)}</div>' if label else ""
-    return (f'<div class="viewer" role="region" aria-label="Article viewer"><div class="viewer-head">'
+    return (f'<div class="viewer" role="region" aria-label="{t(lang, "viewer.name")}"><div class="viewer-head">'
             f'<div class="viewer-title">{title}</div>{meta}{doc_line}{label_html}</div>'
             f'<div class="viewer-body" tabindex="0">{body}</div></div>')
 
 
 # --------------------------------------------------------------------------- status
-def render_status(stats: Mapping[str, Any], backend: str, model: str) -> str:
+def render_status(stats: Mapping[str, Any], backend: str, model: str, lang: str = DEFAULT) -> str:
     if backend == "extractive":
-        llm = "extractive (quotes the articles; no language model)"
+        llm = t(lang, "status.extractive")
     else:
         llm = f"{backend}" + (f" · {model}" if model else "")
-    return (f'<div class="status-line"><span class="status-item"><b>Answers:</b> {esc(llm)}</span>'
-            f'<span class="status-item"><b>Embedder:</b> {esc(stats.get("embedder", "?"))}</span>'
-            f'<span class="status-item"><b>Library:</b> {int(stats.get("articles", 0))} articles · '
-            f'{int(stats.get("chunks", 0))} chunks</span></div>')
+    counts = t(lang, "status.counts", articles=int(stats.get("articles", 0)), chunks=int(stats.get("chunks", 0)))
+    return (f'<div class="status-line"><span class="status-item"><b>{t(lang, "status.answers")}</b> {esc(llm)}</span>'
+            f'<span class="status-item"><b>{t(lang, "status.embedder")}</b> {esc(stats.get("embedder", "?"))}</span>'
+            f'<span class="status-item"><b>{t(lang, "status.library")}</b> {counts}</span></div>')
 
 
 def render_banner(messages: Iterable[str], kind: str = "warn") -> str:
@@ -320,6 +328,11 @@ def render_banner(messages: Iterable[str], kind: str = "warn") -> str:
     body = "".join(f"<div>{esc(m)}</div>" for m in items)
     return f'<div class="banner banner-{kind}" role="alert"><span class="banner-icon" aria-hidden="true">⚠</span>' \
            f'<div class="banner-body">{body}</div></div>'
+
+
+def library_headers(lang: str = DEFAULT) -> list[str]:
+    """The library table's column names (title, date, source, chunks, file)."""
+    return [t(lang, f"library.col_{name}") for name in ("title", "date", "source", "chunks", "file")]
 
 
 def documents_rows(docs: Sequence[Any], query: str = "") -> list[list[Any]]:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import rag
 
+from .strings import DEFAULT, t
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -24,11 +26,26 @@ def seeds_dataset() -> Path | None:
     return None
 
 
-def example_questions(engine: rag.Engine, n: int = 4) -> list[str]:
-    """Example questions for the loaded corpus: the seeds eval's first questions when the seeds are indexed,
-    else questions made from the newest article titles."""
+SEEDS_EXAMPLES_VI = (
+    ("000_1aff578a148f58fe.txt", "Chủ tịch nước Lương Cường gặp Tổng Thư ký LHQ ở New York vào ngày nào?"),
+    ("001_b510b4b12c9ffde5.txt", "Việt Nam là thành viên của bao nhiêu tổ chức quốc tế?"),
+    ("003_a94dd13d440a1e40.txt", "Thủ tướng Phạm Minh Chính hội đàm với Tổng Thư ký LHQ ở đâu?"),
+    ("004_6016a5adcce3c608.txt", "Tổng Bí thư Tô Lâm tiếp Tổng Thư ký LHQ tại Hà Nội vào ngày nào?"),
+    ("004_6016a5adcce3c608.txt", "Tổng Bí thư Tô Lâm nói Việt Nam gia nhập Liên Hợp Quốc năm nào?"),
+)
+"""Vietnamese example questions over the seeds, each with the article that answers it (the engine answers them
+from the English articles)."""
+
+
+def example_questions(engine: rag.Engine, n: int = 4, lang: str = DEFAULT) -> list[str]:
+    """Example questions for the loaded corpus in the interface language ``lang``: when the seeds are indexed, the
+    seeds eval's first questions (in Vietnamese, :data:`SEEDS_EXAMPLES_VI`), else questions made from the newest
+    article titles."""
     docs = engine.documents()
     indexed = {d.doc_id for d in docs}
+    if lang == "vi":
+        picked = [question for doc_id, question in SEEDS_EXAMPLES_VI if doc_id in indexed]
+        return picked[:n] if len(picked) >= min(n, 2) else from_titles(docs, n, lang)
     dataset = seeds_dataset()
     picked: list[str] = []
     if dataset and indexed:
@@ -51,9 +68,14 @@ def example_questions(engine: rag.Engine, n: int = 4) -> list[str]:
             picked = []
     if len(picked) >= min(n, 2):
         return picked[:n]
+    return from_titles(docs, n, lang)
+
+
+def from_titles(docs: list[rag.DocumentInfo], n: int, lang: str) -> list[str]:
+    """Questions about the first ``n`` articles, made from their titles."""
     out = []
     for d in docs[:n]:
         words = d.title.rstrip("….").split()
         topic = " ".join(words[:12]) + ("…" if len(words) > 12 else "")
-        out.append(f"What do the articles say about: {topic}?")
+        out.append(t(lang, "examples.about", topic=topic))
     return out

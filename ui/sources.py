@@ -12,7 +12,9 @@ import rag
 
 from . import render as R
 from .assets import SOURCES_JS, VIEWER_JS
+from .language import T, Translated
 from .state import Updates
+from .strings import DEFAULT, t
 
 _REF = re.compile(r"(cite|rel)-(\d+)-(\d+)")
 
@@ -24,11 +26,11 @@ class SourcesView:
     viewer: Any
 
 
-def sources_column() -> SourcesView:
+def sources_column(tr: Translated) -> SourcesView:
     """The sources panel, the viewer's back button and the article viewer (inside the side column)."""
     sources = gr.HTML(R.SOURCES_PLACEHOLDER, elem_id="sources", js_on_load=SOURCES_JS, padding=False)
-    close_btn = gr.Button("← Back to the sources", size="sm", visible=False, elem_id="viewer-close",
-                          variant="secondary")
+    close_btn = tr(gr.Button, value=T("viewer.back"), size="sm", visible=False, elem_id="viewer-close",
+                   variant="secondary")
     viewer = gr.HTML(R.VIEWER_PLACEHOLDER, elem_id="viewer", js_on_load=VIEWER_JS)
     return SourcesView(sources=sources, close_btn=close_btn, viewer=viewer)
 
@@ -39,20 +41,19 @@ class ViewerUpdate(Updates):
     FIELDS = ("viewer", "close_btn", "sources")
 
 
-def passage_of(answer: dict[str, Any], kind: str, n: int) -> tuple[str, int, int, str] | None:
+def passage_of(answer: dict[str, Any], kind: str, n: int, lang: str = DEFAULT) -> tuple[str, int, int, str] | None:
     """(doc_id, start, end, label) of citation ``n`` ("cite") or passage ``n`` ("rel") of ``answer``."""
     if kind == "cite":
         cite = next((c for c in answer.get("citations", []) if int(c["number"]) == n), None)
         if cite is None:
             return None
-        return cite["doc_id"], cite["start"], cite["end"], f"[{n}] The cited passage is highlighted."
+        return cite["doc_id"], cite["start"], cite["end"], t(lang, "viewer.cited", n=n)
     pool = answer.get("related") if answer.get("refused") else answer.get("passages")
     pool = pool or answer.get("passages") or []
     if n >= len(pool):
         return None
     p = pool[n]
-    label = ("Related passage (not a source) highlighted." if answer.get("refused")
-             else "Retrieved passage highlighted.")
+    label = t(lang, "viewer.related" if answer.get("refused") else "viewer.retrieved")
     return p["doc_id"], p["start"], p["end"], label
 
 
@@ -62,14 +63,14 @@ class SourcesHandlers:
     def __init__(self, engine: rag.Engine) -> None:
         self.engine = engine
 
-    def article_html(self, doc_id: str, start: int, end: int, label: str) -> str:
+    def article_html(self, doc_id: str, start: int, end: int, label: str, lang: str = DEFAULT) -> str:
         found = self.engine.article(doc_id)
         if found is None:
-            return R.render_banner([f"{doc_id} is no longer in the index."])
+            return R.render_banner([t(lang, "viewer.gone", doc_id=doc_id)])
         text, info = found
-        return R.render_article(text, info, start, end, label)
+        return R.render_article(text, info, start, end, label, lang)
 
-    def open_ref(self, turns: list[dict], evt: gr.EventData) -> tuple:
+    def open_ref(self, turns: list[dict], lang: str, evt: gr.EventData) -> tuple:
         data = getattr(evt, "_data", None) or {}
         ref = str(data.get("ref", "")) if isinstance(data, dict) else str(data)
         m = _REF.fullmatch(ref)
@@ -77,14 +78,15 @@ class SourcesHandlers:
             return ViewerUpdate().as_tuple()
         kind, index, n = m.group(1), int(m.group(2)), int(m.group(3))
         answer = turns[index]["answer"]
-        found = passage_of(answer, kind, n)
+        found = passage_of(answer, kind, n, lang)
         if found is None:
             return ViewerUpdate().as_tuple()
         count = len(answer.get("citations") or []) or len(answer.get("related") or answer.get("passages") or [])
-        back = f"← Back to the {'sources' if answer.get('citations') else 'passages'} ({count})"
+        back = t(lang, "viewer.back_sources" if answer.get("citations") else "viewer.back_passages", count=count)
         # the article takes the sources' place; the sources stay mounted (their script routes the clicks)
-        return ViewerUpdate(viewer=self.article_html(*found), close_btn=gr.update(visible=True, value=back),
-                            sources=gr.update(value=R.render_sources(answer, index), visible="hidden")).as_tuple()
+        return ViewerUpdate(viewer=self.article_html(*found, lang), close_btn=gr.update(visible=True, value=back),
+                            sources=gr.update(value=R.render_sources(answer, index, lang),
+                                              visible="hidden")).as_tuple()
 
     def close_viewer(self) -> tuple:
         return ViewerUpdate(viewer=R.VIEWER_PLACEHOLDER, close_btn=gr.update(visible=False),
@@ -94,5 +96,5 @@ class SourcesHandlers:
 def wire_sources(handlers: SourcesHandlers, page: SimpleNamespace) -> None:
     """Clicks on [n] markers and passage cards open the viewer; its back button closes it."""
     outputs = ViewerUpdate.outputs(page)
-    page.sources.cite(handlers.open_ref, [page.turns], outputs, queue=False)
+    page.sources.cite(handlers.open_ref, [page.turns, page.ui_lang], outputs, queue=False)
     page.close_btn.click(handlers.close_viewer, None, outputs, queue=False)

@@ -18,6 +18,7 @@ from . import render as R
 from .backends import BackendChecks, allowed_backends, fallback_message, model_for
 from .feedback import FeedbackLog, feedback_path
 from .seeds import example_questions
+from .strings import DEFAULT, TABLES, t
 
 SKIP: Any = object()
 """The value of an update field that leaves its component unchanged (sent as ``gr.skip()``)."""
@@ -73,7 +74,7 @@ class AppState:
     feedback: FeedbackLog
     default_prefs: dict[str, Any]
     secret: str
-    examples: list[str]
+    examples: dict[str, list[str]]  # example questions of the loaded corpus, per interface language
     warmed: set[str] = field(default_factory=set)  # backends that have answered once (their model is loaded)
 
     @classmethod
@@ -84,9 +85,9 @@ class AppState:
                          "language": settings.answer_language or "", "retrieval_only": False}
         secret = hashlib.sha256(f"newsrag:{Path(settings.data_dir).resolve()}".encode()).hexdigest()[:24]
         try:
-            examples = example_questions(engine)
+            examples = {lang: example_questions(engine, lang=lang) for lang in TABLES}
         except RagError:
-            examples = []
+            examples = {lang: [] for lang in TABLES}
         return cls(engine=engine, backends=allowed_backends(settings), checks=BackendChecks(settings).start(),
                    feedback=FeedbackLog(feedback_path(settings)), default_prefs=default_prefs, secret=secret,
                    examples=examples)
@@ -95,20 +96,21 @@ class AppState:
     def settings(self) -> rag.Settings:
         return self.engine.settings
 
-    def status_html(self, backend: str) -> str:
+    def status_html(self, backend: str, lang: str = DEFAULT) -> str:
         """The status line: index size and the backend's model."""
         try:
             stats = self.engine.stats()
         except RagError as exc:
-            return R.render_banner([f"The index is unavailable: {exc}"])
-        return R.render_status(stats, backend, model_for(self.settings, backend))
+            return R.render_banner([t(lang, "status.unavailable", error=exc)])
+        return R.render_status(stats, backend, model_for(self.settings, backend), lang)
 
-    def header_html(self, backend: str, notice: str | None = None) -> str:
+    def header_html(self, backend: str, notice: str | None = None, lang: str = DEFAULT) -> str:
         """The status line, plus a banner when the backend cannot answer (or an answer fell back)."""
+        status = self.status_html(backend, lang)
         if notice:
-            return self.status_html(backend) + R.render_banner([notice])
+            return status + R.render_banner([notice])
         problem = self.checks.problem(backend)
-        return self.status_html(backend) + (R.render_banner([fallback_message(backend, problem)]) if problem else "")
+        return status + (R.render_banner([fallback_message(backend, problem, lang)]) if problem else "")
 
 
 @dataclass
@@ -171,14 +173,17 @@ def session_of(request: Any) -> str:
 
 @dataclass
 class SessionView:
-    """Per-session values kept by Gradio: the chat turns, the last rating, the saved answer settings."""
+    """Per-session values kept by Gradio: the chat turns, the last rating, the saved answer settings and the
+    interface language saved in the browser."""
 
     turns: Any
     fb_state: Any
     prefs: Any
+    lang_pref: Any
 
 
 def session_state(app: AppState) -> SessionView:
     """The session state components (inside ``gr.Blocks``)."""
     return SessionView(turns=gr.State([]), fb_state=gr.State(None),
-                       prefs=gr.BrowserState(app.default_prefs, storage_key="newsrag-prefs-v1", secret=app.secret))
+                       prefs=gr.BrowserState(app.default_prefs, storage_key="newsrag-prefs-v1", secret=app.secret),
+                       lang_pref=gr.BrowserState("", storage_key="newsrag-ui-lang-v1", secret=app.secret))

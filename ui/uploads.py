@@ -10,6 +10,8 @@ from typing import Any, Sequence
 import rag
 from rag import DocumentError, RagError
 
+from .strings import DEFAULT, t
+
 UPLOAD_TYPES = (".txt", ".md", ".html", ".htm", ".pdf")
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -73,8 +75,10 @@ def validate_upload(path: str | Path, max_bytes: int, original_name: str | None 
     return name, path, None
 
 
-def ingest_uploads(engine: rag.Engine, files: Sequence[Any], progress: Any = None) -> tuple[list[str], list[str]]:
-    """Validate and index uploaded files; returns (done messages, error messages)."""
+def ingest_uploads(engine: rag.Engine, files: Sequence[Any], progress: Any = None,
+                   lang: str = DEFAULT) -> tuple[list[str], list[str]]:
+    """Validate and index uploaded files; returns (done messages, error messages). The reasons a file is refused
+    are the checks' and the library's (in English); the rest is in the interface language ``lang``."""
     settings = engine.settings
     done: list[str] = []
     errors: list[str] = []
@@ -91,7 +95,7 @@ def ingest_uploads(engine: rag.Engine, files: Sequence[Any], progress: Any = Non
                 errors.append(str(exc))
                 continue
             if name in names:
-                errors.append(f"{name}: uploaded twice; kept the first.")
+                errors.append(t(lang, "library.twice", doc=name))
                 continue
             names.add(name)
             if text is not None:
@@ -107,12 +111,9 @@ def ingest_uploads(engine: rag.Engine, files: Sequence[Any], progress: Any = Non
         except RagError as exc:
             errors.append(str(exc))
             return done, errors
-    for doc in report.added:
-        done.append(f"{doc}: added")
-    for doc in report.updated:
-        done.append(f"{doc}: replaced (the content changed)")
-    for doc in report.unchanged:
-        done.append(f"{doc}: already indexed, unchanged")
+    for key, docs in (("library.added", report.added), ("library.replaced", report.updated),
+                      ("library.unchanged", report.unchanged)):
+        done += [t(lang, key, doc=doc) for doc in docs]
     for doc, message in report.failed.items():
         errors.append(message if message.startswith(doc) else f"{doc}: {message}")
     return done, errors

@@ -121,7 +121,7 @@ class Pages:
         self.foreign: list[str] = []
         self.errors: list[str] = []
 
-    def open(self, viewport: dict[str, int] = LAPTOP, **options: Any) -> Any:
+    def open(self, viewport: dict[str, int] = LAPTOP, query: str = "", **options: Any) -> Any:
         context = self.browser.new_context(viewport=viewport, **options)
         self.contexts.append(context)
 
@@ -140,7 +140,7 @@ class Pages:
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         page.on("dialog", lambda dialog: dialog.accept())
         page.set_default_timeout(30_000)
-        page.goto(self.url)
+        page.goto(self.url + query)
         page.wait_for_selector("#question textarea")
         page.wait_for_function("() => window.__newsragCite !== undefined")
         try:  # the page's load events have restored this browser's saved settings
@@ -669,3 +669,111 @@ def test_server_stops_quietly_after_a_stopped_answer(browser, tmp_path):
                 proc.wait()
     assert took < 8, f"the server took {took:.1f} s to stop"
     assert "Traceback" not in err, err[-3000:]
+
+
+# ----------------------------------------------------------------------------------------------- interface language
+VI_QUESTION = "Chủ tịch nước Lương Cường gặp Tổng Thư ký LHQ Guterres ở New York vào ngày nào?"
+VI_ANSWER = ("Chủ tịch nước Lương Cường đã gặp Tổng Thư ký LHQ António Guterres tại trụ sở LHQ ở New York vào trưa "
+             "ngày 22/9/2025 [1].")  # the date and the names of the cited passage: the cross-lingual check accepts it
+
+
+def switch_language(page: Any, name: str, ask_label: str) -> None:
+    """Pick ``name`` in the header's language switch; returns once the Ask button reads ``ask_label``."""
+    page.locator("#ui-lang").get_by_text(name, exact=True).click()
+    page.wait_for_function("label => document.querySelector('#send-btn').innerText.trim() === label", arg=ask_label)
+
+
+def labels(page: Any) -> dict[str, str]:
+    """The words of the page's main controls, as shown."""
+    return {
+        "ask": page.inner_text("#send-btn").strip(),
+        "question": page.get_attribute("#question textarea", "placeholder") or "",
+        "tabs": " | ".join(page.inner_text(f"#tab-{name}-button").strip() for name in ("chat", "library", "evals")),
+        "settings": page.inner_text("#settings").split("\n")[0].strip(),
+        "status": page.inner_text("#status"),
+        "sources": page.inner_text("#sources"),
+        "chat": page.inner_text("#chatbot"),
+        "tagline": page.inner_text("#app-header .tagline"),
+    }
+
+
+def test_vietnamese_interface_asks_and_cites_the_english_span(pages, fake_llm):
+    from rag.testing import Reply
+
+    page = pages.open()
+    switch_language(page, "Tiếng Việt", "Hỏi")
+    shown = labels(page)
+    assert shown["question"] == "Đặt câu hỏi về các bài báo…"
+    assert shown["tabs"] == "Trò chuyện | Thư viện | Đánh giá"
+    assert shown["settings"] == "Cài đặt câu trả lời"
+    assert "5 bài báo" in shown["status"] and "Trả lời:" in shown["status"]
+    assert "Hãy đặt một câu hỏi" in shown["sources"] and "Chỉ trả lời từ các bài báo" in shown["tagline"]
+    assert "Lương Cường" in shown["chat"] and "How many people" not in shown["chat"]  # Vietnamese example questions
+    assert page.evaluate("() => document.documentElement.dataset.newsragLang") == "vi"
+
+    open_settings(page)
+    assert "Cơ chế trả lời" in page.inner_text("#backend") and "Ngôn ngữ trả lời" in page.inner_text("#language")
+    choose(page, "#backend", "openai-compatible")
+    page.wait_for_function("() => document.querySelector('#status').innerText.includes('fake-model')")
+    assert "viết câu trả lời" in page.inner_text("#backend")  # the backend's help line, in Vietnamese
+    fake_llm.push(Reply(VI_ANSWER))
+    answer = ask(page, VI_QUESTION)
+    assert "22/9/2025" in answer.inner_text() and "Lương Cường đã gặp" in answer.inner_text()
+    assert answer.locator("a.cite").count() == 1 and answer.locator(".badge-unsupported").count() == 0
+    assert "Nguồn (1)" in page.inner_text("#sources") and "Xem trong bài báo" in page.inner_text("#sources")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    shot(page, "chat-vi.png")
+
+    answer.locator("a.cite").first.click()
+    mark = page.locator("#viewer mark")
+    mark.wait_for()
+    assert "At noon on September 22, 2025" in mark.inner_text()  # the English article's span
+    assert "000_1aff578a148f58fe.txt" in page.inner_text("#viewer .viewer-doc")
+    assert page.inner_text("#viewer .viewer-label") == "[1] Đoạn được trích dẫn đã được tô sáng."
+    assert "Quay lại các nguồn (1)" in page.inner_text("#viewer-close")
+
+    # the choice is remembered in this browser
+    page.reload()
+    page.wait_for_selector("#status [data-session-ready]", state="attached")
+    page.wait_for_function("() => document.querySelector('#send-btn').innerText.trim() === 'Hỏi'")
+    assert page.locator("#ui-lang input:checked").count() == 1
+    assert "Tiếng Việt" in page.locator("#ui-lang label:has(input:checked)").inner_text()
+
+
+def test_switching_back_to_english_restores_english_labels(pages):
+    page = pages.open()
+    english = labels(page)
+    switch_language(page, "Tiếng Việt", "Hỏi")
+    answer = ask(page, "Việt Nam là thành viên của bao nhiêu tổ chức quốc tế?")  # extractive: English quotes
+    assert answer.locator("a.cite").count() >= 1 and "Theo bài báo:" in answer.inner_text()
+    assert page.inner_text("#sources").startswith("Nguồn (")
+
+    switch_language(page, "English", "Ask")
+    shown = labels(page)
+    for name in ("question", "tabs", "settings", "tagline"):
+        assert shown[name] == english[name], name
+    assert "5 articles" in shown["status"] and "Answers:" in shown["status"]
+    assert page.inner_text("#sources").startswith("Sources (") and "Show in article" in page.inner_text("#sources")
+    assert "Theo bài báo:" in answer.inner_text()  # the answer is the library's, in the question's language
+    open_tab(page, "library")
+    assert "Title" in page.inner_text("#library-table") and "Search the library" in page.inner_text("#lib-search")
+    open_tab(page, "chat")
+    clear_chat(page)
+    assert "How many people" in page.inner_text("#chatbot")  # English example questions again
+    assert page.evaluate("() => document.documentElement.dataset.newsragLang") == "en"
+
+
+@pytest.mark.parametrize("how", [{"query": "?lang=vi"}, {"locale": "vi-VN"}], ids=["query", "accept-language"])
+def test_a_page_starts_in_vietnamese_when_asked(pages, how):
+    page = pages.open(**how)
+    page.wait_for_function("() => document.querySelector('#send-btn').innerText.trim() === 'Hỏi'")
+    if "locale" in how:
+        page.set_viewport_size(PHONE)
+        page.wait_for_timeout(300)
+        no_overflow(page, PHONE["width"])  # the language switch fits a phone's header
+        shot(page, "phone-vi.png")
+    assert "Lương Cường" in page.inner_text("#chatbot")
+    open_tab(page, "library")
+    assert "Tiêu đề" in page.inner_text("#library-table") and "Tìm trong thư viện" in page.inner_text("#lib-search")
+    open_tab(page, "evals")
+    assert "Chạy đánh giá" in page.inner_text("#eval-run")
