@@ -119,8 +119,10 @@ def with_enumerations(chosen: Sequence[tuple], passages: Sequence[Passage], most
     return out
 
 
-# a sentence that leans on the one before it: a pronoun subject, or "the latter" / "the former" anywhere
-_LEANS_BACK = re.compile(r"^(?:he|she|they|his|her|their|him|them)\b|\bthe (?:latter|former)\b", re.IGNORECASE)
+# a sentence that leans on the one before it: a pronoun subject, or "the latter" anywhere ("the former" is mostly
+# an adjective in news: "the former president")
+_LEANS_BACK = re.compile(r"^(?:he|she|they|his|her|their|him|them)\b|\bthe latter\b(?!\s+(?:part|half|stage)\b)",
+                         re.IGNORECASE)
 
 
 def with_antecedents(chosen: Sequence[Candidate], passages: Sequence[Passage]) -> list[Candidate]:

@@ -40,3 +40,9 @@ def test_a_sentence_standing_on_its_own_or_already_preceded_is_left_alone():
 def test_an_instruction_like_sentence_is_never_brought_in():
     p = _passage(flagged=(1,))
     assert [c.text for c in with_antecedents([_candidate(p, 2)], [p])] == [SENTENCES[2]]
+
+
+def test_the_former_as_an_adjective_leans_on_nothing():
+    p = _passage()
+    alone = Candidate(1.0, 0, p.sentences[3], "The former president said trade grew.")
+    assert with_antecedents([alone], [p]) == [alone]
