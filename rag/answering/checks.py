@@ -214,8 +214,10 @@ def counts(sentence: str, counted: CountedNoun, asked: set[str],
             continue
         if counted[0] in stems[i + 1:i + 5] or counted[0] in _GENERIC_COUNTS:
             return True
-        following = next((x for x in words[i + 1:i + 3] if not figures(x)), "")
-        if not is_plural(following) or same_kind(counted[1].split()[-1].lower(), following.lower()):
+        # the noun the figure counts: the first plural within three words, past adjectives ("three Palestinian
+        # militants"); none ("12 were killed") counts anything
+        following = next((x for x in words[i + 1:i + 4] if not figures(x) and is_plural(x)), "")
+        if not following or same_kind(counted[1].split()[-1].lower(), following.lower()):
             return True
     return False
 

@@ -135,12 +135,11 @@ _TYPE_WORDS = {
 
 
 def _answer_type(question: str) -> str | None:
-    """The kind of answer the question asks for, by its question words ("when" → "date")."""
+    """The kind of answer the question asks for, by its first question word ("When did …" → "date"): "How many
+    soldiers were wounded when militants attacked?" asks for a number, its "when" opens a clause."""
     q = question.lower()
-    for words, kind in _TYPE_WORDS.items():
-        if re.search(rf"\b{words}\b", q):
-            return kind
-    return None
+    found = [(m.start(), kind) for words, kind in _TYPE_WORDS.items() for m in [re.search(rf"\b{words}\b", q)] if m]
+    return min(found)[1] if found else None
 
 
 # ------------------------------------------------------------------------ names

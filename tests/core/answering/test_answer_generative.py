@@ -314,6 +314,8 @@ def test_a_figure_that_counts_something_else_does_not_answer_how_many(gen, serve
     ("Sixty-five states signed it on the first day.", True),  # a near-synonym (embedder)
     ("Delegates from 40 nations attended.", True),
     ("At least 12 were killed.", True),  # no noun after the figure
+    ("Officials of three African nations signed.", True),  # an adjective before the counted noun
+    ("Three Palestinian militants signed it.", False),  # an adjective before another noun
     ("120 representatives from UN member countries attended.", False),
     ("It was the first such treaty in over 20 years.", False),
 ])
