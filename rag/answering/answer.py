@@ -13,8 +13,8 @@ from typing import Callable, Sequence
 
 from ..models import Answer, Passage
 from ..retrieval.analysis import QuestionAnalysis, analyse, name_phrases, shape_of
-from .checks import ANSWER_CHECKS, Evidence, first_refusal, missing_names
-from .citations import cited_text, parse_cited_sentences
+from .checks import ANSWER_CHECKS, Evidence, answers_question, first_refusal, missing_names
+from .citations import cited_by_article, cited_text, parse_cited_sentences
 from .evidence import EvidencePrompt, EvidenceReply, passage_marked
 from .extractive import Candidate, choose_sentences, quoted_answer, with_antecedents
 from .generated import QUOTED, judged, only_restates, verified_answer, verify_sentence
@@ -101,7 +101,8 @@ class Composer:
                         quoted_only=bool(supported) and all(QUOTED in (s.note or "") for s in supported),
                         same_kind=self._same_kind, relevance=self.relevance,
                         quote_relevance_threshold=self.quote_relevance_threshold,
-                        crosslingual_relevance_threshold=self.crosslingual_relevance_threshold)
+                        crosslingual_relevance_threshold=self.crosslingual_relevance_threshold,
+                        cited=cited_by_article(answer.citations) if answer else [])
 
     def missing_names(self, question: Question, passages: Sequence[Passage]) -> list[str]:
         """The names (and numbered names) the question asks about that none of ``passages`` mentions."""
@@ -175,17 +176,12 @@ class Composer:
                                     judge=judge)
 
     def _evidence_answers(self, analysis: QuestionAnalysis, sentences: Sequence[str]) -> bool:
-        """Do the sentences the model chose as evidence answer the question, by the cross-encoder (the question's
-        English rendering and the stricter bar for a question in another language)? A small model picks the
-        closest sentence even when it only shares the topic: the near miss "Who commanded the troops at X?" →
-        "Troops killed eight militants at X." Without a cross-encoder, or for a question about a period alone, yes.
+        """Do the sentences the model chose as evidence answer the question (:func:`.checks.answers_question`)? A
+        small model picks the closest sentence even when it only shares the topic: the near miss "Who commanded the
+        troops at X?" → "Troops killed eight militants at X."
         """
-        shape = analysis.resolved
-        if self.relevance is None or not sentences or shape.asks_for_a_period:
-            return True
-        score = float(self.relevance(shape.topic_with_time or shape.text, [" ".join(sentences)])[0])
-        bar = self.crosslingual_relevance_threshold if analysis.foreign else self.evidence_relevance_threshold
-        return score >= bar
+        return answers_question(self.relevance, analysis, sentences, self.evidence_relevance_threshold,
+                                self.crosslingual_relevance_threshold)
 
     def from_generation(self, analysis: Question, generated: str, passages: Sequence[Passage], *,
                         judge: Callable[[str, str], bool | None] | None = None) -> Answer:

@@ -8,7 +8,7 @@ from typing import Sequence
 from ..models import Citation, Passage
 from ..text import split_sentences
 
-__all__ = ["CitedSentence", "parse_cited_sentences", "strip_markers", "strip_meta", "MARKER", "number_for",
+__all__ = ["CitedSentence", "cited_by_article", "parse_cited_sentences", "strip_markers", "strip_meta", "MARKER", "number_for",
            "cited_text", "sentences_within", "with_marks"]
 
 MARKER = re.compile(r"\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
@@ -95,6 +95,16 @@ def number_for(citations: list[Citation], p: Passage, start: int, end: int) -> i
                               agency=p.agency, chunk_id=p.chunk_id, start=start, end=end, quote=quote,
                               flags=list(p.flags)))
     return number
+
+
+def cited_by_article(citations: Sequence[Citation]) -> list[str]:
+    """The spans ``citations`` point at, one text per article: its title, then its cited spans in order ("Title.
+    Span one. Span two."). A cited sentence often says "the event" or "he"; the title says which."""
+    spans: dict[str, list[Citation]] = {}
+    for c in citations:
+        spans.setdefault(c.doc_id, []).append(c)
+    return [" ".join([f"{cs[0].title.rstrip('.')}.", *dict.fromkeys(c.quote for c in sorted(cs, key=lambda c: c.start))])
+            for cs in spans.values()]
 
 
 def cited_text(citation: Citation, passages: Sequence[Passage]) -> str:

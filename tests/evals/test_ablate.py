@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from evals.ablate import RULES, main, markdown_table
+from evals.ablate import main, markdown_table
+from rag.testing.rules import RULES
 from rag.answering import checks
 from rag.retrieval.analysis import analyse, shape_of
 

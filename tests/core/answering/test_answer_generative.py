@@ -300,7 +300,7 @@ def test_a_figure_that_counts_something_else_does_not_answer_how_many(gen, serve
     answer = gen.ask("How many countries signed the UN Convention against Cybercrime at the New York event?")
     assert answer.refused and answer.text == f"{REFUSAL_TEXT} They give no number of countries."
     # asked about the people who took part, the same figure answers
-    answer = gen.ask("How many people took part in the New York event on the Hanoi Convention?")
+    answer = gen.ask("How many people attended the event the Ministry of Foreign Affairs held with UNODC?")
     assert not answer.refused and "120" in answer.text
     # and a count of the asked things answers, whatever else the sentence counts
     server.responder = lambda body: (f"Viet Nam has diplomatic ties with 194 countries "
@@ -546,7 +546,8 @@ def test_a_flagged_sentence_says_the_llm_check_found_no_support(seed_index, serv
                 f"High-level General Debate [{number_of(body, 'sidelines')}].")
 
     server.responder = respond
-    answer = _generative(seed_index, server.base_url, llm_check=True).ask(QUESTION)
+    # the supported sentence alone does not say when: the cross-encoder check of the cited spans is off here
+    answer = _generative(seed_index, server.base_url, llm_check=True, quote_relevance_threshold=-100).ask(QUESTION)
     assert not answer.refused
     flagged = [s for s in answer.sentences if not s.supported]
     assert [s.text for s in flagged] == [f"{MET}."] and "language model check" in flagged[0].note
@@ -567,3 +568,18 @@ def test_a_topical_question_is_answered_from_what_the_articles_say_about_the_top
     server.responder = lambda body: "The articles report that the World Cup final was postponed [1]."
     answer = gen.ask("Any news about the World Cup?")
     assert answer.refused and answer.citations == []
+
+
+def test_an_answer_whose_cited_sentence_does_not_answer_is_refused(seed_index, server):
+    """A near miss answered from the closest sentence on the topic: every word of the reply is in the cited
+    sentence, so the verifier passes it, but the cross-encoder reading the question against the cited span (with
+    its article's title) finds it does not answer; with the check off the same reply stands."""
+    question = "How much money did the UNODC pledge at the event?"
+    server.responder = lambda body: ("The event, jointly held by the Vietnamese Ministry of Foreign Affairs, the "
+                                     "Ministry of Public Security and the UN Office on Drugs and Crime (UNODC), drew "
+                                     "the participation of 120 representatives from UN member countries "
+                                     f"[{number_of(body, '120 representatives')}].")
+    refused = _generative(seed_index, server.base_url).ask(question)
+    assert refused.refused and refused.text == REFUSAL_TEXT and not refused.citations
+    kept = _generative(seed_index, server.base_url, quote_relevance_threshold=-100).ask(question)
+    assert not kept.refused and "120 representatives" in kept.citations[0].quote

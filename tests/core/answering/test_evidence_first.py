@@ -108,9 +108,11 @@ def test_a_server_without_response_format_gets_the_plain_prompt(engine, server):
     assert not answer.refused and answer.notice is None and "September 22" in answer.citations[0].quote
 
 
-def test_auto_is_off_for_a_remote_server(seed_index, server):
-    engine = Engine(core_settings(seed_index[0], backend="openai-compatible", llm_base_url=server.base_url,
-                                  llm_model="fake-model", llm_max_retries=0, llm_timeout=10))
+def test_off_by_default_and_auto_is_off_for_a_remote_server(seed_index, server):
+    settings = core_settings(seed_index[0], backend="openai-compatible", llm_base_url=server.base_url,
+                             llm_model="fake-model", llm_max_retries=0, llm_timeout=10)
+    assert settings.evidence_first == "off" and not Engine(settings).evidence_first("local")
+    engine = Engine(settings.model_copy(update={"evidence_first": "auto"}))
     assert not engine.evidence_first("openai-compatible") and engine.evidence_first("local")
     server.responder = lambda body: f"{MET} [{number_of(body, 'September 22')}]."
     engine.ask(QUESTION)
@@ -132,5 +134,5 @@ def test_evidence_that_does_not_answer_is_a_refusal(engine, server, seed_index):
     assert refused.refused and not refused.citations
     lenient = Engine(core_settings(seed_index[0], backend="openai-compatible", llm_base_url=server.base_url,
                                    llm_model="fake-model", llm_max_retries=0, llm_timeout=10, evidence_first="on",
-                                   evidence_relevance_threshold=-100))
-    assert not lenient.ask(QUESTION).refused  # the same reply passes without the check
+                                   evidence_relevance_threshold=-100, quote_relevance_threshold=-100))
+    assert not lenient.ask(QUESTION).refused  # the same reply passes without the checks
