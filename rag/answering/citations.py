@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..models import Citation, Passage
-from ..text import split_sentences
+from ..text import STOPWORDS, content_terms, split_sentences
 
 __all__ = ["CitedSentence", "cited_by_article", "parse_cited_sentences", "strip_markers", "strip_meta", "MARKER", "number_for",
            "cited_text", "sentences_within", "with_marks"]
@@ -55,6 +55,17 @@ def strip_meta(sentence: str) -> str:
     return clean[:1].upper() + clean[1:] if clean else clean
 
 
+_SOURCE_WORD = re.compile(_SOURCE_WORDS)
+
+
+def says_something(text: str) -> bool:
+    """Does ``text`` hold a word that is not a stop word or a word for the sources? What a small model leaves
+    behind once its phrases about where it read something are removed — "It's.", "Excerpts,, and.", "It is" — says
+    nothing: it is no sentence of the answer, not even an unsupported one."""
+    terms = {re.sub(r"['’](?:s|re|ll|d|ve)$", "", t) for t in content_terms(text)}
+    return any(t and t not in STOPWORDS and not _SOURCE_WORD.fullmatch(t) for t in terms)
+
+
 def parse_cited_sentences(answer: str, n_passages: int) -> list[CitedSentence]:
     """Split a generated answer into sentences and collect each sentence's ``[n]`` markers.
 
@@ -76,7 +87,8 @@ def parse_cited_sentences(answer: str, n_passages: int) -> list[CitedSentence]:
                     target.append(n)
         clean = strip_markers(piece)
         clean = strip_meta(re.sub(r"^(?:[-*•]|\d{1,2}[.)])\s+", "", clean))
-        if clean and re.search(r"[^\W\d_]", clean) and not (out and _META_STUB.match(clean)):
+        if clean and re.search(r"[^\W\d_]", clean) and says_something(clean) \
+                and not (out and _META_STUB.match(clean)):
             out.append(CitedSentence(clean, cited, invalid))
         elif out and (cited or invalid):  # only markers (or "This is stated [2]."): they cite the previous sentence
             out[-1].cited += [c for c in cited if c not in out[-1].cited]

@@ -45,6 +45,16 @@ def test_where_the_model_read_something_is_not_part_of_the_claim():
     assert claim.text == "Guterres made his first visit in 2025."
 
 
+def test_what_is_left_of_a_phrase_about_the_excerpts_is_no_sentence():
+    from rag.answering.citations import parse_cited_sentences, says_something
+
+    parsed = parse_cited_sentences("Faker won Worlds 2017, 2019, and 2021 [1]. Excerpts,, and. It's. It is [2].", 3)
+    assert [(s.text, s.cited) for s in parsed] == [("Faker won Worlds 2017, 2019, and 2021.", [1, 2])]
+    for short_answer in ("Hanoi.", "Three.", "In 2025.", "Zeus.", "Bà ấy cảm ơn LHQ."):
+        assert says_something(short_answer), short_answer
+    assert not any(says_something(t) for t in ("It's.", "Excerpts:", "They were.", "It is"))
+
+
 def test_a_trailing_this_is_stated_in_excerpt_cites_the_sentence_before_it():
     from rag.answering.citations import parse_cited_sentences
 
