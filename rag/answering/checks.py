@@ -138,7 +138,9 @@ def _initials(words: Sequence[str]) -> str:
 
 def acronyms(text: str) -> set[str]:
     """The acronyms of every run of capitalised words in ``text`` and of each of its sub-runs, learned from the
-    articles themselves: "New South Wales" gives NSW, "UN Office on Drugs and Crime" gives UNODC (and UNO, ODC…)."""
+    articles themselves: "New South Wales" gives NSW, "UN Office on Drugs and Crime" gives UNODC (and UNO, ODC…),
+    and, as some acronyms keep their linking words, "Students for Fair Admissions" gives SFFA as well as SFA and
+    "Department of Defense" DOD as well as DD."""
     found: set[str] = set()
     for run in _CAPITALISED_RUN.finditer(text):
         words = run.group(0).split()
@@ -146,6 +148,7 @@ def acronyms(text: str) -> set[str]:
             for j in range(i + 2, min(len(words), i + 8) + 1):
                 if words[i].lower() not in _ACRONYM_LINKS and words[j - 1].lower() not in _ACRONYM_LINKS:
                     found.add(_initials(words[i:j]))
+                    found.add("".join(w if w.isupper() else w[:1] for w in words[i:j]).upper())
     return found
 
 
