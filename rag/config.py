@@ -85,10 +85,6 @@ class Settings(BaseSettings):
     refresh_seconds: float = Field(5.0, ge=0, le=3600, description="How often (at most) queries check whether "
                                    "another process or app instance changed the index (0: every query).")
     llm_context_k: int = Field(3, ge=1, le=20, description="Passages shown to a generative model (prompt size is latency).")
-    excerpt_ranking: Literal["cross-encoder", "words"] = Field(
-        "words", description="How the sentences of a long passage are chosen for the prompt (480 characters each): "
-                             "by the cross-encoder reading the question (needs rerank), or by the question's content "
-                             "words they hold.")
     max_per_doc: int = Field(3, ge=1, description="Cap on passages from one article in the final context.")
     relevance_threshold: float = Field(-2.0, description="Refuse when no passage scores above this (reranker logit).")
     crosslingual_threshold: float = Field(

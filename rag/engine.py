@@ -337,9 +337,9 @@ class Engine:
                     except BackendError as exc:
                         if exc.status not in (400, 422):  # a server that does not take response_format
                             raise
-                messages = build_messages(analysis.standalone, context, lang, rank=self._sentence_ranker(analysis))
                 draft = reply.answer if reply is not None else "".join(
-                    (yield from _token_events(client.stream(messages, deadline=deadline), collect=True)))
+                    (yield from _token_events(client.stream(build_messages(analysis.standalone, context, lang),
+                                                            deadline=deadline), collect=True)))
             if draft and self.composer.only_restates(analysis, draft):
                 return self._extract(analysis, passages, model=model, notice=(
                     "The language model only restated the question; this answer was built extractively."))
@@ -355,14 +355,6 @@ class Engine:
         except (BackendError, RagError) as exc:
             notice = f"The language model failed ({exc.message}); this answer was built extractively."
             return self._extract(analysis, passages, notice=notice, model=model)
-
-    def _sentence_ranker(self, analysis: QuestionAnalysis) -> Callable[[Sequence[str]], Sequence[float]] | None:
-        """What picks the sentences of each passage the prompt shows (setting ``excerpt_ranking``): the
-        cross-encoder reading the question (its English rendering), or None for the question's words."""
-        relevance = self.composer.relevance
-        if self.settings.excerpt_ranking != "cross-encoder" or relevance is None:
-            return None
-        return lambda texts: relevance(analysis.search_text, texts)
 
     def evidence_first(self, backend: str) -> bool:
         """Does the model choose its evidence sentences before writing (setting ``evidence_first``; auto: the local

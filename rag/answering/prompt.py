@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Callable, Sequence
+from typing import Sequence
 
 from ..ingest.injection import WITHHELD, overlaps
 from ..models import Passage
 from ..text import content_terms
 
-__all__ = ["SYSTEM_PROMPT", "SentenceRanker", "build_messages", "excerpt_spans", "is_refusal_text", "prompt_hash"]
+__all__ = ["SYSTEM_PROMPT", "build_messages", "excerpt_spans", "is_refusal_text", "prompt_hash"]
 
 SYSTEM_PROMPT = (
     "You answer questions about news articles. Use only facts from the numbered excerpts; "
@@ -42,16 +42,10 @@ def prompt_hash() -> str:
     return hashlib.sha256((SYSTEM_PROMPT + _INSTRUCTION).encode()).hexdigest()[:12]
 
 
-SentenceRanker = Callable[[Sequence[str]], Sequence[float]]
-
-
 def excerpt_spans(passage: Passage, question: str, max_chars: int = 480,
-                  shown: frozenset[tuple[str, int]] = frozenset(),
-                  rank: SentenceRanker | None = None) -> list[tuple[int, int]]:
+                  shown: frozenset[tuple[str, int]] = frozenset()) -> list[tuple[int, int]]:
     """Sentence spans (article offsets) of ``passage`` to show for ``question``: all of them when the passage is
-    short, else those that best match the question, in order. ``rank`` scores sentence texts for the question (the
-    cross-encoder: "Lee took 3 for 77" answers a question on his bowling figures, with one word in common);
-    without it, sentences are ranked by the question's content words they hold.
+    short, else those that best match the question, in order.
 
     Sentences in ``shown`` (``(doc_id, start)`` pairs already in an earlier excerpt: neighbouring chunks overlap)
     are left out unless nothing else would remain. Prompt size is latency on a CPU: time to first token grows
@@ -62,14 +56,10 @@ def excerpt_spans(passage: Passage, question: str, max_chars: int = 480,
     if sum(e - s for s, e in spans) <= max_chars:
         return spans
     terms = content_terms(question)
-    texts = [passage.text[s - passage.start:e - passage.start] for s, e in spans]
-    ranked = dict(zip(spans, rank(texts))) if rank is not None else None
 
     def score(span: tuple[int, int]) -> float:
         if overlaps(*span, passage.flags):  # shown only as a placeholder: the last to take room
             return float("-inf")
-        if ranked is not None:
-            return float(ranked[span]) - 0.001 * (span[0] - passage.start)
         have = content_terms(passage.text[span[0] - passage.start:span[1] - passage.start])
         return len(terms & have) - 0.001 * span[0]
 
@@ -99,16 +89,14 @@ def _joined_text(passage: Passage, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def build_messages(question: str, passages: Sequence[Passage], language: str | None = None,
-                   rank: SentenceRanker | None = None) -> list[dict[str, str]]:
-    """Chat messages for the generative answer: the question, numbered excerpts (their sentences chosen by ``rank``
-    when given, see :func:`excerpt_spans`), then the instruction.
+def build_messages(question: str, passages: Sequence[Passage], language: str | None = None) -> list[dict[str, str]]:
+    """Chat messages for the generative answer: the question, numbered excerpts, then the instruction.
 
     A sentence shared by two overlapping passages is shown once."""
     blocks = []
     shown: set[tuple[str, int]] = set()
     for i, p in enumerate(passages, start=1):
-        spans = excerpt_spans(p, question, shown=frozenset(shown), rank=rank)
+        spans = excerpt_spans(p, question, shown=frozenset(shown))
         shown.update((p.doc_id, s) for s, _ in spans)
         body = _joined_text(p, spans).replace("[", "(").replace("]", ")")  # a planted "[n]" cannot pose as ours
         when = f" ({p.date})" if p.date else ""

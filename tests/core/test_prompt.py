@@ -75,26 +75,3 @@ def test_a_refusal_names_what_the_question_asked_about_as_it_wrote_it():
     # the question's first word is not part of a name; a word not found stays as given
     assert name_phrases("Who is the UN Resident Coordinator?", ["Coordinator"]) == ["UN Resident Coordinator"]
     assert name_phrases("Where is it?", ["Gotham"]) == ["Gotham"]
-
-
-def test_a_ranker_chooses_the_sentences_a_long_passage_shows():
-    """With a ranker (the cross-encoder in the engine), the sentence that answers is shown even when it shares few
-    words with the question; without one, the sentences holding the question's words win."""
-    from rag.answering.prompt import excerpt_spans
-    from rag.models import Passage
-
-    sentences = [f"South Africa batted through the first innings at the MCG on day {i} of the Test." for i in range(8)]
-    sentences.insert(5, "Lee took 3 for 77.")
-    text = " ".join(sentences)
-    spans, at = [], 0
-    for s in sentences:
-        spans.append((at, at + len(s)))
-        at += len(s) + 1
-    passage = Passage(chunk_id="c", doc_id="d", text=text, start=0, end=len(text), title="Test", date=None,
-                      source_url=None, agency=None, sentences=spans)
-    question = "What were Brett Lee's bowling figures in South Africa's first innings at the MCG?"
-    shown = lambda chosen: [text[s:e] for s, e in chosen]  # noqa: E731
-    assert "Lee took 3 for 77." not in shown(excerpt_spans(passage, question, max_chars=160))
-    by_answer = excerpt_spans(passage, question, max_chars=160,
-                              rank=lambda texts: [5.0 if "took" in t else 0.0 for t in texts])
-    assert "Lee took 3 for 77." in shown(by_answer) and sum(e - s for s, e in by_answer) <= 160
