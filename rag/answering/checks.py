@@ -12,8 +12,8 @@ from ..retrieval.analysis import CountedNoun, DATE_PART, QuestionAnalysis, Quest
     is_plural, phrases_holding
 from ..text import NAME_SKIP, fold, model_text, stem, tokens
 
-__all__ = ["Evidence", "Check", "first_refusal", "ANSWER_CHECKS", "answers_question", "names_unmentioned", "cited_names_unmentioned",
-           "missing_names", "counts", "ties_role"]
+__all__ = ["Evidence", "Check", "first_refusal", "ANSWER_CHECKS", "answers_question", "names_unmentioned",
+           "cited_names_unmentioned", "missing_names", "counts", "ties_role"]
 
 
 def _same_word(a: str, b: str) -> bool:
@@ -131,9 +131,10 @@ _ACRONYM_LINKS = frozenset({"of", "on", "and", "the", "for", "in", "de", "du", "
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w’'&-]*(?:\s+(?:(?:of|on|and|the|for|in|de|du|des|&)\s+)*[A-Z][\w’'&-]*)*")
 
 
-def _initials(words: Sequence[str]) -> str:
-    """The acronym of a name: its words' first letters (an all-capitals word whole), links skipped."""
-    return "".join(w if w.isupper() else w[:1] for w in words if w.lower() not in _ACRONYM_LINKS).upper()
+def _initials(words: Sequence[str], keep_links: bool = False) -> str:
+    """The acronym of a name: its words' first letters (an all-capitals word whole), links skipped unless kept."""
+    return "".join(w if w.isupper() else w[:1] for w in words
+                   if keep_links or w.lower() not in _ACRONYM_LINKS).upper()
 
 
 def acronyms(text: str) -> set[str]:
@@ -148,7 +149,7 @@ def acronyms(text: str) -> set[str]:
             for j in range(i + 2, min(len(words), i + 8) + 1):
                 if words[i].lower() not in _ACRONYM_LINKS and words[j - 1].lower() not in _ACRONYM_LINKS:
                     found.add(_initials(words[i:j]))
-                    found.add("".join(w if w.isupper() else w[:1] for w in words[i:j]).upper())
+                    found.add(_initials(words[i:j], keep_links=True))
     return found
 
 

@@ -8,8 +8,8 @@ from typing import Sequence
 from ..models import Citation, Passage
 from ..text import STOPWORDS, content_terms, split_sentences
 
-__all__ = ["CitedSentence", "cited_by_article", "parse_cited_sentences", "strip_markers", "strip_meta", "MARKER", "number_for",
-           "cited_text", "sentences_within", "with_marks"]
+__all__ = ["CitedSentence", "cited_by_article", "parse_cited_sentences", "says_something", "strip_markers",
+           "strip_meta", "MARKER", "number_for", "cited_text", "sentences_within", "with_marks"]
 
 MARKER = re.compile(r"\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 _ANY_BRACKET_NUMBERS = re.compile(r"\[\s*(?:\d+|n)(?:\s*[,;–-]\s*\d+)*\s*\]")
@@ -115,8 +115,8 @@ def cited_by_article(citations: Sequence[Citation]) -> list[str]:
     spans: dict[str, list[Citation]] = {}
     for c in citations:
         spans.setdefault(c.doc_id, []).append(c)
-    return [" ".join([f"{cs[0].title.rstrip('.')}.", *dict.fromkeys(c.quote for c in sorted(cs, key=lambda c: c.start))])
-            for cs in spans.values()]
+    return [" ".join([f"{cs[0].title.rstrip('.')}.",
+                      *dict.fromkeys(c.quote for c in sorted(cs, key=lambda c: c.start))]) for cs in spans.values()]
 
 
 def cited_text(citation: Citation, passages: Sequence[Passage]) -> str:
