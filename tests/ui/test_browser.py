@@ -683,19 +683,22 @@ def switch_language(page: Any, name: str, ask_label: str) -> None:
     page.wait_for_function("label => document.querySelector('#send-btn').innerText.trim() === label", arg=ask_label)
 
 
+def _text_becomes(page: Any, selector: str, test: str, text: str, timeout: float) -> bool:
+    """True once the element's (trimmed) text passes the JavaScript string method ``test`` with ``text``."""
+    page.wait_for_function("([s, m, t]) => (document.querySelector(s)?.innerText || '').trim()[m](t)",
+                           arg=[selector, test, text], timeout=timeout)
+    return True
+
+
 def starts_with(page: Any, selector: str, prefix: str, timeout: float = 15_000) -> bool:
     """True once the element's text starts with prefix: Gradio shows its progress timer ('0.0s') over a component
     for a moment after an update, so the text is read once that overlay is gone."""
-    page.wait_for_function("([s, p]) => (document.querySelector(s)?.innerText || '').trim().startsWith(p)",
-                           arg=[selector, prefix], timeout=timeout)
-    return True
+    return _text_becomes(page, selector, "startsWith", prefix, timeout)
 
 
 def contains(page: Any, selector: str, text: str, timeout: float = 15_000) -> bool:
     """True once the element's text contains text (an update can land a moment after another one)."""
-    page.wait_for_function("([s, t]) => (document.querySelector(s)?.innerText || '').includes(t)",
-                           arg=[selector, text], timeout=timeout)
-    return True
+    return _text_becomes(page, selector, "includes", text, timeout)
 
 
 def labels(page: Any) -> dict[str, str]:
@@ -729,7 +732,7 @@ def test_vietnamese_interface_asks_and_cites_the_english_span(pages, fake_llm):
     open_settings(page)
     assert "Cơ chế trả lời" in page.inner_text("#backend") and "Ngôn ngữ trả lời" in page.inner_text("#language")
     choose(page, "#backend", "openai-compatible")
-    page.wait_for_function("() => document.querySelector('#status').innerText.includes('fake-model')")
+    contains(page, "#status", "fake-model", timeout=30_000)
     # the backend's help line, in Vietnamese; it comes from its own update, which can land after the status line
     assert contains(page, "#backend", "viết câu trả lời")
     fake_llm.push(Reply(VI_ANSWER))
