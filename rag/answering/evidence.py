@@ -12,7 +12,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Generator, Sequence
+from typing import Any, Generator, Mapping, Sequence
 
 from ..ingest.injection import WITHHELD, overlaps
 from ..models import Passage
@@ -68,15 +68,16 @@ class EvidenceReply:
     invalid: list[int] = field(default_factory=list)
 
 
-def evidence_prompt(question: str, passages: Sequence[Passage], language: str | None = None) -> EvidencePrompt:
+def evidence_prompt(question: str, passages: Sequence[Passage], language: str | None = None, *,
+                    match: str | None = None, closeness: Mapping[str, float] | None = None) -> EvidencePrompt:
     """Numbered sentences of ``passages`` grouped by article (title and date above them), the question and the
-    instruction. Sentences that read as instructions are shown as a placeholder without a number: they can never be
+    instruction; the sentences shown are chosen as in :func:`.prompt.build_messages` (``match``, ``closeness``). Sentences that read as instructions are shown as a placeholder without a number: they can never be
     chosen as evidence. A sentence shared by overlapping passages is shown once."""
     lines: list[str] = []
     numbered: list[NumberedSentence] = []
     shown: set[tuple[str, int]] = set()
     for i, p in enumerate(passages):
-        spans = excerpt_spans(p, question, shown=frozenset(shown))
+        spans = excerpt_spans(p, match or question, shown=frozenset(shown), closeness=closeness)
         shown.update((p.doc_id, s) for s, _ in spans)
         when = f" ({p.date})" if p.date else ""
         lines.append(f"Article: {p.title}{when}")

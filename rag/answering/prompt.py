@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from ..ingest.injection import WITHHELD, overlaps
 from ..models import Passage
@@ -43,9 +43,11 @@ def prompt_hash() -> str:
 
 
 def excerpt_spans(passage: Passage, question: str, max_chars: int = 480,
-                  shown: frozenset[tuple[str, int]] = frozenset()) -> list[tuple[int, int]]:
+                  shown: frozenset[tuple[str, int]] = frozenset(),
+                  closeness: Mapping[str, float] | None = None) -> list[tuple[int, int]]:
     """Sentence spans (article offsets) of ``passage`` to show for ``question``: all of them when the passage is
-    short, else those that best match the question, in order.
+    short, else those that best match the question (the content words they share, plus ``closeness``: sentence
+    text → 0..1, given for a question in another language, whose own words the sentences do not contain), in order.
 
     Sentences in ``shown`` (``(doc_id, start)`` pairs already in an earlier excerpt: neighbouring chunks overlap)
     are left out unless nothing else would remain. Prompt size is latency on a CPU: time to first token grows
@@ -60,8 +62,8 @@ def excerpt_spans(passage: Passage, question: str, max_chars: int = 480,
     def score(span: tuple[int, int]) -> float:
         if overlaps(*span, passage.flags):  # shown only as a placeholder: the last to take room
             return float("-inf")
-        have = content_terms(passage.text[span[0] - passage.start:span[1] - passage.start])
-        return len(terms & have) - 0.001 * span[0]
+        text = passage.text[span[0] - passage.start:span[1] - passage.start]
+        return len(terms & content_terms(text)) + (closeness or {}).get(text, 0.0) - 0.001 * span[0]
 
     chosen: list[tuple[int, int]] = []
     used = 0
@@ -89,14 +91,17 @@ def _joined_text(passage: Passage, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def build_messages(question: str, passages: Sequence[Passage], language: str | None = None) -> list[dict[str, str]]:
+def build_messages(question: str, passages: Sequence[Passage], language: str | None = None, *,
+                   match: str | None = None, closeness: Mapping[str, float] | None = None) -> list[dict[str, str]]:
     """Chat messages for the generative answer: the question, numbered excerpts, then the instruction.
 
-    A sentence shared by two overlapping passages is shown once."""
+    The excerpts are the sentences that best match ``match`` (default: the question; for a Vietnamese question its
+    English rendering) and ``closeness`` (see :func:`excerpt_spans`). A sentence shared by two overlapping passages
+    is shown once."""
     blocks = []
     shown: set[tuple[str, int]] = set()
     for i, p in enumerate(passages, start=1):
-        spans = excerpt_spans(p, question, shown=frozenset(shown))
+        spans = excerpt_spans(p, match or question, shown=frozenset(shown), closeness=closeness)
         shown.update((p.doc_id, s) for s, _ in spans)
         body = _joined_text(p, spans).replace("[", "(").replace("]", ")")  # a planted "[n]" cannot pose as ours
         when = f" ({p.date})" if p.date else ""

@@ -1,4 +1,5 @@
-"""The generative prompt: overlapping passages show a shared sentence once."""
+"""The generative prompt: overlapping passages show a shared sentence once; a long passage shows the sentences
+that match the question, in its English rendering or by closeness when it is in another language."""
 from __future__ import annotations
 
 from rag.answering.answer import build_messages
@@ -75,3 +76,36 @@ def test_a_refusal_names_what_the_question_asked_about_as_it_wrote_it():
     # the question's first word is not part of a name; a word not found stays as given
     assert name_phrases("Who is the UN Resident Coordinator?", ["Coordinator"]) == ["UN Resident Coordinator"]
     assert name_phrases("Where is it?", ["Gotham"]) == ["Gotham"]
+
+
+LONG = ("The summit opened on Monday morning in the capital. Delegates from forty countries attended the opening. "
+        "The host thanked the organisers for their work. Music and dancing followed the speeches. "
+        "A long reception was held in the evening at the old opera house near the river. "
+        "Guests were served local dishes and several kinds of tea from the northern provinces. "
+        "The talks close on Friday with a joint statement. The minister expects another rise next year. "
+        "Rice exports to the region doubled last year, the trade minister said.")
+assert len(LONG) > 480  # longer than an excerpt: only some of its sentences are shown
+
+
+def _long_passage() -> Passage:
+    return Passage(chunk_id="b#0", doc_id="b.txt", text=LONG, start=0, end=len(LONG), title="", date=None,
+                   source_url=None, agency=None, sentences=split_sentences(LONG, 0))
+
+
+def test_a_long_passage_shows_the_sentences_that_share_the_question_words():
+    prompt = build_messages("How much did rice exports grow?", [_long_passage()])[1]["content"]
+    assert "Rice exports to the region doubled" in prompt
+    shown = [LONG[s:e] in prompt for s, e in split_sentences(LONG, 0)]
+    assert not all(shown)  # the excerpt leaves sentences out; the last one is kept for its words
+    assert "Rice exports to the region doubled" in prompt
+
+
+def test_a_question_in_another_language_is_matched_by_its_english_rendering_and_closeness():
+    question = "Xuất khẩu gạo tăng bao nhiêu?"  # shares no word with the English sentences
+    alone = build_messages(question, [_long_passage()])[1]["content"]
+    assert "Rice exports to the region doubled" not in alone  # the first sentences, by position only
+    rendered = build_messages(question, [_long_passage()], match="How much did rice exports grow?")[1]["content"]
+    assert "Rice exports to the region doubled" in rendered
+    answer = "Rice exports to the region doubled last year, the trade minister said."
+    close = build_messages(question, [_long_passage()], closeness={answer: 1.0})[1]["content"]
+    assert answer in close and close.startswith("Question: Xuất khẩu gạo tăng bao nhiêu?")
