@@ -17,6 +17,7 @@ from .retrieval.dates import parse_date_bound
 from .deadline import Deadline
 from .errors import BackendError, BusyError, InputError, RagError
 from .index.news_index import IngestReport, NewsIndex
+from .llm.repetition import until_loop, without_loop
 from .answering.llm_check import support_judge
 from .answering.limits import capped as _capped, clean_question as _clean_question, valid_text as _valid_text
 from .answering.localize import answer_language, localize_answer
@@ -330,16 +331,22 @@ class Engine:
                 context = passages[: self.settings.llm_context_k if top_k is None else top_k]
                 lang = answer_language(analysis.question, language or self.settings.answer_language)
                 reply = prompt = None
+                # the sentences shown are those that match the question's English rendering and, for a question
+                # in another language, those closest to it by the multilingual model
+                shown = {"match": analysis.search_text, "closeness": self.composer.closeness(analysis, context)}
                 if self.evidence_first(backend):
-                    prompt = evidence_prompt(analysis.standalone, context, lang)
+                    prompt = evidence_prompt(analysis.standalone, context, lang, **shown)
                     try:
                         reply = yield from _token_events(stream_evidence(client, prompt, deadline))
                     except BackendError as exc:
                         if exc.status not in (400, 422):  # a server that does not take response_format
                             raise
-                draft = reply.answer if reply is not None else "".join(
-                    (yield from _token_events(client.stream(build_messages(analysis.standalone, context, lang),
-                                                            deadline=deadline), collect=True)))
+                if reply is not None:
+                    draft = reply.answer
+                else:
+                    pieces = client.stream(build_messages(analysis.standalone, context, lang, **shown),
+                                           deadline=deadline)
+                    draft = without_loop("".join((yield from _token_events(until_loop(pieces), collect=True))))
             if draft and self.composer.only_restates(analysis, draft):
                 return self._extract(analysis, passages, model=model, notice=(
                     "The language model only restated the question; this answer was built extractively."))

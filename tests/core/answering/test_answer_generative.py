@@ -583,3 +583,19 @@ def test_an_answer_whose_cited_sentence_does_not_answer_is_refused(seed_index, s
     assert refused.refused and refused.text == REFUSAL_TEXT and not refused.citations
     kept = _generative(seed_index, server.base_url, quote_relevance_threshold=-100).ask(question)
     assert not kept.refused and "120 representatives" in kept.citations[0].quote
+
+
+def test_a_reply_that_starts_to_loop_is_cut_and_its_stream_closed(gen, server):
+    loop = " The two sides also agreed to hold more talks about the matter next year." * 40
+
+    def reply(body):
+        return f"{MET} [{number_of(body, 'September 22')}].{loop}"
+
+    server.responder = reply
+    events = list(gen.stream(QUESTION))
+    streamed = "".join(e.text for e in events if e.type == "token")
+    assert streamed.count("The two sides also agreed") == 2  # stopped as the loop began, not at the token limit
+    assert len(streamed) < len(reply(server.requests[-1])) / 10
+    text = events[-1].answer.text  # the repeated tail is cut before verification; what was said once is checked
+    assert text.startswith(f"{MET} [1].") and text.count("The two sides also agreed") == 1
+    assert [s.supported for s in events[-1].answer.sentences] == [True, False]
