@@ -24,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="index article files or folders")
     p.add_argument("paths", nargs="*", default=["seeds"], help="files or folders (default: seeds)")
     p.add_argument("--sync", action="store_true", help="also remove indexed articles that are not in PATHS")
+    p.add_argument("--force", action="store_true",
+                   help="re-index unchanged articles too (after changing chunking or the embedder), each in place")
     p.add_argument("--if-needed", action="store_true", help="quiet when nothing changed")
     add_settings_arguments(p)
     p.set_defaults(func=cmd_ingest)
@@ -105,7 +107,7 @@ def cmd_ingest(args: Any) -> int:
             bar.set_postfix_str(doc[:30], refresh=False)
             bar.update(done - bar.n)  # update() (not bar.n = …) so tqdm shows the rate and the ETA
 
-    report = engine.ingest(args.paths, sync=args.sync, progress=progress)
+    report = engine.ingest(args.paths, sync=args.sync, force=args.force, progress=progress)
     if bar is not None:
         bar.close()
     changed = report.added or report.updated or report.removed or report.failed

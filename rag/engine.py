@@ -132,16 +132,19 @@ class Engine:
 
     # ----------------------------------------------------------------- ingest
     def ingest(self, paths: Sequence[str | Path] | None = None, *, texts: Sequence[tuple[str, str]] | None = None,
-               sync: bool = False, progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
+               sync: bool = False, force: bool = False,
+               progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
         """Index article files/folders (``paths``) and/or ``(doc_id, text)`` pairs. Re-ingesting never duplicates.
 
-        ``sync=True`` also removes indexed articles that are not among ``paths``.
+        ``sync=True`` also removes indexed articles that are not among ``paths``. ``force=True`` re-indexes articles
+        even when unchanged (after a change of chunking or embedder), each replaced in place: one that fails to
+        re-index keeps its previous version.
         """
         report = IngestReport()
         if paths:
-            report = self.index.ingest_paths([Path(p) for p in paths], sync=sync, progress=progress)
+            report = self.index.ingest_paths([Path(p) for p in paths], sync=sync, force=force, progress=progress)
         if texts:
-            more = self.index.ingest_texts(list(texts), progress=progress)
+            more = self.index.ingest_texts(list(texts), force=force, progress=progress)
             for name in ("added", "updated", "unchanged", "removed"):
                 getattr(report, name).extend(getattr(more, name))
             report.failed.update(more.failed)

@@ -137,13 +137,13 @@ class LibraryHandlers:
         return update.as_tuple(DELETE_OUT)
 
     def reindex_one(self, doc: str, lang: str = DEFAULT) -> tuple[int, list[str]]:
-        """Re-index one article from its stored text: (articles re-indexed, problems)."""
+        """Re-index one article from its stored text, in place (it keeps its previous version when that fails):
+        (articles re-indexed, problems)."""
         found = self.engine.article(doc)
         if found is None:
             return 0, [t(lang, "library.doc_not_indexed", doc=doc)]
         try:
-            self.engine.delete(doc)
-            report = self.engine.ingest(texts=[(doc, found[0])])
+            report = self.engine.ingest(texts=[(doc, found[0])], force=True)
         except RagError as exc:
             return 0, [f"{doc}: {exc}"]
         return len(report.added) + len(report.updated), [f"{d}: {m}" for d, m in report.failed.items()]

@@ -146,7 +146,8 @@ class NewsIndex:
         return (st.st_ino, st.st_mtime_ns, st.st_size)
 
     # ------------------------------------------------------------- ingest
-    def ingest_paths(self, paths: Iterable[Path], *, sync: bool = False, progress: Progress | None = None) -> IngestReport:
+    def ingest_paths(self, paths: Iterable[Path], *, sync: bool = False, force: bool = False,
+                     progress: Progress | None = None) -> IngestReport:
         """Index article files and folders (recursively). With ``sync``, indexed articles not found are removed.
 
         A file's document id is its path relative to the folder given (``2025-05/article.txt``, ``/``-separated);
@@ -164,11 +165,12 @@ class NewsIndex:
                 texts.append((doc_id, read_article_file(f, max_bytes=self.settings.max_upload_bytes)))
             except DocumentError as exc:
                 report.failed[doc_id] = str(exc)
-        return self.ingest_texts(texts, sync=sync, progress=progress, report=report)
+        return self.ingest_texts(texts, sync=sync, force=force, progress=progress, report=report)
 
-    def ingest_texts(self, items: Sequence[tuple[str, str]], *, sync: bool = False, progress: Progress | None = None,
-                     report: IngestReport | None = None) -> IngestReport:
-        """Index ``(doc_id, text)`` pairs. Unchanged articles are skipped, changed ones replaced."""
+    def ingest_texts(self, items: Sequence[tuple[str, str]], *, sync: bool = False, force: bool = False,
+                     progress: Progress | None = None, report: IngestReport | None = None) -> IngestReport:
+        """Index ``(doc_id, text)`` pairs. Unchanged articles are skipped (re-embedded with ``force``), changed ones
+        replaced; either way an article's old version stays until its new one is written."""
         started = time.perf_counter()
         report = report or IngestReport()
         _check_doc_ids([doc_id for doc_id, _ in items])
@@ -185,7 +187,7 @@ class NewsIndex:
                     report.failed[doc_id] = str(exc)
                     continue
                 old = existing.get(doc_id)
-                if old and old.get("content_hash") == article.content_hash:
+                if old and old.get("content_hash") == article.content_hash and not force:
                     report.unchanged.append(doc_id)
                     continue
                 (report.updated if old else report.added).append(doc_id)

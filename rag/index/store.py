@@ -71,6 +71,10 @@ class VectorStore(Protocol):
         """Remove chunks by id."""
         ...
 
+    def delete_stale_chunks(self, doc_id: str, content_hash: str) -> None:
+        """Remove the chunks of an article's other versions (after its ``content_hash`` version was committed)."""
+        ...
+
 
 def collection_name(prefix: str, model_id: str) -> str:
     """Collection name carrying the embedding model id, so switching models never mixes vector sizes."""

@@ -188,6 +188,10 @@ class InMemoryStore:
             for cid in ids:
                 self._chunks.pop(cid, None)
 
+    def delete_stale_chunks(self, doc_id: str, content_hash: str) -> None:
+        self.delete_chunks(self.chunk_records({"$and": [{"doc_id": doc_id}, {"content_hash": {"$ne": content_hash}}]},
+                                              documents=False)[0])
+
 
 _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "$eq": lambda v, x: v == x, "$ne": lambda v, x: v != x, "$gt": lambda v, x: v > x, "$gte": lambda v, x: v >= x,

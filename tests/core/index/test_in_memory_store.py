@@ -64,3 +64,38 @@ def test_hashed_vectors_put_texts_sharing_words_closer(a, b, c):
     va, vb, vc = embedder.embed_passages([a, b, c])
     assert np.isclose(np.linalg.norm(va), 1.0) and float(va @ vb) > float(va @ vc)
     assert np.array_equal(embedder.embed_query(a), va)  # deterministic, one space for queries and passages
+
+
+def test_a_forced_reindex_replaces_an_article_in_place_and_keeps_it_when_it_fails(tmp_path):
+    from rag import RagError
+    from rag.testing import engine_with_fakes
+
+    store = InMemoryStore()
+    engine = engine_with_fakes(tmp_path, store=store)
+    text = "Published: 2025-09-22\n\nRice exports from Viet Nam rose sharply in September, traders said."
+    first = engine.ingest(texts=[("rice.txt", text)])
+    chunks = store.count()
+    assert engine.ingest(texts=[("rice.txt", text)]).unchanged == ["rice.txt"]
+    again = engine.ingest(texts=[("rice.txt", text)], force=True)
+    assert again.updated == ["rice.txt"] and again.chunks_embedded == first.chunks_embedded
+    assert store.count() == chunks  # replaced, not duplicated
+
+    def broken(texts):
+        raise RagError("the embedder failed")
+
+    engine.index.embedder.embed_passages = broken
+    with pytest.raises(RagError):
+        engine.ingest(texts=[("rice.txt", text)], force=True)
+    assert store.count() == chunks and list(store.article_records()) == ["rice.txt"]
+    assert engine.retrieve("How did rice exports do?").passages[0].doc_id == "rice.txt"
+
+
+def test_a_changed_article_replaces_its_old_chunks(tmp_path):
+    from rag.testing import engine_with_fakes
+
+    store = InMemoryStore()
+    engine = engine_with_fakes(tmp_path, store=store)
+    engine.ingest(texts=[("rice.txt", "Published: 2025-09-22\n\nRice exports rose sharply in September.")])
+    report = engine.ingest(texts=[("rice.txt", "Published: 2025-09-22\n\nRice exports fell in September.")])
+    assert report.updated == ["rice.txt"]
+    assert store.chunk_records()[1] == ["Rice exports fell in September."]
