@@ -11,7 +11,6 @@ VARIANTS = [
             "What did luong cuong say about UN reform?"]),
     (D003, ["What did Phạm Minh Chính propose to the UN?", "What did Pham Minh Chinh propose to the UN?"]),
     (D004, ["What did Tô Lâm tell Guterres?", "What did To Lam tell Guterres?"]),
-    (D000, ["Where did António Guterres meet Lương Cường?", "Where did Antonio Guterres meet Luong Cuong?"]),
     (D004, ["What did António Guterres say about Portugal?", "What did Antonio Guterres say about Portugal?"]),
     (D002, ["What did Lê Hoài Trung emphasise?", "What did Le Hoai Trung emphasise?"]),
     (D002, ["What did Lê Quốc Hùng reaffirm?", "What did Le Quoc Hung reaffirm?"]),
@@ -35,6 +34,15 @@ def test_spelling_variants_retrieve_the_same_articles(engine, expected, question
     results = [engine.retrieve(q) for q in questions]
     tops = [_docs(r, 1)[0] for r in results]
     assert tops == [expected] * len(questions), dict(zip(questions, tops))
+
+
+def test_a_question_two_articles_answer_finds_both_in_every_spelling(engine):
+    """Guterres met Lương Cường twice, in New York (D000) and in Hà Nội (D001): both articles answer. Their order is
+    a near tie of the dense scores (0.735 against 0.730) that the int8 models break differently on different CPUs,
+    so what every spelling must give is the two articles first."""
+    for question in ["Where did António Guterres meet Lương Cường?", "Where did Antonio Guterres meet Luong Cuong?"]:
+        articles = list(dict.fromkeys(_docs(engine.retrieve(question), 5)))
+        assert set(articles[:2]) == {D000, D001}, (question, articles)
 
 
 def test_vietnam_variants_share_the_top_articles(engine):
