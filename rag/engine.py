@@ -17,7 +17,7 @@ from .retrieval.dates import parse_date_bound
 from .deadline import Deadline
 from .errors import BackendError, BusyError, InputError, RagError
 from .index.news_index import IngestReport, NewsIndex
-from .llm.repetition import until_loop, without_loop
+from .answering.repetition import until_loop, without_loop
 from .answering.llm_check import support_judge
 from .answering.limits import capped as _capped, clean_question as _clean_question, valid_text as _valid_text
 from .answering.localize import answer_language, localize_answer
@@ -336,9 +336,9 @@ class Engine:
                 reply = prompt = None
                 # the sentences shown are those that match the question's English rendering and, for a question
                 # in another language, those closest to it by the multilingual model
-                shown = {"match": analysis.search_text, "closeness": self.composer.closeness(analysis, context)}
+                excerpts = {"match": analysis.search_text, "closeness": self.composer.closeness(analysis, context)}
                 if self.evidence_first(backend):
-                    prompt = evidence_prompt(analysis.standalone, context, lang, **shown)
+                    prompt = evidence_prompt(analysis.standalone, context, lang, **excerpts)
                     try:
                         reply = yield from _token_events(stream_evidence(client, prompt, deadline))
                     except BackendError as exc:
@@ -347,7 +347,7 @@ class Engine:
                 if reply is not None:
                     draft = reply.answer
                 else:
-                    pieces = client.stream(build_messages(analysis.standalone, context, lang, **shown),
+                    pieces = client.stream(build_messages(analysis.standalone, context, lang, **excerpts),
                                            deadline=deadline)
                     draft = without_loop("".join((yield from _token_events(until_loop(pieces), collect=True))))
             if draft and self.composer.only_restates(analysis, draft):

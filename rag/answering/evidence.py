@@ -71,8 +71,9 @@ class EvidenceReply:
 def evidence_prompt(question: str, passages: Sequence[Passage], language: str | None = None, *,
                     match: str | None = None, closeness: Mapping[str, float] | None = None) -> EvidencePrompt:
     """Numbered sentences of ``passages`` grouped by article (title and date above them), the question and the
-    instruction; the sentences shown are chosen as in :func:`.prompt.build_messages` (``match``, ``closeness``). Sentences that read as instructions are shown as a placeholder without a number: they can never be
-    chosen as evidence. A sentence shared by overlapping passages is shown once."""
+    instruction; the sentences shown are chosen as in :func:`.prompt.build_messages` (``match``, ``closeness``).
+    Sentences that read as instructions are shown as a placeholder without a number: they can never be chosen as
+    evidence. A sentence shared by overlapping passages is shown once."""
     lines: list[str] = []
     numbered: list[NumberedSentence] = []
     shown: set[tuple[str, int]] = set()

@@ -94,7 +94,6 @@ def _long_passage() -> Passage:
 
 def test_a_long_passage_shows_the_sentences_that_share_the_question_words():
     prompt = build_messages("How much did rice exports grow?", [_long_passage()])[1]["content"]
-    assert "Rice exports to the region doubled" in prompt
     shown = [LONG[s:e] in prompt for s, e in split_sentences(LONG, 0)]
     assert not all(shown)  # the excerpt leaves sentences out; the last one is kept for its words
     assert "Rice exports to the region doubled" in prompt

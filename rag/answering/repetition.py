@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from .citations import MARKER
+
 __all__ = ["LOOP_WORDS", "loop_start", "until_loop", "without_loop"]
 
 LOOP_WORDS = 8
 _WORD = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"[.!?…](?:\s*\[\d+\])*")
+_SENTENCE_END = re.compile(rf"[.!?…](?:{MARKER.pattern})*")
 
 
 def loop_start(text: str, n: int = LOOP_WORDS) -> int | None:

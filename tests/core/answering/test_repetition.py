@@ -1,7 +1,7 @@
 """A reply that starts to loop: where the loop starts, the text cut before it, and a stream closed when it begins."""
 from __future__ import annotations
 
-from rag.llm.repetition import LOOP_WORDS, loop_start, until_loop, without_loop
+from rag.answering.repetition import LOOP_WORDS, loop_start, until_loop, without_loop
 
 CLAUSE = "và Việt Nam đã đồng ý với các bên tiếp tục nâng cao quan hệ"
 
@@ -27,6 +27,8 @@ def test_case_punctuation_and_markers_do_not_hide_a_loop():
 def test_the_text_is_cut_after_the_last_whole_sentence_before_the_loop():
     answer = "Ông Guterres thăm Việt Nam lần thứ hai [1]."
     assert without_loop(f"{answer} {CLAUSE} với UN, {CLAUSE}") == answer
+    cited_twice = "Ông Guterres thăm Việt Nam lần thứ hai. [1, 2]"  # a marker list after the full stop stays
+    assert without_loop(f"{cited_twice} {CLAUSE} với UN, {CLAUSE}") == cited_twice
     assert without_loop(f"Việt Nam và LHQ, {CLAUSE} với UN, {CLAUSE}") == f"Việt Nam và LHQ, {CLAUSE} với UN,"
 
 
