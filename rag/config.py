@@ -157,6 +157,9 @@ class Settings(BaseSettings):
     port: int = 7860
     api_key: SecretStr | None = Field(None, description="Required by every way in when set: the bearer token of the "
                                                         "HTTP API and the password of the web app's login.")
+    max_failed_logins: int = Field(10, ge=1, le=100_000, description="Refused API keys or web-app passwords one "
+                                   "client address may send within failed_login_window; then it is answered 429.")
+    failed_login_window: float = Field(300.0, gt=0, le=86_400, description="Seconds over which refused logins count.")
     cors_origins: list[str] = Field(default_factory=list)
     max_upload_bytes: int = 5_000_000
     feedback_file: Path | None = None

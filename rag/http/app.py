@@ -38,11 +38,14 @@ from .health import health_router
 from .limits import BODY_OVERHEAD, BodyLimit
 from .openai_routes import openai_router
 from .schemas import AnswerModel, tidy_openapi
+from .throttle import FailedLogins, LoginThrottle
 
 __all__ = ["create_http_app", "ERROR_STATUS", "API_PREFIXES", "AnswerModel"]
 
 API_PREFIXES = ("/v1", "/api", "/healthz", "/readyz", "/openapi.json")
 """Every path this app serves starts with one of these; ``/`` is left free for a UI."""
+KEYED_PREFIXES = ("/v1", "/api")
+"""The routes behind the API key."""
 
 
 def create_http_app(engine: Engine, settings: Settings | None = None, *,
@@ -68,7 +71,7 @@ def create_http_app(engine: Engine, settings: Settings | None = None, *,
     app.state.settings = ctx.settings
     install_error_handlers(app, ctx.scrub)
     _add_routes(app, ctx)
-    _add_middleware(app, ctx.settings)
+    _add_middleware(app, ctx.settings, ctx.token)
     _use_tidy_openapi(app, ctx.allowed)
     return app
 
@@ -84,15 +87,19 @@ def _add_routes(app: FastAPI, ctx: ApiContext) -> None:
     app.include_router(api)
 
 
-def _add_middleware(app: FastAPI, settings: Settings) -> None:
-    """CORS for the configured origins, and the request body limit of ``/v1`` and ``/api``."""
+def _add_middleware(app: FastAPI, settings: Settings, token: str | None) -> None:
+    """CORS for the configured origins, the request body limit of ``/v1`` and ``/api``, and (with an API key) the
+    bound on refused logins of every way in, the web app mounted later included."""
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
                            allow_headers=["Authorization", "Content-Type"], allow_credentials=False, max_age=600)
-    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + BODY_OVERHEAD, prefixes=("/v1", "/api"))
+    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + BODY_OVERHEAD, prefixes=KEYED_PREFIXES)
+    if token:  # outermost: a client over the bound is answered before any other work
+        failures = FailedLogins(settings.max_failed_logins, settings.failed_login_window)
+        app.add_middleware(LoginThrottle, failures=failures, prefixes=KEYED_PREFIXES)
 
 
 def _use_tidy_openapi(app: FastAPI, allowed: list[str]) -> None:

@@ -63,7 +63,7 @@ class ApiContext:
     @property
     def common(self) -> tuple[int, ...]:
         """Error statuses every /v1 and /api route may answer."""
-        return (400, 401, 413, 500) if self.token else (400, 413, 500)
+        return (400, 401, 413, 429, 500) if self.token else (400, 413, 500)
 
     def pick_backend(self, requested: str | None, model: str | None = None) -> str | None:
         """The backend a request asked for (``backend``, else a ``model`` that names one), if it is allowed."""

@@ -21,7 +21,7 @@ from ..errors import (
 )
 from .schemas import ErrorResponse
 
-__all__ = ["ApiError", "ERROR_STATUS", "rag_error_status", "error_body", "error_response", "error_responses",
+__all__ = ["ApiError", "ERROR_STATUS", "rag_error_status", "error_body", "send_error", "error_response", "error_responses",
            "install_error_handlers", "Scrub"]
 
 log = logging.getLogger("rag.http.app")
@@ -49,7 +49,8 @@ _HTTP_CODES = {400: "invalid_request", 401: "unauthorized", 403: "forbidden", 40
 
 _DESCRIPTIONS = {400: "Invalid request", 401: "Missing or wrong bearer token", 404: "Not found",
                  409: "Index not ready", 413: "Request or file too large", 415: "Unsupported media or file type",
-                 422: "The document cannot be used", 500: "Internal error", 502: "The language model failed",
+                 422: "The document cannot be used", 429: "Too many refused logins from this address",
+                 500: "Internal error", 502: "The language model failed",
                  503: "Store or backend unavailable, or busy"}
 
 
@@ -73,6 +74,16 @@ def rag_error_status(exc: RagError) -> int:
 def error_body(code: str, message: str, hint: str | None) -> dict[str, Any]:
     """The JSON body of an error."""
     return {"error": {"code": code, "message": message, "hint": hint}}
+
+
+async def send_error(scope: dict, send: Any, status: int, code: str, message: str, hint: str | None,
+                     headers: dict[str, str] | None = None) -> None:
+    """Send an error reply straight from ASGI middleware (the request body is never read)."""
+    await JSONResponse(error_body(code, message, hint), status_code=status, headers=headers)(scope, _no_receive, send)
+
+
+async def _no_receive() -> dict:  # pragma: no cover - error replies never read the body
+    return {"type": "http.disconnect"}
 
 
 def error_response(scrub: Scrub, status: int, code: str, message: str, hint: str | None,

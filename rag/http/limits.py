@@ -1,10 +1,9 @@
 """Request body limit: API bodies over the limit are answered 413 (JSON) before or while they are read."""
 from typing import Any
 
-from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .errors import error_body
+from .errors import send_error
 
 __all__ = ["BodyLimit", "BODY_OVERHEAD"]
 
@@ -80,8 +79,4 @@ class BodyLimit:
 
     @staticmethod
     async def _reply(scope: dict, send: Any, status: int, code: str, message: str, hint: str | None) -> None:
-        await JSONResponse(error_body(code, message, hint), status_code=status)(scope, _no_receive, send)
-
-
-async def _no_receive() -> dict:  # pragma: no cover - error replies never read the body
-    return {"type": "http.disconnect"}
+        await send_error(scope, send, status, code, message, hint)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -235,3 +236,35 @@ def test_a_password_in_the_base_url_is_never_shown(leaky_settings, tmp_path):
     for path in files:
         if path.suffix in (".json", ".md", ".html"):
             assert_clean(path.read_text(encoding="utf-8"), f"the eval report {path.name}")
+
+
+# ------------------------------------------------------------------------------ (d) guessing the key is bounded
+@pytest.fixture(scope="module")
+def strict(seed_index, tmp_path_factory) -> Iterator[str]:
+    """`rag serve`'s app allowing 3 refused logins per address within 2 s."""
+    from ui.app import create_server
+
+    data_dir = tmp_path_factory.mktemp("strict-index")
+    copy_index(seed_index, data_dir)
+    settings = settings_for(data_dir, api_key=KEY, max_failed_logins=3, failed_login_window=2.0)
+    server, _, engine = create_server(settings, ingest_seeds=False, say=lambda _: None)
+    with LiveServer(server.config.app, lifespan="on") as live:
+        yield live.url
+    engine.close()
+
+
+def test_refused_logins_over_the_bound_lock_out_the_api_and_the_web_app(strict):
+    with httpx.Client(base_url=strict, trust_env=False, timeout=60) as http:
+        for _ in range(5):  # requests without credentials guess nothing and are not counted
+            assert http.get("/api/documents").status_code == 401
+        wrong = {"Authorization": "Bearer not-the-key"}
+        assert [http.get("/api/documents", headers=wrong).status_code for _ in range(2)] == [401, 401]
+        assert http.post("/login", data={"username": "reader", "password": "wrong"}).status_code == 400
+        locked = http.get("/api/documents", headers={"Authorization": f"Bearer {KEY}"})
+        assert locked.status_code == 429 and locked.json()["error"]["code"] == "too_many_failed_logins"
+        assert 1 <= int(locked.headers["retry-after"]) <= 2
+        assert http.post("/login", data={"username": "reader", "password": KEY}).status_code == 429
+        assert http.get("/healthz", headers=wrong).status_code == 200  # health stays open, whatever it is sent
+        time.sleep(2.1)  # the failures leave the window
+        assert http.get("/api/documents", headers={"Authorization": f"Bearer {KEY}"}).status_code == 200
+    login(strict).close()
