@@ -267,7 +267,7 @@ class ChatHandlers:
         index = len(turns) - 1
         turns[-1].update(status="done", html=R.render_answer(data, index, lang), answer=data)
         header = SKIP
-        if answer.notice and "language model" in answer.notice:
+        if answer.notice and answer.backend != chosen:  # the model failed: the answer fell back to extraction
             header = self.app.header_html(backend, answer.notice, lang)
         return shown(turns, question="", sources=gr.update(value=R.render_sources(data, index, lang), visible=True),
                      copy_text=R.plain_answer(data, lang), status=header, viewer=R.VIEWER_PLACEHOLDER,

@@ -9,7 +9,7 @@ from ..models import Answer
 from .answer import REFUSAL_TEXT, REFUSAL_TEXT_VI
 from .language import VI, detect_language
 
-__all__ = ["QUOTE_LEAD_IN_VI", "answer_language", "localize_answer", "refusal_in_vietnamese"]
+__all__ = ["QUOTE_LEAD_IN_VI", "answer_language", "localize_answer", "notice_in_vietnamese", "refusal_in_vietnamese"]
 
 QUOTE_LEAD_IN_VI = "Theo bài báo:"
 _LANGUAGE_NAMES = {"vi": "Vietnamese", "vietnamese": "Vietnamese", "tiếng việt": "Vietnamese", "en": "English",
@@ -24,6 +24,17 @@ _REASONS_VI: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^They do not say who the (.+) is\.$"), r"Các bài báo không nói ai là \1."),
     (re.compile(r"^No articles are indexed yet\.$"), "Chưa có bài báo nào được lập chỉ mục."),
     (re.compile(r"^None of them was published in that period\.$"), "Không có bài nào được đăng trong khoảng thời gian đó."),
+]
+# the engine's notices (the part in brackets, a library or server message, is kept as written)
+_NOTICES_VI: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"The language model failed \((.*)\); this answer was built extractively\.", re.S),
+     r"Mô hình ngôn ngữ gặp lỗi (\1); câu trả lời này được trích nguyên văn từ các bài báo."),
+    (re.compile(r"The language model only restated the question; this answer was built extractively\."),
+     "Mô hình ngôn ngữ chỉ nhắc lại câu hỏi; câu trả lời này được trích nguyên văn từ các bài báo."),
+    (re.compile(r"(\d+) of (\d+) sentences are not supported by the articles and are marked as such\."),
+     r"\1 trên \2 câu không có căn cứ trong các bài báo và được đánh dấu như vậy."),
+    (re.compile(r"Add articles first: (.*) or the upload panel of the web app\."),
+     r"Hãy thêm bài báo trước: \1 hoặc khung tải lên của ứng dụng web."),
 ]
 
 
@@ -48,10 +59,23 @@ def refusal_in_vietnamese(text: str) -> str:
     return f"{REFUSAL_TEXT_VI} {reason}".strip()
 
 
+def notice_in_vietnamese(notice: str) -> str:
+    """The engine's English ``notice`` (one or more of its sentences) in Vietnamese; parts without a Vietnamese
+    wording stay in English."""
+    for pattern, wording in _NOTICES_VI:
+        notice = pattern.sub(wording, notice)
+    return notice
+
+
 def localize_answer(answer: Answer, question: str, language: str | None, backend: str) -> Answer:
     """An answer to a question to be answered in Vietnamese (``language`` from :func:`answer_language`): the
-    refusal in Vietnamese, and English quotes of the extractive backend after a Vietnamese lead-in; in place."""
-    if language != "Vietnamese" or not answer.text:
+    refusal and the notice in Vietnamese, and English quotes of the extractive backend after a Vietnamese lead-in;
+    in place."""
+    if language != "Vietnamese":
+        return answer
+    if answer.notice:
+        answer.notice = notice_in_vietnamese(answer.notice)
+    if not answer.text:
         return answer
     if answer.refused:
         answer.text = refusal_in_vietnamese(answer.text)

@@ -751,6 +751,12 @@ def test_vietnamese_interface_asks_and_cites_the_english_span(pages, fake_llm):
     assert page.inner_text("#viewer .viewer-label") == "[1] Đoạn được trích dẫn đã được tô sáng."
     assert "Quay lại các nguồn (1)" in page.inner_text("#viewer-close")
 
+    # a model that fails: the quoted fallback and the banner say so in Vietnamese too
+    fake_llm.push(Reply(status=503, error_message="model is loading"))
+    fallback = ask(page, VI_QUESTION)
+    assert fallback.inner_text().lstrip().startswith("Theo bài báo:") and fallback.locator("a.cite").count() >= 1
+    assert "Mô hình ngôn ngữ gặp lỗi" in page.inner_text("#status .banner")
+
     # the choice is remembered in this browser
     page.reload()
     page.wait_for_selector("#status [data-session-ready]", state="attached")
