@@ -137,3 +137,10 @@ def test_reranker_setting_is_validated():
 def test_cross_encoder_stays_the_reranker_by_default(engine):
     assert engine.settings.reranker == "cross-encoder"
     assert not any("late" in p.scores for p in engine.retrieve("Who did Guterres meet in Hà Nội?").candidates)
+
+
+def test_a_vietnamese_question_is_reranked_by_the_cross_encoder_not_late_interaction(late_engine):
+    result = late_engine.retrieve("Tổng Bí thư Tô Lâm đã nói gì với Tổng Thư ký Guterres?")
+    assert result.candidates and not any("late" in p.scores for p in result.candidates)
+    assert all("rerank" in p.scores for p in result.candidates)  # the cross-encoder read every candidate
+    assert result.passages[0].doc_id == D004
