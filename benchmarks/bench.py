@@ -26,14 +26,15 @@ __all__ = ["BenchConfig", "run_bench", "render_markdown", "TARGETS"]
 INDEX_FORMAT = 3  # bump when a change in rag/ makes cached benchmark indexes stale
 
 TARGETS = {
-    "ingest_vs_llamaindex": "ingest ≥ 2× plain LlamaIndex (articles/CPU-s)",
+    "ingest_vs_embedder": "ingest ≥ 0.9× the embedder alone on the same texts (tokens/CPU-s)",
+    "ingest_vs_llamaindex": "ingest ≥ 1.0× LlamaIndex with chunks like ours (chunks/CPU-s)",
     "unchanged_reingest": "unchanged re-ingest ≥ 50× faster than first ingest",
     "changed_1pct": "1% of articles changed ⇒ ≈ 1% of chunks embedded",
     "retrieval_seeds_p50": "retrieval p50 ≤ 50 ms on the seeds index",
     "first_source_engine": "`Engine.stream` to its sources event p95 ≤ 1 s (seeds index, slow model)",
     "first_source_browser": "web app: Ask to first source card p95 ≤ 1 s (seeds index, Chromium)",
-    "retrieval_p50": "retrieval p50 ≤ 50 ms at 100k chunks",
-    "retrieval_p95": "retrieval p95 ≤ 150 ms at 100k chunks",
+    "retrieval_p50": "reranked retrieval p50 ≤ 50 ms at 10k and 100k chunks (the slower size)",
+    "retrieval_p95": "reranked retrieval p95 ≤ 100 ms at 10k and 100k chunks (the slower size)",
     "answer_p50": "extractive answer p50 ≤ 200 ms at 100k chunks",
     "llm_ttft": "local LLM time to first token ≤ 5 s (median)",
     "cold_start": "cold start to first answer ≤ 15 s",
@@ -295,8 +296,15 @@ def verdicts(report: dict) -> dict[str, dict[str, Any]]:
     """PASS/FAIL/n/a per target, with the figure it was judged on."""
     out: dict[str, dict[str, Any]] = {}
     ing = report["ingest"]
-    out["ingest_vs_llamaindex"] = {"value": ing["ratio_articles_per_s_cpu"],
-                                   "verdict": _verdict(ing["ratio_articles_per_s_cpu"] >= 2.0)}
+    alone = ing["ours"]["embedder_alone"]
+    share = (alone["ingest_tokens_per_cpu_s"] / alone["tokens_per_cpu_s"] if alone["tokens"]
+             else alone["ratio_ingest_cpu"])
+    out["ingest_vs_embedder"] = {"value": share, "verdict": _verdict(share >= 0.9)}
+    if "ratio_small_chunks_per_s_cpu" in ing:  # LlamaIndex's default 1024-token chunks embed less text per article
+        equal = ing["ratio_small_chunks_per_s_cpu"]
+        out["ingest_vs_llamaindex"] = {"value": equal, "verdict": _verdict(equal >= 1.0)}
+    else:
+        out["ingest_vs_llamaindex"] = {"value": None, "verdict": "n/a", "why": "--quick runs no equal-chunk LlamaIndex"}
     unchanged = ing["ours"]["unchanged"]
     out["unchanged_reingest"] = {"value": unchanged["speedup_cpu"], "verdict": _verdict(unchanged["speedup_cpu"] >= 50)}
     ch = ing["ours"]["changed"]
@@ -307,18 +315,21 @@ def verdicts(report: dict) -> dict[str, dict[str, Any]]:
     seeds_p50 = report["seeds_latency"]["retrieve_default"]["p50_ms"]
     out["retrieval_seeds_p50"] = {"value": seeds_p50, "verdict": _verdict(seeds_p50 <= 50)}
     out.update(first_source_verdicts(report))
-    big = [s for s in report["sizes"] if s["chunks"] >= 90_000]
-    largest = big[-1] if big else None
-    if largest:
-        lat = largest["latency"]
-        default = lat["retrieve_default"]  # what users get: the settings' defaults
-        out["retrieval_p50"] = {"value": default["p50_ms"], "verdict": _verdict(default["p50_ms"] <= 50)}
-        out["retrieval_p95"] = {"value": default["p95_ms"], "verdict": _verdict(default["p95_ms"] <= 150)}
-        out["answer_p50"] = {"value": lat["answer_extractive"]["p50_ms"],
-                             "verdict": _verdict(lat["answer_extractive"]["p50_ms"] <= 200)}
+    # what users get (the settings' defaults) at the sizes of 10k chunks and more: the slower one is judged
+    defaults = [s["latency"]["retrieve_default"] for s in report["sizes"] if s["chunks"] >= 9_000]
+    if defaults:
+        p50, p95 = max(d["p50_ms"] for d in defaults), max(d["p95_ms"] for d in defaults)
+        out["retrieval_p50"] = {"value": p50, "verdict": _verdict(p50 <= 50)}
+        out["retrieval_p95"] = {"value": p95, "verdict": _verdict(p95 <= 100)}
     else:
-        for name in ("retrieval_p50", "retrieval_p95", "answer_p50"):
-            out[name] = {"value": None, "verdict": "n/a", "why": "no 100k-chunk size in this run"}
+        for name in ("retrieval_p50", "retrieval_p95"):
+            out[name] = {"value": None, "verdict": "n/a", "why": "no size of 10k chunks or more in this run"}
+    big = [s for s in report["sizes"] if s["chunks"] >= 90_000]
+    if big:
+        p50 = big[-1]["latency"]["answer_extractive"]["p50_ms"]
+        out["answer_p50"] = {"value": p50, "verdict": _verdict(p50 <= 200)}
+    else:
+        out["answer_p50"] = {"value": None, "verdict": "n/a", "why": "no 100k-chunk size in this run"}
     llm = report["llm"]
     if llm.get("skipped") or llm.get("ttft_median_s") is None:
         out["llm_ttft"] = {"value": None, "verdict": "n/a", "why": llm.get("skipped", "no tokens streamed")}
@@ -405,6 +416,13 @@ def _first_source_lines(report: dict) -> list[str]:
     return lines
 
 
+def _embedder_share(share: float, alone: dict) -> str:
+    if not alone["tokens"]:
+        return f"{_f(share, 2)}× (CPU seconds of the embedder alone / of ingest)"
+    return (f"{_f(share, 2)}×: {_f(alone['ingest_tokens_per_cpu_s'], 0)} against {_f(alone['tokens_per_cpu_s'], 0)} "
+            f"tokens/CPU-s ({alone['tokens']:,} tokens)")
+
+
 def render_markdown(report: dict) -> str:
     """The report as markdown tables (also readable as plain text in a terminal)."""
     v = report["verdicts"]
@@ -424,7 +442,11 @@ def render_markdown(report: dict) -> str:
         "|---|---|---|",
     ]
     shown = {
-        "ingest_vs_llamaindex": f"{_f(v['ingest_vs_llamaindex']['value'], 2)}× (wall {_f(ing['ratio_articles_per_s_wall'], 2)}×)",
+        "ingest_vs_embedder": _embedder_share(v["ingest_vs_embedder"]["value"], ours["embedder_alone"]),
+        "ingest_vs_llamaindex": (f"{_f(v['ingest_vs_llamaindex']['value'], 2)}× (default splitter: "
+                                 f"{_f(ing['ratio_articles_per_s_cpu'], 2)}× articles/CPU-s)"
+                                 if v["ingest_vs_llamaindex"]["value"] is not None
+                                 else f"n/a: {v['ingest_vs_llamaindex']['why']}"),
         "unchanged_reingest": f"{_f(v['unchanged_reingest']['value'], 0)}× (wall {_f(ours['unchanged']['speedup_wall'], 0)}×)",
         "changed_1pct": (f"{_f(100 * ours['changed']['embedded_fraction'], 2)}% of chunks embedded "
                          f"({ours['changed']['articles_changed']}/{ours['changed']['articles_total']} articles changed)"),

@@ -100,6 +100,10 @@ class BgeSmallEmbedder:
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(list(texts))
 
+    def count_tokens(self, texts: Sequence[str]) -> int:
+        """Tokens the model reads when ``texts`` are embedded as passages (what ingest throughput is counted in)."""
+        return self._model.count_tokens([model_text(t) for t in texts])
+
     def embed_query(self, text: str) -> np.ndarray:
         return self._encode([self.query_prefix + text])[0]
 

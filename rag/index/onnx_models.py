@@ -70,6 +70,11 @@ class OnnxBert:
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         return self.run_ids(ids, mask, np.array([e.type_ids for e in encodings], dtype=np.int64)), mask
 
+    def count_tokens(self, texts: list[str]) -> int:
+        """Tokens the model reads for ``texts`` (after truncation, special tokens included, padding not)."""
+        with self._lock:
+            return sum(sum(e.attention_mask) for e in self.tokenizer.encode_batch(texts))
+
     def run_ids(self, ids: np.ndarray, mask: np.ndarray, type_ids: np.ndarray | None = None) -> np.ndarray:
         """First model output for already tokenised ``ids`` (batch x length) and their attention ``mask``."""
         feed = {"input_ids": ids, "attention_mask": mask}
