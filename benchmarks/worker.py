@@ -13,6 +13,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -393,6 +394,11 @@ def task_llm(cfg: dict) -> dict:
             recall = fact_recall(answer.text, q["facts"]) if q.get("answerable") else None
             rows.append({"id": q["id"], **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in got.items()},
                          "backend": answer.backend, "refused": answer.refused, "fact_recall": recall})
+        # other questions than the ones just timed: the server keeps recent prompts cached in memory, and a prompt
+        # it has already read would make the crowded run look faster than one user alone
+        together = concurrent_answers(lambda q: engine.ask(q, backend="local"),
+                                      cfg.get("concurrent_questions") or [], cfg.get("users", 4))
+        singles = [r["total_s"] for r in rows]
         ttfts = [r["ttft_s"] for r in rows if r["ttft_s"] is not None]
         rates = [r["tokens_per_s"] for r in rows if r["tokens_per_s"]]
         recalls = [r["fact_recall"] for r in rows if r["fact_recall"] is not None]
@@ -406,10 +412,41 @@ def task_llm(cfg: dict) -> dict:
             "fact_recall": round(sum(recalls) / len(recalls), 4) if recalls else None,
             "answered": sum(1 for r in answerable if not r["refused"]), "answerable": len(answerable),
             "fell_back": sum(1 for r in rows if r["backend"] != "local"),
+            "answer_p50_s": round(statistics.median(singles), 3) if singles else None,
+            "answer_p95_s": percentiles(singles)["p95_ms"] / 1000 if singles else None,
+            "concurrent": {**together, "single_p50_s": round(statistics.median(singles), 3) if singles else None,
+                           "ratio_p50": (together["p50_s"] / statistics.median(singles)
+                                         if singles and together["p50_s"] else None)},
             "questions": rows,
         }
     finally:
         engine.close()
+
+
+def concurrent_answers(ask: Callable[[str], Any], questions: list[str], users: int) -> dict[str, Any]:
+    """``questions`` asked ``users`` at a time, each group started together (one thread per user): every answer's
+    time from its own start, their p50 and max, and how many fell back from the model."""
+    times: list[float] = []
+    fell_back = 0
+    lock = threading.Lock()
+
+    def one(question: str) -> None:
+        nonlocal fell_back
+        t0 = time.perf_counter()
+        answer = ask(question)
+        with lock:
+            times.append(time.perf_counter() - t0)
+            fell_back += getattr(answer, "backend", "local") != "local"
+
+    for i in range(0, len(questions) - users + 1, users):
+        threads = [threading.Thread(target=one, args=(q,)) for q in questions[i:i + users]]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    return {"users": users, "answers": len(times), "fell_back": fell_back,
+            "p50_s": round(statistics.median(times), 3) if times else None,
+            "max_s": round(max(times), 3) if times else None}
 
 
 # ------------------------------------------------------------------------------------------ first source

@@ -66,7 +66,8 @@ def test_latency_cold_start_and_verdicts(bench):
     verdicts = report["verdicts"]
     assert set(verdicts) == {"ingest_vs_embedder", "ingest_vs_llamaindex", "unchanged_reingest", "changed_1pct", "retrieval_seeds_p50",
                              "first_source_engine", "first_source_browser",
-                             "retrieval_p50", "retrieval_p95", "answer_p50", "llm_ttft", "cold_start", "help"}
+                             "retrieval_p50", "retrieval_p95", "answer_p50", "llm_ttft", "llm_answer",
+                             "llm_concurrent", "cold_start", "help"}
     seeds = report["seeds_latency"]  # the quick corpus holds the seeds: its index is the seeds index
     assert seeds["chunks"] == size["chunks"] and seeds["retrieve_default"]["n"] > 0
     assert verdicts["retrieval_seeds_p50"]["value"] == seeds["retrieve_default"]["p50_ms"]
@@ -122,3 +123,29 @@ def test_lexical_scores_match_bm25s():
         for i, score in enumerate(expected):
             assert got.get(f"c{i:03d}", 0.0) == pytest.approx(float(score), rel=1e-5, abs=1e-6)
         assert np.count_nonzero(expected) == len(got)
+
+
+def test_concurrent_answers_start_each_group_together_and_time_every_answer():
+    """The four-users measurement: each group of questions is asked at once, every answer timed from its start."""
+    import threading
+    import time as clock
+    from types import SimpleNamespace
+
+    from benchmarks.worker import concurrent_answers
+
+    running, peak, lock = 0, 0, threading.Lock()
+
+    def ask(question):
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+        clock.sleep(0.05)
+        with lock:
+            running -= 1
+        return SimpleNamespace(backend="extractive" if question == "q3" else "local")
+
+    got = concurrent_answers(ask, [f"q{i}" for i in range(9)], users=4)
+    assert peak == 4  # a group really is in flight at once
+    assert got["users"] == 4 and got["answers"] == 8  # two full groups; the ninth question makes no group
+    assert got["fell_back"] == 1 and 0 < got["p50_s"] <= got["max_s"]
