@@ -163,7 +163,9 @@ def test_health_answers_while_hung_requests_fill_the_workers(data_dir, silent, l
             thread.join(bound + 30)
         last_call = http.get("/readyz").json().get("llm")
     assert len(results) == clients
-    assert max(health) < 1.0, sorted(health)[-5:]
+    # a probe queued behind the hung requests would wait for a deadline (3 s) to free a worker; under 2 shared cores
+    # busy with the fallbacks a free probe still takes up to about a second, so half a deadline tells them apart
+    assert max(health) < DEADLINE / 2, sorted(health)[-5:]
     assert max(ready) < 3.0, sorted(ready)[-5:]
     for status, body, headers, seconds in results:
         assert seconds <= bound, (status, seconds)
