@@ -169,11 +169,8 @@ def embedder_alone(engine: Any, ingest_cpu_s: float) -> dict[str, Any]:
     """The ceiling of ingest throughput: the same embedder embedding the same texts (every chunk just indexed, as
     ingest embeds it) in one call, with nothing else around it; and ingest's share of that throughput, in tokens
     per CPU-second when the embedder can count its tokens (else in CPU seconds, which is the same ratio)."""
-    from rag.index.news_index import embedding_text
-
     index = engine.index
-    passages = index.passages(sorted(index.store.chunk_ids()))
-    texts = [embedding_text(p.title, p.text) for p in passages.values()]
+    texts = index.embedded_texts()
     with Clock() as alone:
         index.embedder.embed_passages(texts)
     count = getattr(index.embedder, "count_tokens", None)

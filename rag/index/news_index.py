@@ -403,6 +403,11 @@ class NewsIndex:
             self._text_cache[doc_id] = got[0]
         return self._text_cache[doc_id]
 
+    def embedded_texts(self) -> list[str]:
+        """The text embedded for every chunk of the index (headline and chunk, as ingest embeds them)."""
+        passages = self.passages(sorted(self.store.chunk_ids()))
+        return [embedding_text(p.title, p.text) for p in passages.values()]
+
     def passages(self, chunk_ids: Sequence[str]) -> dict[str, Passage]:
         """Chunk ids -> :class:`Passage` with text and article metadata."""
         if not chunk_ids:
