@@ -395,7 +395,7 @@ def task_llm(cfg: dict) -> dict:
         # it has already read would make the crowded run look faster than one user alone
         together = concurrent_answers(lambda q: engine.ask(q, backend="local"),
                                       cfg.get("concurrent_questions") or [], cfg.get("users", 4))
-        singles = [r["total_s"] for r in rows]
+        single_p50 = statistics.median(r["total_s"] for r in rows) if rows else None
         ttfts = [r["ttft_s"] for r in rows if r["ttft_s"] is not None]
         rates = [r["tokens_per_s"] for r in rows if r["tokens_per_s"]]
         recalls = [r["fact_recall"] for r in rows if r["fact_recall"] is not None]
@@ -409,11 +409,10 @@ def task_llm(cfg: dict) -> dict:
             "fact_recall": round(sum(recalls) / len(recalls), 4) if recalls else None,
             "answered": sum(1 for r in answerable if not r["refused"]), "answerable": len(answerable),
             "fell_back": sum(1 for r in rows if r["backend"] != "local"),
-            "answer_p50_s": round(statistics.median(singles), 3) if singles else None,
-            "answer_p95_s": percentiles(singles)["p95_ms"] / 1000 if singles else None,
-            "concurrent": {**together, "single_p50_s": round(statistics.median(singles), 3) if singles else None,
-                           "ratio_p50": (together["p50_s"] / statistics.median(singles)
-                                         if singles and together["p50_s"] else None)},
+            "answer_p50_s": round(single_p50, 3) if rows else None,
+            "answer_p95_s": percentiles([r["total_s"] for r in rows])["p95_ms"] / 1000 if rows else None,
+            "concurrent": {**together, "single_p50_s": round(single_p50, 3) if rows else None,
+                           "ratio_p50": together["p50_s"] / single_p50 if rows and together["p50_s"] else None},
             "questions": rows,
         }
     finally:
