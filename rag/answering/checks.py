@@ -167,6 +167,18 @@ def _written_other_way(shape: QuestionShape, missing: list[str], sources: Sequen
     return kept
 
 
+def _demonym_bases(key: str) -> set[str]:
+    """``key`` and what it leaves without a demonym suffix ("vietnamese" → "vietnam"), at least four letters."""
+    return {key} | {key[: -len(suffix)] for suffix in _DEMONYM_SUFFIXES
+                    if key.endswith(suffix) and len(key) - len(suffix) >= 4}
+
+
+def _inflected_bases(key: str) -> set[str]:
+    """The bases of an inflected name ``key`` that ``key`` itself does not contain: "argentines" → "argentin",
+    "australians" → "austral"; none for a name with digits or other signs."""
+    return _demonym_bases(stem(key)) - _demonym_bases(key) if key.isalpha() else set()
+
+
 def missing_names(shape: QuestionShape, sources: Sequence[str]) -> list[str]:
     """Names (and numbered names) ``shape`` asks about that none of ``sources`` mention, as the question wrote
     them. A name the sources write the other way (acronym / spelled out) is mentioned."""
@@ -175,9 +187,12 @@ def missing_names(shape: QuestionShape, sources: Sequence[str]) -> list[str]:
     missing = []
     for word in shape.names:
         key = re.sub(r"['’]s$", "", fold(word))
-        forms = {key} | {key[: -len(suffix)] for suffix in _DEMONYM_SUFFIXES if key.endswith(suffix)
-                         and len(key) - len(suffix) >= 4}
-        if key and not any(f in haystack or re.sub(r"[\W_]+", "", f) in joined for f in forms):
+        forms = _demonym_bases(key)
+        # an inflected name ("Argentines", "Australians") is mentioned where a word starts with its stem or the
+        # stem's demonym base ("Argentina", "Australia"); a word start, as a stem is shorter than the name
+        stemmed = _inflected_bases(key)
+        if key and not (any(f in haystack or re.sub(r"[\W_]+", "", f) in joined for f in forms)
+                        or any(re.search(rf"\b{re.escape(f)}", haystack) for f in stemmed if len(f) >= 4)):
             missing.append(word)
     if missing:
         missing = _written_other_way(shape, missing, sources)

@@ -69,6 +69,9 @@ RULES: dict[str, tuple[str, Callable[[], ContextManager[Any]]]] = {
                           "cited article (after) mentions means a refusal", _names_off),
     "demonyms": ("'Vietnamese' in a question is mentioned by an article that writes 'Vietnam'",
                  _patched("rag.answering.checks", "_DEMONYM_SUFFIXES", lambda: ())),
+    "inflected names": ("a plural or inflected name is mentioned by an article that writes its stem "
+                        "('Argentines' / 'Argentina')",
+                        _patched("rag.answering.checks", "_inflected_bases", lambda: lambda key: set())),
     "acronyms": ("a question's acronym the articles spell out (or the reverse) is mentioned",
                  _patched("rag.answering.checks", "_written_other_way",
                           lambda: lambda shape, missing, sources: missing)),
