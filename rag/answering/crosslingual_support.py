@@ -81,12 +81,12 @@ def vietnamese_claims(sentence: str) -> tuple[set[str], set[str], list[list[str]
 
 def unmatched_claims(sentence: str, passage: Passage) -> list[str]:
     """The numbers, months and names of ``sentence`` that ``passage`` (its text, title and date) does not state."""
-    from .verify import figures_in, mentioned
+    from .verify import mentioned, stated_figures
 
     numbers, months, names = vietnamese_claims(sentence)
     text = f"{passage.title} {passage.text}"
     folded = fold(text)
-    figures = figures_in(f"{text} {passage.date or ''}")
+    figures = stated_figures(f"{text} {passage.date or ''}")
     date = re.sub(r"\D", "", str(passage.date or ""))
     dated_month = MONTH_NAMES[int(date[4:6]) - 1] if len(date) >= 6 and 1 <= int(date[4:6]) <= 12 else ""
     missing = [f"number {n}" for n in sorted(numbers - figures)]

@@ -25,7 +25,8 @@ from ..retrieval.dates import MONTH_NAMES, WEEKDAY_NAMES
 from .language import is_vietnamese
 from ..text import capitalised_words, content_terms, fold, model_text, numbers_in, stem, tokens
 
-__all__ = ["SupportCheck", "Verifier", "names_in", "figures_in", "EXACT_COVERAGE", "MAX_SPAN_SENTENCES", "mentioned"]
+__all__ = ["SupportCheck", "Verifier", "names_in", "figures_in", "stated_figures", "EXACT_COVERAGE", "MAX_SPAN_SENTENCES",
+           "mentioned"]
 
 EXACT_COVERAGE = 0.6
 INSTRUCTIONS_ONLY = "the passage only holds text that reads as instructions"
@@ -45,6 +46,24 @@ def figures_in(text: str) -> set[str]:
     """Numbers and ordinal words ("second visit", "last met") of ``text``: claims a citation must state as written,
     since "his first visit" over a span saying "his second visit" is a different fact."""
     return numbers_in(text) | {m.lower() for m in _ORDINAL.findall(text)}
+
+
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
+         "seventeen eighteen nineteen".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_CARDINALS = {w: n for n, w in enumerate(_UNITS)} | {w: 20 + 10 * i for i, w in enumerate(_TENS)}
+_CARDINAL_WORD = re.compile(rf"\b(?:({'|'.join(_TENS)})[- ]({'|'.join(_UNITS[1:10])})|({'|'.join(_CARDINALS)}))\b",
+                            re.IGNORECASE)
+
+
+def stated_figures(text: str) -> set[str]:
+    """What a source states: :func:`figures_in` and the value of each number written as a word ("just under two
+    days and 21 hours" states 2 and 21; "twenty-one" states 21), so a claim may write it in digits."""
+    found = figures_in(text)
+    for m in _CARDINAL_WORD.finditer(text):
+        tens, unit, word = m.groups()
+        found.add(str(_CARDINALS[tens.lower()] + _CARDINALS[unit.lower()]) if tens else str(_CARDINALS[word.lower()]))
+    return found
 
 
 def names_in(sentence: str) -> set[str]:
@@ -110,7 +129,7 @@ class Verifier:
                 score = lexical
             problem = None
             # the publication date is part of what the reader sees with the passage
-            missing_numbers = [n for n in numbers if n not in figures_in(f"{p.text} {p.date or ''}")]
+            missing_numbers = [n for n in numbers if n not in stated_figures(f"{p.text} {p.date or ''}")]
             missing_names = [n for n in names if not _mentioned(n, passage_folded, passage_joined)]
             invented = [n for n in missing_names if not _mentioned(n, context_folded, context_joined)]
             if missing_numbers:
@@ -157,7 +176,7 @@ def _best_span(p: Passage, terms: set[str], names: set[str], numbers: set[str]) 
             folded = fold(text)
             joined = _joined(folded)
             found = sum(1 for n in names if _mentioned(n, folded, joined))
-            stated = figures_in(text) if numbers else set()
+            stated = stated_figures(text) if numbers else set()
             found += sum(1 for n in numbers if n in stated)
             cover, as_written = _coverages(terms, text)
             # shown as the model wrote it only when the span states it nearly word for word, as worded
