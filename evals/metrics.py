@@ -235,6 +235,16 @@ def numbers_in(text: str) -> set[str]:
     return {re.sub(r"[.,]", "", n) for n in _NUMBER.findall(text)}
 
 
+_SPELLED = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
+_SPELLED_NUMBER = re.compile(rf"\b(?:{'|'.join(_SPELLED)})\b", re.IGNORECASE)
+
+
+def stated_numbers(evidence: str) -> set[str]:
+    """Numbers ``evidence`` states: in digits, or spelled out up to twenty ("two days" states 2)."""
+    return numbers_in(evidence) | {str(_SPELLED[w.lower()]) for w in _SPELLED_NUMBER.findall(evidence)}
+
+
 def names_in(text: str) -> set[str]:
     """Folded capitalised words that do not start the sentence (a cheap proper-name detector)."""
     words = _WORD.findall(text)
@@ -293,7 +303,7 @@ def supports(sentence: str, evidence: str, threshold: float = 0.6) -> bool:
     """Offline support check: coverage >= ``threshold`` and every number and name of the sentence in the evidence."""
     if not evidence.strip():
         return False
-    if not numbers_in(sentence) <= numbers_in(evidence):
+    if not numbers_in(sentence) <= stated_numbers(evidence):
         return False
     folded = fold(evidence)
     joined = re.sub(r"[\W_]+", "", folded)

@@ -170,3 +170,10 @@ def test_support_check_treats_spacing_variants_and_possessives_as_the_same_name(
                     evidence)
     # a name that is not in the evidence in any spelling still fails the check
     assert not supports("Vietnam introduced the Geneva Convention against cybercrime.", evidence)
+
+
+def test_a_number_the_evidence_spells_out_supports_its_digits():
+    evidence = "Assa Abloy crossed the line just under two days and 21 hours after leaving Sydney."
+    assert M.supports("Assa Abloy took 2 days and 21 hours to sail from Sydney.", evidence)
+    assert not M.supports("Assa Abloy took 3 days and 21 hours to sail from Sydney.", evidence)
+    assert M.stated_numbers("Eleven boats and someone else") == {"11"}  # whole words only
