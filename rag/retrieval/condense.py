@@ -18,13 +18,21 @@ _REFERRING = re.compile(
     r"the former|the meeting|the event|the visit|the ceremony|the convention|the talks)\b",
     re.IGNORECASE,
 )
+# Vietnamese third-person pronouns ("ông ấy" he, "họ" they, "ông ta"), demonstratives ("đó", "này", "ấy", "kia":
+# that / this) and "Còn …" opening a question ("Còn ông Guterres …?": and what about …); "ay" is "ấy" typed without
+# accents (the other unaccented forms, "do", "nay", "ho", are everyday words of their own)
+_REFERRING_VI = re.compile(
+    r"(?<!\w)(?:họ|nó|ấy|ay|đó|đấy|này|kia|(?:ông|bà|anh|chị|cô) ta)(?!\w)|^\s*còn(?!\w)", re.IGNORECASE)
 _GENERIC = frozenset("else more other another also".split())
+# first words of a question that are not names: English, and Vietnamese question words ("Ai" who, "Khi nào" when)
+_QUESTION_OPENERS = frozenset("what who when where why how which did does is was tell and the "
+                              "ai khi tại vì bao có còn hãy cho".split())
 
 
 def needs_context(question: str) -> bool:
-    """Does the question refer back to the conversation?"""
+    """Does the question refer back to the conversation (in English or Vietnamese)?"""
     terms = content_terms(question) - _GENERIC
-    return bool(_REFERRING.search(question)) or len(terms) <= 2
+    return bool(_REFERRING.search(question) or _REFERRING_VI.search(question)) or len(terms) <= 2
 
 
 def _entities(text: str) -> list[str]:
@@ -33,8 +41,7 @@ def _entities(text: str) -> list[str]:
     current: list[str] = []
     words = tokens(text)
     for i, w in enumerate(words):
-        if w[:1].isupper() and not (i == 0 and w.lower() in {"what", "who", "when", "where", "why", "how", "which",
-                                                              "did", "does", "is", "was", "tell", "and", "the"}):
+        if w[:1].isupper() and not (i == 0 and w.lower() in _QUESTION_OPENERS):
             current.append(w)
         else:
             if current:

@@ -1,0 +1,43 @@
+"""A Vietnamese follow-up ("Ông ấy …?", "Cuộc gặp đó …?", "Còn …?") is recognised as leaning on the conversation and
+carries the previous question's names into retrieval, as an English one does."""
+from __future__ import annotations
+
+import pytest
+
+from rag.retrieval.condense import condense_deterministic, needs_context
+
+from ..helpers import D003
+
+
+@pytest.mark.parametrize("question", [
+    "Ông ấy đề nghị LHQ hỗ trợ những gì?",  # "he"
+    "Họ đã ký những văn kiện nào?",  # "they"
+    "Sự kiện này diễn ra ở đâu?",  # "this event"
+    "Còn Tổng Thư ký thì nói gì?",  # "and what about …"
+    "Ong ay noi gi ve khi hau?",  # "ấy" typed without accents
+])
+def test_vietnamese_follow_ups_need_the_conversation(question):
+    assert needs_context(question)
+
+
+@pytest.mark.parametrize("question", [
+    "Việt Nam gia nhập Liên Hợp Quốc năm nào?",
+    "Thủ tướng Phạm Minh Chính gặp Tổng Thư ký Guterres ở đâu?",
+])
+def test_standalone_vietnamese_questions_do_not(question):
+    assert not needs_context(question)
+
+
+def test_the_previous_questions_names_are_carried_not_its_question_word():
+    history = [{"role": "user", "content": "Ai tiếp Tổng Thư ký Guterres tại Hà Nội?"}]
+    rewritten = condense_deterministic("Ông ấy nói gì về khí hậu?", history)
+    assert rewritten.startswith("Ông ấy nói gì về khí hậu?")
+    assert "Guterres" in rewritten and "Hà Nội" in rewritten
+    assert "about: Ai" not in rewritten  # "Ai" (who) opens the question; it is not a name
+
+
+def test_a_vietnamese_follow_up_retrieves_the_article_of_the_conversation(engine):
+    history = [{"role": "user", "content": "Thủ tướng Phạm Minh Chính tiếp ông Guterres ở đâu?"},
+               {"role": "assistant", "content": "Tại Hà Nội [1]."}]
+    result = engine.retrieve("Ông ấy đề nghị LHQ hỗ trợ Việt Nam những gì?", history=history)
+    assert result.passages[0].doc_id == D003
