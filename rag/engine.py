@@ -302,7 +302,8 @@ class Engine:
                 "Add articles first: `rag ingest <folder>`, `POST /api/documents`, or the upload panel of the web app."))
         if result.period and not result.candidates:
             return _Drafted(composer.refusal(question, [], "None of them was published in that period."), backend)
-        if not composer.has_evidence(passages):
+        # a compound question is answered only when each of its parts has a passage relevant enough
+        if not all(composer.has_evidence(part.passages) for part in result.parts or [result]):
             return _Drafted(composer.refusal(question, nearest), backend)
         if result.period:  # a period question names no subject
             return None

@@ -61,6 +61,7 @@ class QuestionShape:
     topic_with_time: str | None  # the same with the time it names: what the cross-encoder reads
     asks_latest: bool
     times: tuple[TimeMention, ...]
+    parts: tuple[str, ...] = ()  # the questions a compound one joins ("Who …, and where …?"), each standing alone
 
     @property
     def asks_for_a_period(self) -> bool:
@@ -124,7 +125,34 @@ def shape_of(text: str) -> QuestionShape:
         name_runs=tuple(tuple(r) for r in capitalised_runs(text, words)), identifiers=tuple(_identifiers(text)),
         figures=frozenset(figures(text)), counted=_counted_noun(text), role=_asked_role(text),
         topic=topic_of(text), topic_with_time=topic_of(text, keep_time=True), asks_latest=asks_for_latest(text),
-        times=time_mentions(text))
+        times=time_mentions(text), parts=question_parts(text))
+
+
+# ------------------------------------------------------------ compound questions
+# "…, and who …" / "… and where …": a question word right after "and" starts a second question
+_NEXT_QUESTION = re.compile(r",?\s+and\s+(?=(?:who|whom|whose|what|which|when|where|why|how)\b)", re.IGNORECASE)
+
+
+_QUESTION_START = re.compile(r"(?:who|whom|whose|what|which|when|where|why|how|is|are|was|were|do|does|did|can|"
+                             r"could|will|would|has|have|had)\b", re.IGNORECASE)
+
+
+def question_parts(text: str) -> tuple[str, ...]:
+    """The questions a compound question joins, each standing alone: "Who ran the Pentagon, and who led the
+    Treasury?" asks two things that two different articles may answer; a later part that leans on an earlier one
+    ("… and where was the plane diverted?") carries its names, as a follow-up does. () for a simple question."""
+    from .condense import condense_deterministic
+
+    pieces = [p.strip(" ,;?") for p in _NEXT_QUESTION.split(text.strip())]
+    pieces = [p for p in pieces if p]
+    if len(pieces) < 2 or any(len(p.split()) < 3 for p in pieces) or not _QUESTION_START.match(pieces[0]):
+        return ()
+    parts: list[str] = []
+    for piece in pieces:
+        question = f"{piece[:1].upper()}{piece[1:]}?"
+        history = [{"role": "user", "content": earlier} for earlier in parts]
+        parts.append(condense_deterministic(question, history) if history else question)
+    return tuple(parts)
 
 
 # ------------------------------------------------------------------ answer type

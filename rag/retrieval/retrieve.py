@@ -32,6 +32,8 @@ class RetrievalResult:
     relevance_query: str = ""
     # the publication period a "What happened in October 2025?" question was answered from (a filter), else None
     period: tuple[int, int] | None = None
+    # of a compound question ("Who …, and where …?"): each part's own retrieval, in the question's order
+    parts: list["RetrievalResult"] = field(default_factory=list)
 
     @property
     def best_score(self) -> float | None:
@@ -92,6 +94,8 @@ class Retriever:
         question is searched); ``since``/``until`` are ``yyyymmdd`` publication-date bounds."""
         analysis = query if isinstance(query, QuestionAnalysis) else analyse(query)
         shape, foreign = analysis.resolved, analysis.foreign  # foreign: searched in its English rendering
+        if len(shape.parts) > 1 and not foreign and since is None and until is None:
+            return self._retrieve_parts(shape.parts, k=k, rerank=rerank, doc_ids=doc_ids)
         query = shape.text
         s = self.settings
         k = k or s.context_k
@@ -202,6 +206,20 @@ class Retriever:
                                relevance_query=relevance_query if do_rerank else "",
                                period=(since, until) if period is not None else None)
 
+    def _retrieve_parts(self, parts: tuple[str, ...], *, k: int | None, rerank: bool | None,
+                        doc_ids: set[str] | None) -> RetrievalResult:
+        """A compound question: each part retrieved on its own, the context taking their passages in turn (the best
+        passage of every part first), so that two articles answering two parts both reach the answer."""
+        results = [self.retrieve(part, k=k, rerank=rerank, doc_ids=doc_ids) for part in parts]
+        timings: dict[str, float] = {}
+        for r in results:
+            for stage, seconds in r.timings.items():
+                timings[stage] = timings.get(stage, 0.0) + seconds
+        return RetrievalResult(passages=in_turn([r.passages for r in results], k or self.settings.context_k),
+                               candidates=in_turn([r.candidates for r in results]), timings=timings,
+                               date_hint=results[0].date_hint, reranked=any(r.reranked for r in results),
+                               relevance_query=results[0].relevance_query, parts=results)
+
     def _late_rerank(self, query: str, candidates: list[Passage]) -> None:
         """Order ``candidates`` by late-interaction MaxSim (``scores["late"]``, also their ``score``); in place."""
         from .late_interaction import LateInteractionReranker, get_colbert_encoder, late_text
@@ -225,6 +243,19 @@ class Retriever:
             if num and since <= num <= until + 3:
                 out[cid] += bonus
         return out
+
+
+def in_turn(rankings: list[list[Passage]], k: int | None = None) -> list[Passage]:
+    """The passages of several rankings taken in turn (every ranking's first, then every second…), each passage
+    once, at most ``k``."""
+    out: list[Passage] = []
+    seen: set[str] = set()
+    for rank in range(max((len(r) for r in rankings), default=0)):
+        for ranking in rankings:
+            if rank < len(ranking) and ranking[rank].chunk_id not in seen:
+                seen.add(ranking[rank].chunk_id)
+                out.append(ranking[rank])
+    return out[:k] if k is not None else out
 
 
 def retrievers_agree(candidates: list[Passage], unit: str = "article") -> Passage | None:

@@ -77,6 +77,8 @@ RULES: dict[str, tuple[str, Callable[[], ContextManager[Any]]]] = {
                           lambda: lambda shape, missing, sources: missing)),
     "numbered names": ("'Storm No. 2' is not mentioned by an article that only reports Storm No. 1",
                        _shape_without(identifiers=())),
+    "compound questions": ("'Who …, and where …?' is retrieved part by part, each part's best passage in the context",
+                           _shape_without(parts=())),
     "topical questions": ("'Any news on X?' / 'What is the latest on X?' is searched and judged by its topic X",
                           _shape_without(topic=None, topic_with_time=None)),
     "latest news": ("a question asking for the latest news ranks newer articles first",
