@@ -53,3 +53,10 @@ def test_both_articles_of_a_compound_question_reach_the_answer(engine):
     answer = engine.ask(question)
     assert not answer.refused
     assert {c.doc_id for c in answer.citations} >= {D003} and {c.doc_id for c in answer.citations} & {D000, D002}
+
+
+def test_a_compound_question_with_a_part_the_articles_do_not_answer_is_refused(engine):
+    answer = engine.ask("Where did Lương Cường meet Guterres in September, and who scored the winning goal in the "
+                        "last football final?")
+    assert answer.refused
+    assert engine.ask("Where did Lương Cường meet Guterres in September?").refused is False  # the first part alone
