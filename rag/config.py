@@ -104,6 +104,11 @@ class Settings(BaseSettings):
         0.0, description="A model's answer is refused when the cross-encoder scores the source sentences it rests on "
                          "(the spans it cites, or the sentences quoted in place of its words) below this logit for the "
                          "question (needs rerank).")
+    extractive_relevance_threshold: float | None = Field(
+        None, description="When set, an extractive answer is refused when the cross-encoder scores the sentences it "
+                          "quotes below this logit for the question (needs rerank). Off by default: at -1.0 (chosen on "
+                          "the dev halves) it cut the test halves' confident errors but refused a right answer on "
+                          "lee_abc:test and one on the seeds (docs/answering.md).")
 
     # answering
     backend: Backend = "local"

@@ -100,7 +100,7 @@ class Engine:
         near-synonym verdicts lives as long)."""
         s = self.settings
         key = (id(self.index), s.rerank, s.rerank_max_tokens, s.support_threshold, s.relevance_threshold,
-               s.quote_relevance_threshold, s.evidence_relevance_threshold)
+               s.quote_relevance_threshold, s.extractive_relevance_threshold, s.evidence_relevance_threshold)
         if self._composer_for is None or self._composer_for[0] != key:
             self._composer_for = (key, self._new_composer())
         return self._composer_for[1]
@@ -117,6 +117,7 @@ class Engine:
         return Composer(Verifier(self.index.embedder), support_threshold=s.support_threshold,
                         relevance_threshold=s.relevance_threshold, relevance=relevance,
                         quote_relevance_threshold=s.quote_relevance_threshold,
+                        extractive_relevance_threshold=s.extractive_relevance_threshold,
                         crosslingual_threshold=s.crosslingual_threshold,
                         crosslingual_relevance_threshold=s.crosslingual_relevance_threshold,
                         evidence_relevance_threshold=s.evidence_relevance_threshold)

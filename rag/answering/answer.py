@@ -44,7 +44,8 @@ class Composer:
 
     def __init__(self, verifier: Verifier, *, support_threshold: float = 0.5, relevance_threshold: float = 0.0,
                  relevance: Callable[[str, Sequence[str]], Sequence[float]] | None = None,
-                 quote_relevance_threshold: float = 0.0, crosslingual_threshold: float = 0.78,
+                 quote_relevance_threshold: float = 0.0, extractive_relevance_threshold: float | None = None,
+                 crosslingual_threshold: float = 0.78,
                  crosslingual_relevance_threshold: float = 1.0, evidence_relevance_threshold: float = 0.0) -> None:
         self.verifier = verifier
         self.evidence_relevance_threshold = evidence_relevance_threshold
@@ -54,6 +55,7 @@ class Composer:
         self.relevance_threshold = relevance_threshold
         self.relevance = relevance  # (question, texts) -> cross-encoder logits
         self.quote_relevance_threshold = quote_relevance_threshold
+        self.extractive_relevance_threshold = extractive_relevance_threshold
         self._kinds: dict[tuple[str, str], bool] = {}
 
     # --------------------------------------------------------------- refusal
@@ -101,6 +103,7 @@ class Composer:
                         quoted_only=bool(supported) and all(QUOTED in (s.note or "") for s in supported),
                         same_kind=self._same_kind, relevance=self.relevance,
                         quote_relevance_threshold=self.quote_relevance_threshold,
+                        extractive_relevance_threshold=self.extractive_relevance_threshold,
                         crosslingual_relevance_threshold=self.crosslingual_relevance_threshold,
                         cited=cited_by_article(answer.citations) if answer else [])
 

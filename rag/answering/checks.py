@@ -31,6 +31,7 @@ class Evidence:
     same_kind: Callable[[str, str], bool] = _same_word  # near-synonyms by the embedder ("countries" / "nations")
     relevance: Callable[[str, Sequence[str]], Sequence[float]] | None = None  # cross-encoder logits
     quote_relevance_threshold: float = 0.0
+    extractive_relevance_threshold: float | None = None  # the same for the sentences an extractive answer quotes
     crosslingual_relevance_threshold: float = 2.0  # the same bar for a question in another language (its rendering)
     cited: Sequence[str] = ()  # the spans the answer's citations point at
 
@@ -100,21 +101,24 @@ def answers_question(relevance: Callable[[str, Sequence[str]], Sequence[float]] 
 def sources_off_question(analysis: QuestionAnalysis, evidence: Evidence) -> str | None:
     """An answer resting on source sentences that do not answer the question, by the cross-encoder reading the
     question against them (at ``quote_relevance_threshold``): a model-written answer's cited spans, or the
-    sentences quoted in place of the model's words. Asked something the articles do not hold, a small model answers
+    sentences quoted in place of the model's words, or (at ``extractive_relevance_threshold``) the sentences an
+    extractive answer quotes. Asked something the articles do not hold, a small model answers
     from the closest sentence on the topic ("Who was the finals MVP at Worlds 2022?" -> a sentence on the 2023
     final) or restates the question as a fact; each word can be in the source, so the verifier passes it, but the
     sentence does not answer. A question in another language is held to this for any quoted answer, at
     ``crosslingual_relevance_threshold``: the multilingual model ranks a related sentence close even when it does
     not answer. Measured on the dev halves: docs/rules.md."""
     foreign_quote = analysis.foreign and not evidence.generated
+    bar = evidence.quote_relevance_threshold
     if evidence.quoted_only or foreign_quote:
         sentences = evidence.sentences
     elif evidence.generated:
         sentences = evidence.cited
+    elif evidence.extractive_relevance_threshold is not None:  # an extractive answer: the sentences it quotes
+        sentences, bar = evidence.sentences, evidence.extractive_relevance_threshold
     else:
         return None
-    if answers_question(evidence.relevance, analysis, sentences, evidence.quote_relevance_threshold,
-                        evidence.crosslingual_relevance_threshold):
+    if answers_question(evidence.relevance, analysis, sentences, bar, evidence.crosslingual_relevance_threshold):
         return None
     return ""
 
