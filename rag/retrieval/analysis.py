@@ -131,6 +131,7 @@ def shape_of(text: str) -> QuestionShape:
 # ------------------------------------------------------------ compound questions
 # "…, and who …" / "… and where …": a question word right after "and" starts a second question
 _NEXT_QUESTION = re.compile(r",?\s+and\s+(?=(?:who|whom|whose|what|which|when|where|why|how)\b)", re.IGNORECASE)
+MAX_PARTS = 3  # each part is a retrieval of its own: a longer chain is searched as one question
 
 
 _QUESTION_START = re.compile(r"(?:who|whom|whose|what|which|when|where|why|how|is|are|was|were|do|does|did|can|"
@@ -145,7 +146,8 @@ def question_parts(text: str) -> tuple[str, ...]:
 
     pieces = [p.strip(" ,;?") for p in _NEXT_QUESTION.split(text.strip())]
     pieces = [p for p in pieces if p]
-    if len(pieces) < 2 or any(len(p.split()) < 3 for p in pieces) or not _QUESTION_START.match(pieces[0]):
+    if not 2 <= len(pieces) <= MAX_PARTS or any(len(p.split()) < 3 for p in pieces) \
+            or not _QUESTION_START.match(pieces[0]):
         return ()
     parts: list[str] = []
     for piece in pieces:

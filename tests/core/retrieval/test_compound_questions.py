@@ -60,3 +60,12 @@ def test_a_compound_question_with_a_part_the_articles_do_not_answer_is_refused(e
                         "last football final?")
     assert answer.refused
     assert engine.ask("Where did Lương Cường meet Guterres in September?").refused is False  # the first part alone
+
+
+def test_a_chain_of_more_parts_than_the_bound_is_one_question():
+    from rag.retrieval.analysis import MAX_PARTS
+
+    chain = ", and ".join(f"who chaired meeting number {i}" for i in range(MAX_PARTS + 1))
+    assert question_parts(f"{chain[:1].upper()}{chain[1:]}?") == ()
+    assert len(question_parts("Who chaired the first meeting, and who chaired the second meeting, and who chaired "
+                              "the third meeting?")) == 3
