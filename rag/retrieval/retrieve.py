@@ -94,8 +94,8 @@ class Retriever:
         question is searched); ``since``/``until`` are ``yyyymmdd`` publication-date bounds."""
         analysis = query if isinstance(query, QuestionAnalysis) else analyse(query)
         shape, foreign = analysis.resolved, analysis.foreign  # foreign: searched in its English rendering
-        if len(shape.parts) > 1 and not foreign and since is None and until is None:
-            return self._retrieve_parts(shape.parts, k=k, rerank=rerank, doc_ids=doc_ids)
+        if len(shape.parts) > 1 and not foreign:
+            return self._retrieve_parts(shape.parts, k=k, since=since, until=until, rerank=rerank, doc_ids=doc_ids)
         query = shape.text
         s = self.settings
         k = k or s.context_k
@@ -206,11 +206,12 @@ class Retriever:
                                relevance_query=relevance_query if do_rerank else "",
                                period=(since, until) if period is not None else None)
 
-    def _retrieve_parts(self, parts: tuple[str, ...], *, k: int | None, rerank: bool | None,
-                        doc_ids: set[str] | None) -> RetrievalResult:
+    def _retrieve_parts(self, parts: tuple[str, ...], *, k: int | None, since: int | None, until: int | None,
+                        rerank: bool | None, doc_ids: set[str] | None) -> RetrievalResult:
         """A compound question: each part retrieved on its own, the context taking their passages in turn (the best
         passage of every part first), so that two articles answering two parts both reach the answer."""
-        results = [self.retrieve(part, k=k, rerank=rerank, doc_ids=doc_ids) for part in parts]
+        results = [self.retrieve(part, k=k, since=since, until=until, rerank=rerank, doc_ids=doc_ids)
+                   for part in parts]
         timings: dict[str, float] = {}
         for r in results:
             for stage, seconds in r.timings.items():

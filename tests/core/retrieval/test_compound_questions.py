@@ -69,3 +69,11 @@ def test_a_chain_of_more_parts_than_the_bound_is_one_question():
     assert question_parts(f"{chain[:1].upper()}{chain[1:]}?") == ()
     assert len(question_parts("Who chaired the first meeting, and who chaired the second meeting, and who chaired "
                               "the third meeting?")) == 3
+
+
+def test_the_parts_keep_the_date_filter(engine):
+    question = ("Where did Lương Cường meet Guterres in September, and what did Prime Minister Phạm Minh Chính ask "
+                "the UN to help Việt Nam with?")
+    result = engine.retrieve(question, since="2025-10-01")
+    assert len(result.parts) == 2
+    assert result.passages and all(p.date and p.date >= "2025-10-01" for p in result.passages)
