@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Generator, Iterator, Sequence
 from .answering.answer import Composer, build_messages
 from .answering.evidence import evidence_prompt, stream_evidence
 from .answering.checks import cited_names_unmentioned, names_unmentioned
-from .retrieval.condense import condense_deterministic, condense_messages, needs_context
+from .retrieval.condense import asks_the_same, condense_deterministic, condense_messages, needs_context
 from .config import Settings
 from .retrieval.dates import parse_date_bound
 from .deadline import Deadline
@@ -203,7 +203,8 @@ class Engine:
                 rewritten = rewritten.splitlines()[0].strip().strip('"') if rewritten else ""
                 # a small model sometimes answers instead of rewriting: a question must stay a question
                 asks = question.rstrip().endswith("?")
-                if 5 < len(rewritten) < 400 and (not asks or rewritten.endswith("?")):
+                if 5 < len(rewritten) < 400 and (not asks or rewritten.endswith("?")) \
+                        and asks_the_same(question, rewritten):
                     # keep the deterministic carry-over too: small models sometimes drop a name
                     return condense_deterministic(rewritten, history) if needs_context(rewritten) else rewritten
             except BusyError:

@@ -11,7 +11,7 @@ from typing import Sequence
 
 from ..text import content_terms, tokens
 
-__all__ = ["condense_deterministic", "condense_messages", "needs_context"]
+__all__ = ["asks_the_same", "condense_deterministic", "condense_messages", "needs_context"]
 
 _REFERRING = re.compile(
     r"\b(he|she|him|her|his|hers|they|them|their|it|its|this|that|these|those|there|then|the same|the latter|"
@@ -27,6 +27,20 @@ _GENERIC = frozenset("else more other another also".split())
 # first words of a question that are not names: English, and Vietnamese question words ("Ai" who, "Khi nào" when)
 _QUESTION_OPENERS = frozenset("what who when where why how which did does is was tell and the "
                               "ai khi tại vì bao có còn hãy cho".split())
+
+
+# the words that say what is asked, English and Vietnamese ("ai" who, "gì" what, "nào" which, "đâu" where)
+_QUESTION_WORDS = re.compile(r"(?<!\w)(who|whom|whose|what|which|when|where|why|how|ai|gì|nào|đâu|sao|bao)(?!\w)",
+                             re.IGNORECASE)
+
+
+def asks_the_same(question: str, rewritten: str) -> bool:
+    """Does a model's standalone ``rewritten`` keep every question word of ``question``? A small model sometimes
+    rewrites "And how was Kallis out?" as "Who was … dismissed by …?": another question."""
+    def words(text: str) -> set[str]:
+        return {w.lower() for w in _QUESTION_WORDS.findall(text)}
+
+    return words(question) <= words(rewritten)
 
 
 def needs_context(question: str) -> bool:

@@ -433,6 +433,27 @@ def test_a_rewrite_that_answers_instead_of_asking_is_not_used(gen, server):
     assert answer.standalone_question.startswith("What did Luong Cuong say about UN reform when he met Guterres?")
 
 
+def test_a_rewrite_that_asks_another_question_is_not_used(gen, server):
+    """A rewrite that drops the question's own question word ("how" → "who") asks something else; the deterministic
+    rewrite is used instead."""
+    history = [{"role": "user", "content": "When did Luong Cuong meet Guterres in New York?"},
+               {"role": "assistant", "content": "On September 22 [1]."}]
+    server.responder = lambda body: ("Who did Luong Cuong meet in New York?"
+                                     if "Rewrite the user's last question" in body["messages"][0]["content"]
+                                     else f"{MET} [{number_of(body, 'September 22')}].")
+    answer = gen.ask("How did he describe it?", history=history)
+    assert answer.standalone_question.startswith("How did he describe it? (about: Luong Cuong, Guterres")
+
+
+def test_asks_the_same_compares_question_words_in_both_languages():
+    from rag.retrieval.condense import asks_the_same
+
+    assert asks_the_same("What did he say?", "What did Guterres say about reform?")
+    assert not asks_the_same("And how was Kallis out?", "Who dismissed Kallis?")
+    assert asks_the_same("Ông ấy nói gì?", "Ông Guterres nói gì về cải cách?")
+    assert not asks_the_same("Ông ấy gặp ai?", "Ông Guterres nói gì?")
+
+
 def test_support_does_not_depend_on_inflection_or_the_spelling_of_a_country(gen, server):
     """The passage says "Affirming that supporting and cooperating with the UN is a “tradition” of Việt Nam"; the
     model writes "Vietnam" and other word forms. The claim is the source's, so it is kept and cited there."""
