@@ -677,10 +677,17 @@ VI_ANSWER = ("Chủ tịch nước Lương Cường đã gặp Tổng Thư ký L
              "ngày 22/9/2025 [1].")  # the date and the names of the cited passage: the cross-lingual check accepts it
 
 
-def switch_language(page: Any, name: str, ask_label: str) -> None:
-    """Pick ``name`` in the header's language switch; returns once the Ask button reads ``ask_label``."""
+def switch_language(page: Any, name: str) -> None:
+    """Pick ``name`` in the header's language switch; returns once the Ask button and the tab buttons read in that
+    language (Gradio's tab row redraws its buttons a moment after the update lands)."""
+    from ui.strings import LANGUAGES, t
+
+    lang = dict(LANGUAGES)[name]
     page.locator("#ui-lang").get_by_text(name, exact=True).click()
-    page.wait_for_function("label => document.querySelector('#send-btn').innerText.trim() === label", arg=ask_label)
+    words = {"#send-btn": t(lang, "chat.ask")}
+    words.update({f"#tab-{tab}-button": t(lang, f"tab.{tab}") for tab in ("chat", "library", "evals")})
+    page.wait_for_function("words => Object.entries(words).every(([s, w]) => "
+                           "(document.querySelector(s)?.innerText || '').trim() === w)", arg=words)
 
 
 def _text_becomes(page: Any, selector: str, test: str, text: str, timeout: float) -> bool:
@@ -719,7 +726,7 @@ def test_vietnamese_interface_asks_and_cites_the_english_span(pages, fake_llm):
     from rag.testing import Reply
 
     page = pages.open()
-    switch_language(page, "Tiếng Việt", "Hỏi")
+    switch_language(page, "Tiếng Việt")
     shown = labels(page)
     assert shown["question"] == "Đặt câu hỏi về các bài báo…"
     assert shown["tabs"] == "Trò chuyện | Thư viện | Đánh giá"
@@ -768,12 +775,12 @@ def test_vietnamese_interface_asks_and_cites_the_english_span(pages, fake_llm):
 def test_switching_back_to_english_restores_english_labels(pages):
     page = pages.open()
     english = labels(page)
-    switch_language(page, "Tiếng Việt", "Hỏi")
+    switch_language(page, "Tiếng Việt")
     answer = ask(page, "Việt Nam là thành viên của bao nhiêu tổ chức quốc tế?")  # extractive: English quotes
     assert answer.locator("a.cite").count() >= 1 and "Theo bài báo:" in answer.inner_text()
     assert starts_with(page, "#sources", "Nguồn (")
 
-    switch_language(page, "English", "Ask")
+    switch_language(page, "English")
     shown = labels(page)
     for name in ("question", "tabs", "settings", "tagline"):
         assert shown[name] == english[name], name
