@@ -17,6 +17,8 @@ import unicodedata
 from collections import Counter
 from typing import Callable, Iterable, Mapping, Sequence
 
+from rag import UNSUPPORTED_MARKS
+
 __all__ = [
     "fold",
     "dedupe",
@@ -156,7 +158,7 @@ def confident_error(answerable: bool, refused: bool, facts: Sequence[Sequence[st
 
 # ------------------------------------------------------------------------------------------------ answer text
 _MARKERS = re.compile(r"\s*\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\]")
-_UNSUPPORTED = re.compile(r"\s*\*\(unsupported\)\*")
+_UNSUPPORTED = re.compile(r"\s*(?:" + "|".join(map(re.escape, UNSUPPORTED_MARKS)) + ")")
 
 
 def answer_language_match(question: str, answer: str, detect: Callable[[str], str]) -> float:
@@ -170,7 +172,8 @@ def answer_language_match(question: str, answer: str, detect: Callable[[str], st
 
 
 def strip_markers(text: str) -> str:
-    """Answer text without ``[n]`` markers and ``*(unsupported)*`` flags."""
+    """Answer text without ``[n]`` markers and the flags of unsupported sentences (``*(unsupported)*``, in either
+    language)."""
     text = _UNSUPPORTED.sub("", _MARKERS.sub("", text))
     return re.sub(r"\s+([.,;:!?])", r"\1", text).strip()
 

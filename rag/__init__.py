@@ -37,6 +37,7 @@ __all__ = [
     "BackendUnavailableError",
     "BusyError",
     "REFUSAL_TEXT",
+    "UNSUPPORTED_MARKS",
     "ChatModel",
     "VectorStore",
     "Embedder",
@@ -86,6 +87,7 @@ _LAZY = {
     "settings_from_args": ("config", "settings_from_args"),
     "IngestReport": ("index.news_index", "IngestReport"),
     "REFUSAL_TEXT": ("answering.answer", "REFUSAL_TEXT"),
+    "UNSUPPORTED_MARKS": ("answering.generated", "UNSUPPORTED_MARKS"),
     "create_http_app": ("http.app", "create_http_app"),
     # the seams where other parts plug in (rag.testing has in-memory fakes of each)
     "ChatModel": ("llm.client", "ChatModel"),
@@ -113,6 +115,7 @@ _LAZY = {
 if TYPE_CHECKING:  # pragma: no cover
     from .doctor import run_checks
     from .answering.answer import REFUSAL_TEXT
+    from .answering.generated import UNSUPPORTED_MARKS
     from .config import Settings, settings_from_args
     from .flags import add_settings_arguments
     from .engine import Engine, StreamEvent

@@ -12,7 +12,7 @@ import re
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlparse
 
-from rag import INJECTION_WARNING
+from rag import INJECTION_WARNING, UNSUPPORTED_MARKS
 
 from .strings import DEFAULT, t
 
@@ -121,7 +121,7 @@ def render_error(message: str, hint: str | None = None, lang: str = DEFAULT) -> 
 
 
 _CITE_GROUP = re.compile(r"&#91;(\d+(?:\s*,\s*\d+)*)&#93;")
-_UNSUPPORTED_MARK = re.compile(r"\s*&#42;\(unsupported\)&#42;")
+_UNSUPPORTED_MARK = re.compile(r"\s*(?:" + "|".join(re.escape(esc(m)) for m in UNSUPPORTED_MARKS) + ")")
 _BOLD = re.compile(r"&#42;&#42;(.+?)&#42;&#42;")
 
 

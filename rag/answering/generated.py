@@ -11,9 +11,13 @@ from ..text import content_terms, model_text, stem
 from .citations import parse_cited_sentences, number_for, sentences_within, with_marks
 from .verify import SupportCheck, Verifier
 
-__all__ = ["Verified", "QUOTED", "only_restates", "verify_sentence", "judged", "verified_answer"]
+__all__ = ["Verified", "QUOTED", "UNSUPPORTED_MARK", "UNSUPPORTED_MARK_VI", "UNSUPPORTED_MARKS",
+           "only_restates", "verify_sentence", "judged", "verified_answer"]
 
 QUOTED = "quoted from the source instead of: "
+UNSUPPORTED_MARK = "*(unsupported)*"  # ends an answer sentence no passage supports
+UNSUPPORTED_MARK_VI = "*(không có căn cứ)*"  # the same in an answer in Vietnamese (rag.answering.localize)
+UNSUPPORTED_MARKS = (UNSUPPORTED_MARK, UNSUPPORTED_MARK_VI)
 _JUDGED_UNSUPPORTED = "the language model check found no support in the cited passage"
 
 
@@ -110,7 +114,7 @@ def verified_answer(question: str, verified: Sequence[Verified], passages: Seque
                 if check.exact:
                     numbers.append(number_for(citations, passages[pi], check.start, check.end))
         marks = "".join(f"[{n}]" for n in numbers)
-        body = v.text if v.supported else f"{v.text} *(unsupported)*"
+        body = v.text if v.supported else f"{v.text} {UNSUPPORTED_MARK}"
         parts.append(with_marks(body, marks) if marks else body)
         sentences.append(SentenceSupport(v.text, numbers, v.score, v.supported, v.note))
     answer = Answer(question=question, text=" ".join(parts), citations=citations, sentences=sentences,

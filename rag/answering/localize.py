@@ -1,12 +1,13 @@
 """Answers to Vietnamese questions in Vietnamese where the engine writes the words itself: the refusal and its
-reasons, and a lead-in before English quotes (the extractive backend quotes the English articles; it cannot
-translate them)."""
+reasons, the mark of an unsupported sentence, and a lead-in before English quotes (the extractive backend quotes the
+English articles; it cannot translate them)."""
 from __future__ import annotations
 
 import re
 
 from ..models import Answer
 from .answer import REFUSAL_TEXT, REFUSAL_TEXT_VI
+from .generated import UNSUPPORTED_MARK, UNSUPPORTED_MARK_VI
 from .language import VI, detect_language
 
 __all__ = ["QUOTE_LEAD_IN_VI", "answer_language", "localize_answer", "notice_in_vietnamese", "refusal_in_vietnamese"]
@@ -69,8 +70,8 @@ def notice_in_vietnamese(notice: str) -> str:
 
 def localize_answer(answer: Answer, question: str, language: str | None, backend: str) -> Answer:
     """An answer to a question to be answered in Vietnamese (``language`` from :func:`answer_language`): the
-    refusal and the notice in Vietnamese, and English quotes of the extractive backend after a Vietnamese lead-in;
-    in place."""
+    refusal, the notice and the mark of an unsupported sentence in Vietnamese, and English quotes of the extractive
+    backend after a Vietnamese lead-in; in place."""
     if language != "Vietnamese":
         return answer
     if answer.notice:
@@ -79,6 +80,8 @@ def localize_answer(answer: Answer, question: str, language: str | None, backend
         return answer
     if answer.refused:
         answer.text = refusal_in_vietnamese(answer.text)
-    elif backend == "extractive" and not answer.text.startswith(QUOTE_LEAD_IN_VI):
+        return answer
+    answer.text = answer.text.replace(UNSUPPORTED_MARK, UNSUPPORTED_MARK_VI)
+    if backend == "extractive" and not answer.text.startswith(QUOTE_LEAD_IN_VI):
         answer.text = f"{QUOTE_LEAD_IN_VI} {answer.text}"
     return answer

@@ -30,6 +30,7 @@ PUBLIC = [
     "BackendUnavailableError",
     "BusyError",
     "REFUSAL_TEXT",
+    "UNSUPPORTED_MARKS",
     "ChatModel",
     "VectorStore",
     "Embedder",
@@ -80,6 +81,7 @@ def test_every_public_name_is_importable():
     exec(f"from rag import {', '.join(PUBLIC)}", namespace)
     assert all(name in namespace for name in PUBLIC)
     assert rag.REFUSAL_TEXT == "The articles don't say."
+    assert rag.UNSUPPORTED_MARKS == ("*(unsupported)*", "*(không có căn cứ)*")
     assert rag.Engine.__module__ == "rag.engine" and rag.Settings.__module__ == "rag.config"
 
 

@@ -96,6 +96,7 @@ def test_cosine_and_strip_markers():
     assert M.cosine([1, 1], [2, 2]) == pytest.approx(1.0)
     assert M.cosine([0, 0], [1, 0]) == 0.0
     assert M.strip_markers("It rained [1][2]. Then it stopped *(unsupported)*.") == "It rained. Then it stopped."
+    assert M.strip_markers("Trời mưa [1]. Rồi tạnh *(không có căn cứ)*.") == "Trời mưa. Rồi tạnh."
 
 
 # ------------------------------------------------------------------------------------------------ citations

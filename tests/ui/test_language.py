@@ -83,11 +83,13 @@ def test_answer_sources_and_status_render_in_vietnamese():
     assert "Hãy đặt một câu hỏi" in R.sources_placeholder("vi") and R.sources_placeholder() == R.SOURCES_PLACEHOLDER
 
 
-def test_unsupported_sentences_and_refusals_are_labelled_in_vietnamese():
-    answer = _answer(text="Ông Tô Lâm đã gặp ông Guterres [1]. Hai bên ký hiệp định 500 tỷ đô la *(unsupported)*",
+@pytest.mark.parametrize("mark", ["*(không có căn cứ)*", "*(unsupported)*"])  # a Vietnamese answer, an English one
+def test_unsupported_sentences_and_refusals_are_labelled_in_vietnamese(mark):
+    answer = _answer(text=f"Ông Tô Lâm đã gặp ông Guterres [1]. Hai bên ký hiệp định 500 tỷ đô la {mark}",
                      sentences=[SentenceSupport("Hai bên ký hiệp định 500 tỷ đô la", [], 0.1, False)])
     html = R.render_answer(answer, 0, "vi")
     assert ">không có căn cứ</span>" in html and "không có đoạn văn nào trong các bài báo xác nhận câu này" in html
+    assert "&#42;" not in html and "(unsupported)" not in html  # the mark becomes the badge, not text beside it
     related = Passage(chunk_id="a#0", doc_id="a.txt", text="Some text", start=0, end=9, title="A", date=None,
                       source_url=None, agency=None)
     refusal = Answer(question="q", text="Các bài báo không đề cập.", refused=True, related=[related])

@@ -68,7 +68,7 @@ def test_generated_vietnamese_answer_is_verified_and_flagged_like_an_english_one
     supported, invented = answer.sentences
     assert supported.supported and supported.text.startswith("Tổng Bí thư Tô Lâm đã gặp")
     assert not invented.supported and "number 500" in (invented.note or "")
-    assert "*(unsupported)*" in answer.text and answer.notice
+    assert answer.text.endswith("500 tỷ đô la. *(không có căn cứ)*") and answer.notice.startswith("1 trên 2 câu")
 
 
 def test_vietnamese_reply_that_restates_the_question_is_no_answer(seed_index):

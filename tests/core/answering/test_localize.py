@@ -40,3 +40,12 @@ def test_only_answers_asked_for_in_vietnamese_are_changed():
     assert english.text == "The articles don't say." and english.notice.startswith("1 of 3")
     vietnamese = localize_answer(answer(), "Ai đã gặp ai?", "Vietnamese", "local")
     assert vietnamese.text.startswith("Các bài báo không") and vietnamese.notice.startswith("1 trên 3 câu")
+
+
+def test_the_mark_of_an_unsupported_sentence_is_in_the_answers_language():
+    def answer() -> Answer:
+        return Answer(question="q", text="Ông Tô Lâm đã gặp ông Guterres [1]. Hai bên ký 500 hiệp định *(unsupported)*")
+
+    assert localize_answer(answer(), "Ai đã gặp ai?", "Vietnamese", "local").text.endswith(
+        "Hai bên ký 500 hiệp định *(không có căn cứ)*")
+    assert localize_answer(answer(), "Who met whom?", None, "local").text.endswith("*(unsupported)*")
