@@ -95,11 +95,12 @@ class Settings(BaseSettings):
         False, description="Order the candidates of a question in another language by multilingual-e5 closeness "
                            "alone; off: the cross-encoder orders them by the question's English rendering.")
     crosslingual_relevance_threshold: float = Field(
-        2.0, description="A question in another language is answered only when the cross-encoder scores its English "
+        4.0, description="A question in another language is answered only when the cross-encoder scores its English "
                          "rendering against the best passage at or above this logit: stricter than relevance_threshold, "
-                         "as the rendering keeps the words the alias table does not know. Calibrated on vi/dev "
-                         "(extractive): 2.0 gives confident errors 0.111, refusal accuracy 0.833, fact recall 0.182; "
-                         "1.0 gives 0.178, 0.667, 0.212; -2.0 (the English rule) 0.356, 0.417, 0.424.")
+                         "as the rendering is a word-by-word gloss in Vietnamese word order. Calibrated on vi/dev "
+                         "(extractive; confident errors, refusal accuracy, fact recall): 2.0 gives 0.133, 0.667, "
+                         "0.606; 3.5 gives 0.089, 0.917, 0.561; 4.0 gives 0.067, 0.917, 0.561; 5.0 gives 0.067, "
+                         "0.917, 0.439.")
     quote_relevance_threshold: float = Field(
         0.0, description="A model's answer is refused when the cross-encoder scores the source sentences it rests on "
                          "(the spans it cites, or the sentences quoted in place of its words) below this logit for the "

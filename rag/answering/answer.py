@@ -46,7 +46,7 @@ class Composer:
                  relevance: Callable[[str, Sequence[str]], Sequence[float]] | None = None,
                  quote_relevance_threshold: float = 0.0, extractive_relevance_threshold: float | None = None,
                  crosslingual_threshold: float = 0.78,
-                 crosslingual_relevance_threshold: float = 1.0, evidence_relevance_threshold: float = 0.0) -> None:
+                 crosslingual_relevance_threshold: float = 4.0, evidence_relevance_threshold: float = 0.0) -> None:
         self.verifier = verifier
         self.evidence_relevance_threshold = evidence_relevance_threshold
         self.crosslingual_threshold = crosslingual_threshold
@@ -72,9 +72,9 @@ class Composer:
 
     def _crosslingual_evidence(self, scores: dict[str, float]) -> bool:
         """A question in another language: its best passage must be close by the multilingual model and relevant
-        by the English cross-encoder reading the question's English rendering. The rendering keeps the words the
-        alias table does not know in the question's language, so the cross-encoder's logit is held to a stricter
-        bar than an English question's (``crosslingual_relevance_threshold``)."""
+        by the English cross-encoder reading the question's English rendering. The rendering is a word-by-word gloss
+        in the question's word order (words the glossary does not know stay as written), so the cross-encoder's
+        logit is held to a stricter bar than an English question's (``crosslingual_relevance_threshold``)."""
         if scores["crosslingual"] < self.crosslingual_threshold:
             return False
         return scores.get("rerank", self.crosslingual_relevance_threshold) >= self.crosslingual_relevance_threshold

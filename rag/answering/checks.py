@@ -32,7 +32,7 @@ class Evidence:
     relevance: Callable[[str, Sequence[str]], Sequence[float]] | None = None  # cross-encoder logits
     quote_relevance_threshold: float = 0.0
     extractive_relevance_threshold: float | None = None  # the same for the sentences an extractive answer quotes
-    crosslingual_relevance_threshold: float = 2.0  # the same bar for a question in another language (its rendering)
+    crosslingual_relevance_threshold: float = 4.0  # the same bar for a question in another language (its rendering)
     cited: Sequence[str] = ()  # the spans the answer's citations point at
 
 

