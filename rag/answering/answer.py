@@ -17,7 +17,7 @@ from .checks import ANSWER_CHECKS, Evidence, answers_question, first_refusal, mi
 from .citations import cited_by_article, cited_text, parse_cited_sentences
 from .evidence import EvidencePrompt, EvidenceReply, passage_marked
 from .extractive import Candidate, choose_sentences, quoted_answer, with_antecedents
-from .generated import QUOTED, judged, only_restates, verified_answer, verify_sentence
+from .generated import ASKS_BACK, QUOTED, judged, only_asks_back, only_restates, verified_answer, verify_sentence
 from .prompt import SYSTEM_PROMPT, build_messages, is_refusal_text, prompt_hash
 from .verify import Verifier
 
@@ -147,8 +147,11 @@ class Composer:
     # ------------------------------------------------------------ generative
     @staticmethod
     def only_restates(analysis: Question, generated: str) -> bool:
-        """Does a generated reply only restate the (standalone) question? See :func:`.generated.only_restates`."""
+        """Does a generated reply only restate the (standalone) question, or only ask it back? See
+        :func:`.generated.only_restates` and :func:`.generated.only_asks_back`."""
         analysis = analysed(analysis)
+        if only_asks_back(analysis.question, generated):
+            return True
         if analysis.foreign and only_restates(shape_of(analysis.standalone), generated):  # in its own words
             return True
         return only_restates(analysis.resolved, generated)
@@ -197,7 +200,7 @@ class Composer:
         parsed = parse_cited_sentences(generated, len(passages))
         verified = [verify_sentence(self.verifier, self.support_threshold, s.text, [c - 1 for c in s.cited],
                                     passages, s.invalid, question) for s in parsed]
-        verified = [v for v in verified if v.text]
+        verified = [v for v in verified if v.text and ASKS_BACK not in (v.note or "")]  # asked back: no claim
         if judge is not None:
             verified = [judged(v, passages, judge) for v in verified]
         if not any(v.supported for v in verified):

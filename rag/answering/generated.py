@@ -13,7 +13,7 @@ from .citations import parse_cited_sentences, number_for, sentences_within, with
 from .verify import SupportCheck, Verifier
 
 __all__ = ["Verified", "QUOTED", "UNSUPPORTED_MARK", "UNSUPPORTED_MARK_VI", "UNSUPPORTED_MARKS",
-           "only_restates", "asks_back", "verify_sentence", "judged", "verified_answer"]
+           "only_restates", "asks_back", "only_asks_back", "ASKS_BACK", "verify_sentence", "judged", "verified_answer"]
 
 QUOTED = "quoted from the source instead of: "
 UNSUPPORTED_MARK = "*(unsupported)*"  # ends an answer sentence no passage supports
@@ -68,6 +68,12 @@ def asks_back(question: str, sentence: str) -> bool:
     hits += [m for m in _ASKING_VI_FOLDED.finditer(folded) if m.group(1) in asked_folded]
     return any(not _NEGATION_BEFORE.search(folded[:m.start()]) and not _NEGATION_BEFORE.search(text[:m.start()])
                for m in hits)
+
+
+def only_asks_back(question: str, generated: str) -> bool:
+    """Does every sentence of a generated reply ask back (:func:`asks_back`)? Then there is no answer to verify."""
+    sentences = [s.text for s in parse_cited_sentences(generated, 99) if s.text.strip()]
+    return bool(sentences) and all(asks_back(question, s) for s in sentences)
 
 
 def verify_sentence(verifier: Verifier, support_threshold: float, sentence: str, cited: list[int],

@@ -28,3 +28,12 @@ def test_a_sentence_asking_back_is_caught(question, sentence):
 ])
 def test_an_answer_is_not_taken_for_asking_back(question, sentence):
     assert not asks_back(question, sentence)
+
+
+def test_a_reply_only_asking_back_has_no_answer_but_one_answering_has():
+    from rag.answering.generated import only_asks_back
+
+    question = "LHQ sẽ mở văn phòng mới nào tại Việt Nam?"
+    assert only_asks_back(question, "LHQ sẽ mở văn phòng mới nào tại Việt Nam [1]? Văn phòng nào [2].")
+    assert not only_asks_back(question, "LHQ sẽ mở văn phòng mới nào [1]? LHQ sẽ mở văn phòng UNODC [2].")
+    assert not only_asks_back(question, "")

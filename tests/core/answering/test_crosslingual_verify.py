@@ -82,3 +82,18 @@ def test_vietnamese_reply_that_restates_the_question_is_no_answer(seed_index):
     assert answer.notice == ("Mô hình ngôn ngữ chỉ nhắc lại câu hỏi; câu trả lời này được trích nguyên văn từ các "
                              "bài báo.")
     assert "định hình điều gì" not in answer.text
+
+
+def test_a_sentence_asking_the_question_back_is_left_out_of_the_answer(seed_index):
+    """The small model sometimes adds the question, reworded, after its answer; its names match the passage, but it
+    states nothing: it is neither shown nor counted as an unsupported claim."""
+    question = "Tổng Bí thư Tô Lâm đã gặp ai?"
+    with FakeOpenAIServer() as server:
+        server.responder = lambda body: ("Tổng Bí thư Tô Lâm đã gặp Tổng Thư ký LHQ António Guterres [1]. "
+                                         "Tổng Bí thư Tô Lâm còn gặp ai ở Hà Nội [1].")
+        engine = Engine(core_settings(seed_index[0], backend="openai-compatible", llm_base_url=server.base_url,
+                                      llm_model="fake-model", llm_max_retries=0, llm_timeout=10))
+        answer = engine.ask(question)
+    assert not answer.refused and answer.backend == "openai-compatible", answer.text
+    assert [s.text for s in answer.sentences] == ["Tổng Bí thư Tô Lâm đã gặp Tổng Thư ký LHQ António Guterres."]
+    assert "ai ở Hà Nội" not in answer.text and not answer.notice
