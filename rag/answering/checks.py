@@ -242,7 +242,8 @@ def counts(sentence: str, counted: CountedNoun, asked: set[str],
     """Does ``sentence`` give a figure that can count ``counted``? A new figure followed within four words by the
     counted noun does; so does one followed by no plural noun ("12 were killed") or by a near-synonym
     (``same_kind``: "65 states" for countries), and any figure when the question counts people in general.
-    "120 representatives" does not count countries, nor "20 years"."""
+    "120 representatives" does not count countries, nor "20 years"; "one of its armoured vehicles" counts the
+    vehicles, not soldiers."""
     words = tokens(DATE_PART.sub(" ", sentence))
     stems = [stem(fold(w)) for w in words]
     for i, w in enumerate(words):
@@ -250,6 +251,11 @@ def counts(sentence: str, counted: CountedNoun, asked: set[str],
             continue
         if counted[0] in stems[i + 1:i + 5] or counted[0] in _GENERIC_COUNTS:
             return True
+        if words[i + 1:i + 2] and words[i + 1].lower() == "of":  # a part of something: the noun after "of" is counted
+            noun = next((x for x in words[i + 2:i + 6] if not figures(x) and is_plural(x)), "")
+            if noun and (stem(fold(noun)) == counted[0] or same_kind(counted[1].split()[-1].lower(), noun.lower())):
+                return True
+            continue
         # the noun the figure counts: the first plural within three words, past adjectives ("three Palestinian
         # militants"); none ("12 were killed") counts anything
         following = next((x for x in words[i + 1:i + 4] if not figures(x) and is_plural(x)), "")

@@ -318,6 +318,8 @@ def test_a_figure_that_counts_something_else_does_not_answer_how_many(gen, serve
     ("Three Palestinian militants signed it.", False),  # an adjective before another noun
     ("120 representatives from UN member countries attended.", False),
     ("It was the first such treaty in over 20 years.", False),
+    ("Militants attacked one of its armoured vehicles.", False),  # "one of": the noun after "of" is counted
+    ("Two of the ten countries present signed.", True),
 ])
 def test_what_a_figure_counts(composer, sentence, counts):
     question = "How many countries signed the convention?"
