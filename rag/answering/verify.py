@@ -66,6 +66,24 @@ def stated_figures(text: str) -> set[str]:
     return found
 
 
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)")
+
+
+def dated_figures(sentence: str) -> set[str]:
+    """The figures ``sentence`` writes as part of a date ("September 23", "23 September 2025", a year): the only ones
+    a passage's publication date can state ("23 people died" is not supported by a passage dated the 23rd)."""
+    from ..retrieval.analysis import DATE_PART
+
+    return {f for m in DATE_PART.finditer(sentence) for f in figures_in(m.group())} | set(_YEAR.findall(sentence))
+
+
+def date_figures(date: object) -> set[str]:
+    """The figures of a publication date ("2025-09-23" or "20250923": 2025, 9, 09 and 23)."""
+    parts = [p for token in re.findall(r"\d+", str(date or ""))
+             for p in ((token[:4], token[4:6], token[6:]) if len(token) == 8 else (token,))]
+    return set(parts) | {str(int(p)) for p in parts}
+
+
 def names_in(sentence: str) -> set[str]:
     """Capitalised words not at the start of the sentence, accent-folded (a cheap proper-name detector)."""
     return {fold(w) for w in capitalised_words(tokens(sentence), _NAME_STOP)}
@@ -104,6 +122,7 @@ class Verifier:
         terms = content_terms(model_text(sentence))
         premise = fold(question)
         numbers = figures_in(sentence)
+        dated = dated_figures(sentence)
         names = {n for n in names_in(sentence) if _stem(n) not in premise}
         sentence_vec = self.embedder.embed_query(sentence) if self.embedder is not None else None
         views = [evidence(p) for p in passages]  # instruction-like sentences are never evidence
@@ -128,8 +147,9 @@ class Verifier:
             else:
                 score = lexical
             problem = None
-            # the publication date is part of what the reader sees with the passage
-            missing_numbers = [n for n in numbers if n not in stated_figures(f"{p.text} {p.date or ''}")]
+            # the publication date is part of what the reader sees with the passage: it states a date, not a count
+            stated = stated_figures(p.text) | (date_figures(p.date) & dated)
+            missing_numbers = [n for n in numbers if n not in stated]
             missing_names = [n for n in names if not _mentioned(n, passage_folded, passage_joined)]
             invented = [n for n in missing_names if not _mentioned(n, context_folded, context_joined)]
             if missing_numbers:
