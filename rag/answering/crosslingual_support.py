@@ -83,7 +83,9 @@ def vietnamese_claims(sentence: str) -> tuple[set[str], set[str], list[list[str]
 def vietnamese_dated_numbers(sentence: str) -> set[str]:
     """The days and years a Vietnamese ``sentence`` writes as a date ("ngày 22 tháng 9", "22/9/2025", "tháng
     10/2025", "năm 2025")."""
-    found = set(re.findall(r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)", sentence))
+    from .verify import dated_figures
+
+    found = dated_figures(sentence)  # the years
     for m in _DAY_OF_MONTH.finditer(sentence):
         found.add(m.group(1))
     for m in _MONTH.finditer(sentence):

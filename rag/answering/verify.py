@@ -66,15 +66,12 @@ def stated_figures(text: str) -> set[str]:
     return found
 
 
-_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)")
-
-
 def dated_figures(sentence: str) -> set[str]:
     """The figures ``sentence`` writes as part of a date ("September 23", "23 September 2025", a year): the only ones
     a passage's publication date can state ("23 people died" is not supported by a passage dated the 23rd)."""
     from ..retrieval.analysis import DATE_PART
 
-    return {f for m in DATE_PART.finditer(sentence) for f in figures_in(m.group())} | set(_YEAR.findall(sentence))
+    return {f for m in DATE_PART.finditer(sentence) for f in figures_in(m.group())}
 
 
 def date_figures(date: object) -> set[str]:
