@@ -22,7 +22,7 @@ from ..index.embeddings import Embedder
 from ..ingest.injection import evidence, overlaps
 from ..models import Passage
 from ..retrieval.dates import MONTH_NAMES, WEEKDAY_NAMES
-from .language import is_vietnamese
+from .language import FUNCTION_WORDS as VIETNAMESE_FUNCTION_WORDS, is_vietnamese, written_in_vietnamese
 from ..text import capitalised_words, content_terms, fold, model_text, numbers_in, stem, tokens
 
 __all__ = ["SupportCheck", "Verifier", "names_in", "figures_in", "stated_figures", "EXACT_COVERAGE", "MAX_SPAN_SENTENCES",
@@ -114,9 +114,24 @@ class Verifier:
         appear in the passage (it may say "he" or "the Convention"); every other name must. Numbers always must,
         premise or not: a passage that gives another date or count than the question's is about another event.
         """
-        if is_vietnamese(sentence):  # checked against the English passages by what must match in any language
-            return _drawn_from_instructions([_crosslingual_check(sentence, p) for p in passages], sentence, passages)
-        terms = content_terms(model_text(sentence))
+        if is_vietnamese(sentence):
+            return self._vietnamese_checks(sentence, passages, question)
+        return self._same_language_checks(sentence, passages, question)
+
+    def _vietnamese_checks(self, sentence: str, passages: Sequence[Passage], question: str) -> list[SupportCheck]:
+        """A Vietnamese sentence: word by word against a Vietnamese passage (its function words are no claims), by
+        what must match in any language against an English one (:mod:`.crosslingual_support`)."""
+        vietnamese = [written_in_vietnamese(p.text) for p in passages]
+        same = iter(self._same_language_checks(sentence, [p for p, v in zip(passages, vietnamese) if v], question,
+                                               ignored=VIETNAMESE_FUNCTION_WORDS) if any(vietnamese) else [])
+        english = [p for p, v in zip(passages, vietnamese) if not v]
+        other = iter(_drawn_from_instructions([_crosslingual_check(sentence, p) for p in english], sentence, english))
+        return [next(same) if v else next(other) for v in vietnamese]
+
+    def _same_language_checks(self, sentence: str, passages: Sequence[Passage], question: str,
+                              ignored: frozenset[str] = frozenset()) -> list[SupportCheck]:
+        """Support of ``sentence`` by passages in its own language (``ignored``: folded words that are no claims)."""
+        terms = content_terms(model_text(sentence)) - ignored
         premise = fold(question)
         numbers = figures_in(sentence)
         dated = dated_figures(sentence)
