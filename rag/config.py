@@ -101,6 +101,12 @@ class Settings(BaseSettings):
                          "(extractive; confident errors, refusal accuracy, fact recall): 2.0 gives 0.133, 0.667, "
                          "0.606; 3.5 gives 0.089, 0.917, 0.561; 4.0 gives 0.067, 0.917, 0.561; 5.0 gives 0.067, "
                          "0.917, 0.439.")
+    own_language_coverage: float = Field(
+        0.7, ge=0, le=1, description="A question in another language than English whose best passage is written in "
+                                     "its own language (a Vietnamese question, a Vietnamese article) is answered only "
+                                     "when that passage holds this share of the question's content words (its "
+                                     "function words left out); the cross-encoder then reads it as asked, at "
+                                     "relevance_threshold. Calibrated on vi_news/dev.")
     quote_relevance_threshold: float = Field(
         0.0, description="A model's answer is refused when the cross-encoder scores the source sentences it rests on "
                          "(the spans it cites, or the sentences quoted in place of its words) below this logit for the "

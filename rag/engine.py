@@ -120,6 +120,7 @@ class Engine:
                         extractive_relevance_threshold=s.extractive_relevance_threshold,
                         crosslingual_threshold=s.crosslingual_threshold,
                         crosslingual_relevance_threshold=s.crosslingual_relevance_threshold,
+                        own_language_coverage=s.own_language_coverage,
                         evidence_relevance_threshold=s.evidence_relevance_threshold)
 
     def _client(self, backend: str) -> Any:

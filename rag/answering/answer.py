@@ -12,12 +12,14 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from ..models import Answer, Passage
+from ..text import content_terms
 from ..retrieval.analysis import QuestionAnalysis, analyse, name_phrases, shape_of
 from .checks import ANSWER_CHECKS, Evidence, answers_question, first_refusal, missing_names
 from .citations import cited_by_article, cited_text, parse_cited_sentences
 from .evidence import EvidencePrompt, EvidenceReply, passage_marked
 from .extractive import Candidate, choose_sentences, quoted_answer, with_antecedents
 from .generated import ASKS_BACK, QUOTED, judged, only_asks_back, only_restates, verified_answer, verify_sentence
+from .language import FUNCTION_WORDS
 from .prompt import SYSTEM_PROMPT, build_messages, is_refusal_text, prompt_hash
 from .verify import Verifier
 
@@ -46,11 +48,13 @@ class Composer:
                  relevance: Callable[[str, Sequence[str]], Sequence[float]] | None = None,
                  quote_relevance_threshold: float = 0.0, extractive_relevance_threshold: float | None = None,
                  crosslingual_threshold: float = 0.78,
-                 crosslingual_relevance_threshold: float = 4.0, evidence_relevance_threshold: float = 0.0) -> None:
+                 crosslingual_relevance_threshold: float = 4.0, own_language_coverage: float = 0.7,
+                 evidence_relevance_threshold: float = 0.0) -> None:
         self.verifier = verifier
         self.evidence_relevance_threshold = evidence_relevance_threshold
         self.crosslingual_threshold = crosslingual_threshold
         self.crosslingual_relevance_threshold = crosslingual_relevance_threshold
+        self.own_language_coverage = own_language_coverage
         self.support_threshold = support_threshold
         self.relevance_threshold = relevance_threshold
         self.relevance = relevance  # (question, texts) -> cross-encoder logits
@@ -65,19 +69,32 @@ class Composer:
             return False
         top = passages[0]
         if "crosslingual" in top.scores:  # a question in another language, ranked by the multilingual model
-            return self._crosslingual_evidence(top.scores)
+            return self._crosslingual_evidence(top)
         if "rerank" in top.scores:
             return top.scores["rerank"] >= self.relevance_threshold
         return True
 
-    def _crosslingual_evidence(self, scores: dict[str, float]) -> bool:
+    def _crosslingual_evidence(self, top: Passage) -> bool:
         """A question in another language: its best passage must be close by the multilingual model and relevant
         by the English cross-encoder reading the question's English rendering. The rendering is a word-by-word gloss
         in the question's word order (words the glossary does not know stay as written), so the cross-encoder's
-        logit is held to a stricter bar than an English question's (``crosslingual_relevance_threshold``)."""
-        if scores["crosslingual"] < self.crosslingual_threshold:
+        logit is held to a stricter bar than an English question's (``crosslingual_relevance_threshold``).
+
+        A passage written in the question's own language was read against the question as asked, and is held to
+        the bar of an English question against an English passage (``relevance_threshold``). The English
+        cross-encoder reads Vietnamese as word pieces, which near misses share with the passage as much as answers
+        do (its logits for such pairs run high), so the passage must also hold ``own_language_coverage`` of the
+        question's own content words (``scores["own_words"]``): a question built on a word the passage never uses
+        ("thủ phạm", the culprit; "tuổi", an age) asks what it does not say."""
+        if top.scores["crosslingual"] < self.crosslingual_threshold:
             return False
-        return scores.get("rerank", self.crosslingual_relevance_threshold) >= self.crosslingual_relevance_threshold
+        if "own_words" in top.scores:
+            bar = self.relevance_threshold
+            if top.scores["own_words"] < self.own_language_coverage:
+                return False
+        else:
+            bar = self.crosslingual_relevance_threshold
+        return top.scores.get("rerank", bar) >= bar
 
     def refusal(self, question: str, passages: Sequence[Passage], reason: str | None = None) -> Answer:
         """The refusal answer, with ``reason`` after :data:`REFUSAL_TEXT` and the closest passages as related."""
@@ -129,7 +146,9 @@ class Composer:
         question = analysis.resolved.text
         if not self.has_evidence(passages):
             return self.refusal(question, passages)
-        chosen = choose_sentences(analysis.resolved, passages, max_sentences, self.closeness(analysis, passages))
+        own_terms = frozenset(content_terms(analysis.standalone) - FUNCTION_WORDS) if analysis.foreign else None
+        chosen = choose_sentences(analysis.resolved, passages, max_sentences, self.closeness(analysis, passages),
+                                  own_terms)
         if not chosen:
             return self.refusal(question, passages)
         return quoted_answer(question, chosen, passages)

@@ -88,14 +88,19 @@ def unlinked_role(analysis: QuestionAnalysis, evidence: Evidence) -> str | None:
 
 def answers_question(relevance: Callable[[str, Sequence[str]], Sequence[float]] | None, analysis: QuestionAnalysis,
                      sentences: Sequence[str], bar: float, crosslingual_bar: float) -> bool:
-    """Do ``sentences``, read together, answer the question by the cross-encoder (its English rendering, held to
-    ``crosslingual_bar`` when it is in another language)? Without a cross-encoder, without sentences, or for a
-    question about a period alone (whatever that period's articles say answers it), yes."""
+    """Do ``sentences``, read together, answer the question by the cross-encoder? An English question is held to
+    ``bar``; one in another language is read in its English rendering and held to ``crosslingual_bar``, or, against
+    sentences written in its own language (:meth:`QuestionAnalysis.in_own_language`), read as asked and held to
+    ``bar`` like an English question against English sentences. Without a cross-encoder, without sentences, or for
+    a question about a period alone (whatever that period's articles say answers it), yes."""
     shape = analysis.resolved
     if relevance is None or not sentences or shape.asks_for_a_period:
         return True
-    score = float(relevance(shape.topic_with_time or shape.text, [" ".join(sentences)])[0])
-    return score >= (crosslingual_bar if analysis.foreign else bar)
+    text = " ".join(sentences)
+    if analysis.in_own_language(text):
+        return float(relevance(analysis.standalone, [text])[0]) >= bar
+    return float(relevance(shape.topic_with_time or shape.text, [text])[0]) >= (crosslingual_bar if analysis.foreign
+                                                                                else bar)
 
 
 def sources_off_question(analysis: QuestionAnalysis, evidence: Evidence) -> str | None:
@@ -108,7 +113,8 @@ def sources_off_question(analysis: QuestionAnalysis, evidence: Evidence) -> str 
     sentence does not answer. A question in another language is held to this for any quoted answer, at
     ``crosslingual_relevance_threshold``: the multilingual model ranks a related sentence close even when it does
     not answer. Measured on the dev halves: docs/rules.md."""
-    foreign_quote = analysis.foreign and not evidence.generated
+    foreign_quote = (analysis.foreign and not evidence.generated
+                     and not analysis.in_own_language(" ".join(evidence.sentences)))
     bar = evidence.quote_relevance_threshold
     if evidence.quoted_only or foreign_quote:
         sentences = evidence.sentences

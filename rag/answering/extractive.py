@@ -11,6 +11,7 @@ from ..retrieval.analysis import QuestionShape, figures
 from ..retrieval.dates import MONTH_NAMES, WEEKDAY_NAMES
 from ..text import content_terms, fold
 from .citations import number_for
+from .language import written_in_vietnamese
 from .verify import names_in
 
 __all__ = ["Candidate", "choose_sentences", "quoted_answer", "with_antecedents"]
@@ -26,11 +27,14 @@ class Candidate(NamedTuple):
 
 
 def choose_sentences(shape: QuestionShape, passages: Sequence[Passage], max_sentences: int = 3,
-                     closeness: Mapping[str, float] | None = None) -> list[Candidate]:
+                     closeness: Mapping[str, float] | None = None,
+                     own_terms: frozenset[str] | None = None) -> list[Candidate]:
     """The sentences to quote for the question ``shape`` describes, in article order, each followed by the list it
     announces; empty when no sentence can be quoted. ``closeness`` (sentence -> 0..1) adds a meaning score where the
-    question's words cannot be found in the sentences (a question in another language)."""
-    scored = _scored(shape, passages, closeness or {})
+    question's words cannot be found in the sentences (a question in another language); ``own_terms``, the content
+    words of such a question as asked, are looked for in the passages written in its language (a Vietnamese
+    article), which ``shape``'s English rendering cannot match."""
+    scored = _scored(shape, passages, closeness or {}, own_terms)
     if not scored:
         return []
     scored.sort(key=lambda x: x.score, reverse=True)
@@ -45,13 +49,15 @@ def choose_sentences(shape: QuestionShape, passages: Sequence[Passage], max_sent
     return with_antecedents(with_enumerations(chosen, passages), passages)
 
 
-def _scored(shape: QuestionShape, passages: Sequence[Passage], closeness: Mapping[str, float]) -> list[Candidate]:
+def _scored(shape: QuestionShape, passages: Sequence[Passage], closeness: Mapping[str, float],
+            own_terms: frozenset[str] | None = None) -> list[Candidate]:
     """Every quotable sentence scored by how many question terms it covers, a bonus for the kind of answer asked
     for and the rank of its passage; the article headline only when nothing else is quotable."""
-    terms, wants = shape.terms, shape.answer_type
+    wants = shape.answer_type
     scored: list[Candidate] = []
     headlines: list[Candidate] = []
     for pi, p in enumerate(passages):
+        terms = own_terms if own_terms is not None and written_in_vietnamese(p.text) else shape.terms
         prior = 1.0 / (1 + pi)
         headline = " ".join(p.title.split()).casefold()
         for s, e in p.sentences or [(p.start, p.end)]:

@@ -95,6 +95,14 @@ class QuestionAnalysis:
         """Is the question in another language than the English articles?"""
         return self.language != "en"
 
+    def in_own_language(self, text: str) -> bool:
+        """Is ``text`` (a passage, an answer's sentences) written in the language of a question asked in another
+        language than the English articles, a Vietnamese article for a Vietnamese question? The question is then
+        read against it as asked, not in its English rendering."""
+        from ..answering.language import written_in_vietnamese
+
+        return self.foreign and written_in_vietnamese(text)
+
     @property
     def follow_up(self) -> bool:
         """Was the question rewritten from the conversation?"""

@@ -25,7 +25,8 @@ from ..models import Passage
 from ..text import fold
 from .gloss import gloss, has_diacritics, lower_first_word
 
-__all__ = ["ALIASES_FILE", "aliases", "english_rendering", "english_forms", "alias_spans", "as_searched", "rank_by_similarity", "score_similarity", "CrossLingualScorer", "get_scorer"]
+__all__ = ["ALIASES_FILE", "aliases", "english_rendering", "english_forms", "alias_spans", "as_searched",
+           "rank_by_similarity", "score_similarity", "words_held", "CrossLingualScorer", "get_scorer"]
 
 ALIASES_FILE = Path(__file__).resolve().parent.parent / "data" / "aliases_vi_en.tsv"
 
@@ -203,3 +204,24 @@ def sentence_closeness(question: str) -> Callable[[Sequence[Passage]], dict[str,
         return {s: float(np.clip((c - low) / (high - low), 0.0, 1.0)) for s, c in zip(sentences, scores)}
 
     return closeness
+
+
+def words_held(question: str, text: str) -> float:
+    """The share of the content words of a Vietnamese ``question`` that ``text`` holds: read against a passage in its
+    own language, the words a question is built on and the passage never uses name what it does not say ("thủ
+    phạm", the culprit, of a report that has none). Function and question words are left out; words are compared
+    as written when the question has its diacritics ("vé", a ticket, is not "về", about), accent-folded when it was
+    typed without."""
+    from ..answering.language import FUNCTION_WORDS, WRITTEN_FUNCTION_WORDS
+    from ..text import tokens
+
+    if has_diacritics(question):
+        def words(t: str) -> set[str]:
+            return {w.lower() for w in tokens(t)}
+        ignored = WRITTEN_FUNCTION_WORDS
+    else:
+        def words(t: str) -> set[str]:
+            return {fold(w) for w in tokens(t)}
+        ignored = FUNCTION_WORDS
+    terms = {w for w in words(question) if len(w) > 1} - ignored
+    return len(terms & words(text)) / len(terms) if terms else 1.0

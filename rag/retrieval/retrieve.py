@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 from ..ingest.chunking import chunk_id
 from ..config import Settings
@@ -12,7 +12,7 @@ from .analysis import QuestionAnalysis, analyse
 from .dates import days_after
 from ..index.news_index import NewsIndex
 from ..models import Passage
-from .crosslingual import rank_by_similarity, score_similarity
+from .crosslingual import rank_by_similarity, score_similarity, words_held
 from .rerank import Reranker
 
 __all__ = ["Retriever", "RetrievalResult", "rrf_fuse", "diversify", "retrievers_agree", "lead_with",
@@ -160,8 +160,7 @@ class Retriever:
             timings["rerank"] = rank_by_similarity(analysis.standalone, candidates)
             t3 = time.perf_counter()  # and the passage it puts first judged by the cross-encoder on the rendering
             top_passage = candidates[0]
-            top_passage.scores["rerank"] = float(
-                self._reranker().score(query, [f"{top_passage.title}. {top_passage.text}"])[0])
+            self._score_relevance(analysis, query, [top_passage])
             timings["rerank"] += time.perf_counter() - t3
         elif do_rerank and candidates:
             if foreign:  # the multilingual closeness decides with the cross-encoder whether to answer
@@ -187,9 +186,7 @@ class Retriever:
                 scored = candidates[:1]
             if scored:
                 t3 = time.perf_counter()
-                texts = [f"{p.title}. {p.text}" for p in scored]
-                for p, logit in zip(scored, self._reranker().score(relevance_query, texts)):
-                    p.scores["rerank"] = float(logit)
+                self._score_relevance(analysis, relevance_query, scored)
                 timings["rerank"] = time.perf_counter() - t3
             if not agreed and not late:  # the final ranking is the cross-encoder's
                 for p in candidates:
@@ -220,6 +217,22 @@ class Retriever:
                                candidates=in_turn([r.candidates for r in results]), timings=timings,
                                date_hint=results[0].date_hint, reranked=any(r.reranked for r in results),
                                relevance_query=results[0].relevance_query, parts=results)
+
+    def _score_relevance(self, analysis: QuestionAnalysis, query: str, passages: Sequence[Passage]) -> None:
+        """Cross-encoder logits of ``passages`` against ``query`` (``scores["rerank"]``), in place. A passage written
+        in the language of a question asked in another language than the articles is read against the question as
+        asked instead (:meth:`QuestionAnalysis.in_own_language`), and gets the share of the question's own content
+        words it holds (``scores["own_words"]``)."""
+        texts = [f"{p.title}. {p.text}" for p in passages]
+        own = [analysis.in_own_language(p.text) for p in passages]
+        questions = [analysis.standalone if o else query for o in own]
+        for question in dict.fromkeys(questions):
+            chosen = [i for i, q in enumerate(questions) if q == question]
+            for i, logit in zip(chosen, self._reranker().score(question, [texts[i] for i in chosen])):
+                passages[i].scores["rerank"] = float(logit)
+        for p, text, o in zip(passages, texts, own):
+            if o:
+                p.scores["own_words"] = words_held(analysis.standalone, text)
 
     def _late_rerank(self, query: str, candidates: list[Passage]) -> None:
         """Order ``candidates`` by late-interaction MaxSim (``scores["late"]``, also their ``score``); in place."""
