@@ -33,8 +33,8 @@ def test_heldout_dataset_passes_every_check(folder: Path):
 @pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
 def test_heldout_dataset_covers_every_kind(folder: Path):
     items = load_dataset(folder / "dev.jsonl") + load_dataset(folder / "test.jsonl")
-    kinds = {i.kind for i in items}
-    assert len(items) >= 60 and kinds == KINDS
+    kinds = {i.kind for i in items}  # a set may add kinds of its own (vi_news: questions typed without diacritics)
+    assert len(items) >= 60 and KINDS <= kinds
     assert sum(not i.answerable for i in items) >= 20
     assert all(len(i.sources) >= 2 for i in items if i.kind == "multi_article")
     assert all(i.history for i in items if i.kind == "followup")
