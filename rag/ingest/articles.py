@@ -27,7 +27,7 @@ _BINARY_MAGIC = ((b"%PDF-", "PDF"), (b"PK\x03\x04", "ZIP or Office"), (b"\x89PNG
 _DATE_LINE = re.compile(r"^\s*date\s+(\d{4})-(\d{2})-(\d{2})\b[ \t]*")
 _SOURCE = re.compile(r"^\s*Source:\s*(https?://\S+)\s*$", re.IGNORECASE)
 _AGENCY_TAIL = re.compile(r"\s*[—–-]+\s*((?:VNA|VNS|VNA/VNS|VOV|AFP|Reuters|AP|Xinhua|Bernama|Kyodo|[A-Z]{2,6}(?:/[A-Z]{2,6})?))\s*$")
-_AGENCY_LINE = re.compile(r"^\s*((?:[A-Z][\w-]*\.)?[A-Za-z][\w-]*\.(?:vn|com|net|org)(?:\.vn)?|VNA|VNS|VNA/VNS|VOV|VnExpress)\s*$")
+_AGENCY_LINE = re.compile(r"^\s*((?:[A-Z][\w-]*\.)?[A-Za-z][\w-]*\.(?:vn|com|net|org)(?:\.vn)?|VNA|VNS|VNA/VNS|VOV|VnExpress|TTXVN)\s*$")
 _BOILERPLATE = re.compile(
     r"^\s*(comments?\s*\(\d+\)|share|print|read more|related news|tags?:.*|back to top|\/\.|advertisement"
     r"|share (?:this|on)\b.{0,40}|[-*_=]{3,}|(?:©|\(c\)|copyright\s*(?:©|\(c\))?\s*\d{4}).{0,150}|.{0,100}all rights reserved\.?"

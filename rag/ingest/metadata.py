@@ -19,7 +19,8 @@ __all__ = ["parse_date", "date_line", "front_matter", "front_matter_block", "lab
 
 KNOWN_AGENCIES = ("Reuters", "AFP", "AP", "Associated Press", "Agence France-Presse", "Xinhua", "Kyodo", "Kyodo News",
                   "Bernama", "Yonhap", "Anadolu", "ANI", "PTI", "dpa", "EFE", "ANSA", "TASS", "Bloomberg", "UPI",
-                  "VNA", "VNS", "VNA/VNS", "VOV", "Antara", "PNA", "Xinhua News Agency", "CNA")
+                  "VNA", "VNS", "VNA/VNS", "VOV", "Antara", "PNA", "Xinhua News Agency", "CNA",
+                  "TTXVN", "Thông tấn xã Việt Nam")  # the Vietnam News Agency, as Vietnamese articles name it
 _AGENCY_NAMES = {a.lower(): a for a in KNOWN_AGENCIES}
 
 _MONTH = r"(?:" + "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True)) + r")\.?"
@@ -27,16 +28,25 @@ _ISO = re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:\b|T)")
 _DAY_FIRST_NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 _MONTH_DAY_YEAR = re.compile(r"\b(" + _MONTH + r")\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.IGNORECASE)
 _DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + _MONTH + r"),?\s+(\d{4})\b", re.IGNORECASE)
+# Vietnamese: "ngày 20 tháng 11 năm 2025", "20 tháng 11, 2025"; and the words that mark a header line's date as
+# written the Vietnamese way, day first ("Thứ Năm, 03/04/2025" is April 3)
+_VI_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})\s+tháng\s+(\d{1,2}),?\s+(?:năm\s+)?(\d{4})\b", re.IGNORECASE)
+_VI_DATE_WORDS = re.compile(r"\b(?:ngày|tháng|thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật|cập\s+nhật|đăng)\b",
+                            re.IGNORECASE)
 
 
-def parse_date(value: str) -> str | None:
+def parse_date(value: str, *, day_first: bool = False) -> str | None:
     """The first calendar date written in ``value`` as ISO ``yyyy-mm-dd``, else None.
 
     Reads ISO dates and timestamps (``2025-02-03T08:15:00Z``), ``2025/07/08``, "July 8, 2025", "8 Jul 2025",
-    "Sept. 22, 2025", and day-first numeric dates (``25/10/2025``) only when the day cannot be a month.
+    "Sept. 22, 2025", Vietnamese "ngày 20 tháng 11 năm 2025", and day-first numeric dates (``25/10/2025``) only when
+    the day cannot be a month, or with ``day_first`` (a header line that says in Vietnamese that it holds a date:
+    :func:`vietnamese_date_words`).
 
     >>> parse_date("Published: Tue, July 8, 2025 10:30 JST"), parse_date("25/10/2025"), parse_date("03/04/2025")
     ('2025-07-08', '2025-10-25', None)
+    >>> parse_date("03/04/2025", day_first=True), parse_date("Hà Nội, ngày 20 tháng 11 năm 2025")
+    ('2025-04-03', '2025-11-20')
     """
     found: list[tuple[int, str]] = []
     if m := _ISO.search(value):
@@ -46,12 +56,20 @@ def parse_date(value: str) -> str | None:
         found.append((m.start(), _iso(m.group(3), _month(m.group(1)), m.group(2))))
     if m := next((m for m in _DAY_MONTH_YEAR.finditer(value) if m.group(2)[0].isupper()), None):
         found.append((m.start(), _iso(m.group(3), _month(m.group(2)), m.group(1))))
+    if m := _VI_DAY_MONTH_YEAR.search(value):
+        found.append((m.start(), _iso(m.group(3), m.group(2), m.group(1))))
     if m := _DAY_FIRST_NUMERIC.search(value):
         day, month = int(m.group(1)), int(m.group(2))
-        if day > 12 >= month:  # 03/04/2025 could be March or April: not guessed
+        if day > 12 >= month or day_first:  # else 03/04/2025 could be March or April: not guessed
             found.append((m.start(), _iso(m.group(3), month, day)))
     dates = [(pos, iso) for pos, iso in found if iso]
     return min(dates)[1] if dates else None
+
+
+def vietnamese_date_words(line: str) -> bool:
+    """Does a header line say in Vietnamese that it holds a date ("Thứ Năm, …", "Ngày đăng: …", "Cập nhật …")? Its
+    numeric date is then day first."""
+    return bool(_VI_DATE_WORDS.search(line))
 
 
 def _month(name: str) -> int:
@@ -74,7 +92,7 @@ _DATE_LINE_NOISE = re.compile(rf"(?i)\b{_WEEKDAY}|{_CLOCK}|\b(?:[ap]\.?m\.?|ict|
 def date_line(line: str) -> str | None:
     """The date of a line that is nothing but a date ("March 14, 2025", "Tuesday, 25/10/2025 14:30 (GMT+7)"), as
     ISO; None for any other line."""
-    if len(line) > 60 or not (day := parse_date(line)):
+    if len(line) > 60 or not (day := parse_date(line, day_first=vietnamese_date_words(line))):
         return None
     rest = _DATE_LINE_NOISE.sub(" ", re.sub(r"\d{4}-\d{1,2}-\d{1,2}(?:T[\d:.]+Z?)?|\d{1,2}/\d{1,2}/\d{4}", " 2000 ", line))
     return day if only_a_time(rest) else None
@@ -151,25 +169,33 @@ def _clean(field: str, value: str) -> str:
 # ---------------------------------------------------------------------------------------------- labelled lines
 _LABELLED = re.compile(
     r"^\s*(title|headline|date|published(?: on| at)?|posted(?: on)?|publication date|date published|first published"
-    r"|updated|last updated|source url|url|link|original(?: article| url)?|canonical|agency|publisher|source)"
+    r"|updated|last updated|source url|url|link|original(?: article| url)?|canonical|agency|publisher|source"
+    r"|tiêu đề|ngày đăng|đăng ngày|ngày xuất bản|ngày|cập nhật|nguồn|đường dẫn|liên kết)"
     r"\s*[:：]\s*(.+?)\s*$", re.IGNORECASE)
+# the Vietnamese labels of header lines, as the English labels they stand for
+_VIETNAMESE_LABELS = {"tiêu_đề": "title", "ngày_đăng": "date", "đăng_ngày": "date", "ngày_xuất_bản": "date",
+                      "ngày": "date", "cập_nhật": "updated", "nguồn": "source", "đường_dẫn": "url", "liên_kết": "url"}
 
 
 def labelled_line(line: str) -> dict[str, str] | None:
     """Metadata of a header line such as "Published: July 8, 2025", "Title: …", "URL: https://…" or
-    "Source: Reuters"; ``{}`` for a short date line without a usable date ("Updated: 10:30 GMT"); None when the line
+    "Source: Reuters", also labelled in Vietnamese ("Ngày đăng: 20/11/2025", "Nguồn: Báo Lao Động"); ``{}`` for a short date line without a usable date ("Updated: 10:30 GMT"); None when the line
     is not one (then it is content)."""
     if len(line) > 200:
         return None
     m = _LABELLED.match(line)
     if not m:
         return None
-    label = re.sub(r"\s+", "_", m.group(1).lower())
+    label, value = re.sub(r"\s+", "_", m.group(1).lower()), m.group(2)
+    if label in _VIETNAMESE_LABELS:  # a date labelled in Vietnamese is written day first
+        label = _VIETNAMESE_LABELS[label]
+        if label in _KEYS["date"]:
+            value = parse_date(value, day_first=True) or value
     label = {"published_on": "published", "published_at": "published", "posted": "date", "posted_on": "date",
              "publication_date": "date", "date_published": "date", "first_published": "date",
              "last_updated": "updated", "source_url": "url", "original": "url", "original_article": "url",
              "original_url": "url"}.get(label, label)
-    meta = _metadata([(label, m.group(2))])
+    meta = _metadata([(label, value)])
     if meta:
         return meta
     return {} if label in _KEYS["date"] and len(m.group(2)) <= 40 else None

@@ -111,6 +111,7 @@ def test_metadata_lines_in_markdown_emphasis():
     ("Tuesday, March 14, 2025 10:30 (GMT+7)", "2025-03-14"),
     ("Sat, 25 Oct 2025 08:15 GMT", "2025-10-25"),
     ("Thứ bảy, 25/10/2025 14:30", "2025-10-25"),
+    ("Thứ Năm, 03/04/2025, 08:30 (GMT+7)", "2025-04-03"),  # a Vietnamese date line: day first
     ("14 March 2025 | 10:30 am", "2025-03-14"),
     ("On March 14, 2025 the bank met.", None),  # a sentence with a date is content
     ("March 14, 2025 — LONDON", None),
@@ -194,6 +195,8 @@ def test_a_page_without_metadata_reads_as_before():
     ("3rd March 2025", "2025-03-03"),
     ("Thứ bảy, 25/10/2025 14:30", "2025-10-25"),  # day first, unambiguous
     ("03/04/2025", None),  # March 4 or April 3: not guessed
+    ("Hà Nội, ngày 20 tháng 11 năm 2025", "2025-11-20"),
+    ("20 tháng 11, 2025", "2025-11-20"),
     ("2025-02-30", None),
     ("10:30 GMT", None),
     ("updated 2025-03-15, first published March 14, 2025", "2025-03-15"),  # the first date written
@@ -220,6 +223,24 @@ def test_labelled_lines():
     assert labelled_line("Source: officials said the toll would rise.") is None
     assert labelled_line("Date: to be announced after the ministers have agreed on a venue and an agenda") is None
     assert labelled_line("The minister said: we will act.") is None
+
+
+def test_vietnamese_labelled_lines():
+    assert labelled_line("Ngày đăng: 03/04/2025 08:30") == {"date": "2025-04-03"}  # day first
+    assert labelled_line("Cập nhật: 20/11/2025") == {"date": "2025-11-20"}
+    assert labelled_line("Tiêu đề: Hà Nội khánh thành cầu Tứ Liên") == {"title": "Hà Nội khánh thành cầu Tứ Liên"}
+    assert labelled_line("Nguồn: Báo Lao Động") == {"agency": "Báo Lao Động"}
+    assert labelled_line("Nguồn: https://laodong.vn/a") == {"url": "https://laodong.vn/a"}
+    assert labelled_line("Đường dẫn: https://example.vn/a") == {"url": "https://example.vn/a"}
+    assert labelled_line("Nguồn tin cho biết: giá xăng sẽ tăng vào tuần tới.") is None  # content
+
+
+def test_vietnamese_article_header_is_metadata_not_content():
+    text = ("Hà Nội khánh thành cầu Tứ Liên\nThứ Năm, 03/04/2025, 08:30 (GMT+7)\nTTXVN\n\n"
+            "Sáng 3/4, Ủy ban nhân dân thành phố Hà Nội tổ chức lễ khánh thành cầu Tứ Liên.\n")
+    article = parse_article("x.txt", text)
+    assert (article.title, article.date, article.agency) == ("Hà Nội khánh thành cầu Tứ Liên", "2025-04-03", "TTXVN")
+    assert "08:30" not in article.body and "TTXVN" not in article.body
 
 
 def test_bylines():
