@@ -198,6 +198,9 @@ def numbers_in(text: str) -> set[str]:
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof gen lt col maj capt sgt sen rep gov st no nos vs etc inc ltd corp co jr sr "
     "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.n e.g i.e a.m p.m dept est fig approx".split()
+    # Vietnamese: "TP. Hồ Chí Minh" (city), titles before a name ("PGS.TS Nguyễn", "ThS. Trần"); not "TS.", which
+    # also abbreviates "thí sinh" (candidates) at the end of a sentence
+    + "tp ths th.s pgs gs pgs.ts gs.ts nsnd nsưt".split()
 )
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+)")
 

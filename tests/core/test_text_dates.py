@@ -68,6 +68,17 @@ def test_split_sentences_keeps_abbreviations_inside():
     ]
 
 
+def test_split_sentences_keeps_vietnamese_abbreviations_inside():
+    text = ("Sáng 20/11, tại TP. Hồ Chí Minh, PGS.TS Nguyễn Văn An cho biết giá tăng 2,5%. Theo ThS. Trần Bình, "
+            "dự án xong năm 2025. Điểm cao phụ thuộc vào kỹ năng làm bài của TS. Thi trắc nghiệm cần chính xác.")
+    assert _sentences(text) == [
+        "Sáng 20/11, tại TP. Hồ Chí Minh, PGS.TS Nguyễn Văn An cho biết giá tăng 2,5%.",
+        "Theo ThS. Trần Bình, dự án xong năm 2025.",
+        "Điểm cao phụ thuộc vào kỹ năng làm bài của TS.",  # "thí sinh" (candidates), ending the sentence
+        "Thi trắc nghiệm cần chính xác.",
+    ]
+
+
 def test_split_sentences_initials_and_lines():
     assert _sentences("Antonio G. Guterres arrived. He met To Lam.") == [
         "Antonio G. Guterres arrived.", "He met To Lam."]
