@@ -127,3 +127,24 @@ def test_generated_vietnamese_answer_is_checked_against_the_vietnamese_passage(m
     assert stated.supported and "4,6 km" in stated.text
     assert not invented.supported and answer.text.endswith("*(không có căn cứ)*")
     assert {c.doc_id for c in answer.citations} == {BRIDGE}
+
+
+def test_english_question_about_a_vietnamese_article_is_refused_with_a_way_forward(mixed_index):
+    """Nothing reads an English question against Vietnamese text (cross-encoder and verifier read one language at a
+    time): the refusal says so instead of only claiming the articles are silent."""
+    answer = Engine(core_settings(mixed_index)).ask("How long is the Tu Lien bridge?")
+    assert answer.refused
+    assert answer.text == "The articles don't say. The closest articles are in Vietnamese: ask in Vietnamese to have " \
+                          "them read as written."
+    assert answer.related and answer.related[0].doc_id == BRIDGE
+
+
+def test_the_way_forward_is_only_given_when_the_closest_passage_is_vietnamese():
+    from rag.engine import _other_language
+    from rag.retrieval.analysis import analyse
+
+    english, vietnamese = one_passage(ENGLISH_PARAGRAPH), one_passage(VIETNAMESE_PARAGRAPH)
+    assert _other_language(analyse("How long is the bridge?"), [vietnamese, english])
+    assert _other_language(analyse("How long is the bridge?"), [english, vietnamese]) is None
+    assert _other_language(analyse("Cầu dài bao nhiêu?"), [vietnamese]) is None  # read as asked already
+    assert _other_language(analyse("How long is the bridge?"), []) is None
