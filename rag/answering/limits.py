@@ -8,6 +8,7 @@ from dataclasses import replace
 from ..errors import InputError
 from ..ingest.articles import has_visible_text
 from ..models import Answer, Passage
+from ..text import nfc
 
 __all__ = ["capped", "clean_question", "valid_text", "ELLIPSIS"]
 
@@ -50,8 +51,8 @@ def valid_text(text: object) -> str:
 
 
 def clean_question(question: str, limit: int) -> str:
-    """``question`` without control characters; an :class:`InputError` when it is not text, empty, longer than
-    ``limit`` characters or not valid Unicode."""
+    """``question`` without control characters, NFC-normalised; an :class:`InputError` when it is not text, empty,
+    longer than ``limit`` characters or not valid Unicode."""
     if not isinstance(question, str):
         raise InputError("The question must be text.", hint="Pass a string.")
     cleaned = _CONTROL.sub(" ", question).strip()
@@ -67,6 +68,6 @@ def clean_question(question: str, limit: int) -> str:
     except UnicodeEncodeError:
         raise InputError("The question is not valid Unicode text (it holds a lone surrogate).",
                          hint="Send the question as UTF-8 text.") from None
-    return cleaned
+    return nfc(cleaned)  # composed, as the articles are: "Tứ" typed with combining marks is the same word
 
 

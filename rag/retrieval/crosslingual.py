@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
@@ -217,7 +218,7 @@ def words_held(question: str, text: str) -> float:
 
     if has_diacritics(question):
         def words(t: str) -> set[str]:
-            return {w.lower() for w in tokens(t)}
+            return {unicodedata.normalize("NFC", w.lower()) for w in tokens(t)}
         ignored = WRITTEN_FUNCTION_WORDS
     else:
         def words(t: str) -> set[str]:

@@ -148,3 +148,13 @@ def test_the_way_forward_is_only_given_when_the_closest_passage_is_vietnamese():
     assert _other_language(analyse("How long is the bridge?"), [english, vietnamese]) is None
     assert _other_language(analyse("Cầu dài bao nhiêu?"), [vietnamese]) is None  # read as asked already
     assert _other_language(analyse("How long is the bridge?"), []) is None
+
+
+def test_a_question_typed_with_combining_marks_reads_like_the_composed_one(mixed_index):
+    """Some keyboards send Vietnamese letters decomposed ("u" + horn + dot below); the articles are stored composed."""
+    import unicodedata
+
+    question = "Mỗi ngày cầu Tứ Liên phục vụ bao nhiêu lượt phương tiện?"
+    engine = Engine(core_settings(mixed_index))
+    composed, decomposed = engine.ask(question), engine.ask(unicodedata.normalize("NFD", question))
+    assert not decomposed.refused and decomposed.text == composed.text and "60.000" in decomposed.text
