@@ -98,9 +98,10 @@ def answers_question(relevance: Callable[[str, Sequence[str]], Sequence[float]] 
         return True
     text = " ".join(sentences)
     if analysis.in_own_language(text):
-        return float(relevance(analysis.standalone, [text])[0]) >= bar
-    return float(relevance(shape.topic_with_time or shape.text, [text])[0]) >= (crosslingual_bar if analysis.foreign
-                                                                                else bar)
+        question, threshold = analysis.standalone, bar
+    else:
+        question, threshold = shape.topic_with_time or shape.text, crosslingual_bar if analysis.foreign else bar
+    return float(relevance(question, [text])[0]) >= threshold
 
 
 def sources_off_question(analysis: QuestionAnalysis, evidence: Evidence) -> str | None:

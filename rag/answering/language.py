@@ -11,7 +11,8 @@ from functools import lru_cache
 
 from ..text import STOPWORDS, fold, tokens
 
-__all__ = ["VI", "EN", "FUNCTION_WORDS", "WRITTEN_FUNCTION_WORDS", "detect_language", "is_vietnamese", "written_in_vietnamese", "LANGUAGE_NAMES"]
+__all__ = ["VI", "EN", "FUNCTION_WORDS", "WRITTEN_FUNCTION_WORDS", "detect_language", "is_vietnamese",
+           "written_in_vietnamese", "LANGUAGE_NAMES"]
 
 VI = "vi"
 EN = "en"
