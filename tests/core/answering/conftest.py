@@ -5,11 +5,18 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def composer():
-    """The answer composer as the engine builds it, over the packaged embedder (near-synonyms need a real model),
-    with no index and no reranker: for the rules that judge an answer against the passages it is given."""
-    from rag.answering.answer import Composer
+def verifier():
+    """The offline citation verifier over the packaged embedder."""
     from rag.answering.verify import Verifier
     from rag.index.embeddings import get_embedder
 
-    return Composer(Verifier(get_embedder("bge-small")))
+    return Verifier(get_embedder("bge-small"))
+
+
+@pytest.fixture(scope="session")
+def composer(verifier):
+    """The answer composer as the engine builds it, over the packaged embedder (near-synonyms need a real model),
+    with no index and no reranker: for the rules that judge an answer against the passages it is given."""
+    from rag.answering.answer import Composer
+
+    return Composer(verifier)

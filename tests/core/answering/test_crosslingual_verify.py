@@ -16,14 +16,6 @@ PASSAGE = Passage("c1", "a.txt", TEXT, 0, len(TEXT), "President meets UN chief",
                   sentences=[(0, 111), (112, len(TEXT))])
 
 
-@pytest.fixture(scope="module")
-def verifier():
-    from rag.answering.verify import Verifier
-    from rag.index.embeddings import get_embedder
-
-    return Verifier(get_embedder("bge-small"))
-
-
 @pytest.mark.parametrize("sentence", [
     "Chủ tịch nước Lương Cường gặp Tổng Thư ký LHQ António Guterres tại New York ngày 22/9.",
     "Chủ tịch nước Luong Cuong đã gặp Tổng Thư ký Liên Hợp Quốc ngày 22 tháng 9.",  # typed without accents

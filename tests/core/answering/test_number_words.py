@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answering.verify import Verifier, stated_figures
+from rag.answering.verify import stated_figures
 from rag.models import Passage
 
 TEXT = ("Assa Abloy crossed the finishing line just under two days and twenty-one hours after starting in Sydney. "
@@ -18,13 +18,6 @@ def test_stated_figures_reads_number_words():
     assert stated_figures("Fifty people and ninety nine boats") >= {"50", "99"}
     assert "1" not in stated_figures("someone, anyone, once")  # whole words only
     assert "second" in stated_figures("his second visit")  # ordinals as before
-
-
-@pytest.fixture(scope="module")
-def verifier():
-    from rag.index.embeddings import get_embedder
-
-    return Verifier(get_embedder("bge-small"))
 
 
 @pytest.mark.parametrize("sentence", [

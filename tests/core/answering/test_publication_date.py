@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answering.crosslingual_support import vietnamese_dated_numbers
-from rag.answering.verify import Verifier, dated_figures
+from rag.answering.verify import dated_figures
 from rag.models import Passage
 
 TEXT = "Assa Abloy crossed the finishing line in Hobart on Friday. Seven other yachts retired from the race."
@@ -18,13 +18,6 @@ def test_figures_written_as_a_date():
     assert dated_figures("28 yachts retired in 2001.") == {"2001"}
     assert vietnamese_dated_numbers("Ngày 28 tháng 12 năm 2001, 7 chiếc du thuyền bỏ cuộc.") == {"28", "2001"}
     assert vietnamese_dated_numbers("28/12/2001") == {"28", "2001"}
-
-
-@pytest.fixture(scope="module")
-def verifier():
-    from rag.index.embeddings import get_embedder
-
-    return Verifier(get_embedder("bge-small"))
 
 
 @pytest.mark.parametrize("sentence", [

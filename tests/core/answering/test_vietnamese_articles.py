@@ -81,14 +81,6 @@ def test_vietnamese_question_about_the_english_article_keeps_the_crosslingual_pa
     assert "500,000" in answer.text and {c.doc_id for c in answer.citations} == {STORM}
 
 
-@pytest.fixture(scope="module")
-def verifier():
-    from rag.answering.verify import Verifier
-    from rag.index.embeddings import get_embedder
-
-    return Verifier(get_embedder("bge-small"))
-
-
 @pytest.mark.parametrize("sentence", [
     "Cây cầu dài 4,6 km, rộng 43 m.",
     "Công trình được khởi công vào tháng 10/2023 và hoàn thành sau hơn hai năm thi công.",
