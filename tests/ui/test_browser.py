@@ -383,6 +383,26 @@ def test_upload_ask_delete(pages, tmp_path):
     assert "notes.docx" not in page.inner_text("#library-table")
 
 
+def test_vietnamese_article_answers_a_vietnamese_question_and_highlights_its_span(pages):
+    """A Vietnamese article beside the English seeds: a Vietnamese question is read against it as asked, and the
+    citation opens the Vietnamese sentence it quotes."""
+    page = pages.open()
+    article = ROOT / "tests" / "data" / "vietnamese" / "cau_tu_lien.txt"
+    assert "cau_tu_lien.txt: added" in upload(page, article)
+    try:
+        open_tab(page, "chat")
+        answer = ask(page, "Mỗi ngày cầu Tứ Liên phục vụ bao nhiêu lượt phương tiện?")
+        assert answer.inner_text().lstrip().startswith("Theo bài báo:") and "60.000" in answer.inner_text()
+        answer.locator("a.cite").first.click()
+        mark = page.locator("#viewer mark")
+        mark.wait_for()
+        assert "60.000 lượt phương tiện" in mark.inner_text()
+        assert "cau_tu_lien.txt" in page.inner_text("#viewer .viewer-doc")
+    finally:
+        delete(page, "cau_tu_lien.txt")
+    assert "5 articles" in page.inner_text("#status")
+
+
 def test_script_in_an_article_is_shown_escaped_and_never_runs(pages, tmp_path):
     page = pages.open()
     article = tmp_path / "pwn_article.txt"
