@@ -20,7 +20,7 @@ from .index.news_index import IngestReport, NewsIndex
 from .answering.repetition import until_loop, without_loop
 from .answering.llm_check import support_judge
 from .answering.limits import capped as _capped, clean_question as _clean_question, valid_text as _valid_text
-from .answering.language import written_in_vietnamese
+from .answering.languages_apart import other_language_hint, written_across_languages
 from .answering.localize import answer_language, localize_answer
 from .models import Answer, Citation, DocumentInfo, Passage
 from .retrieval.analysis import QuestionAnalysis, analyse
@@ -308,7 +308,7 @@ class Engine:
             return _Drafted(composer.refusal(question, [], "None of them was published in that period."), backend)
         # a compound question is answered only when each of its parts has a passage relevant enough
         if not all(composer.has_evidence(part.passages) for part in result.parts or [result]):
-            return _Drafted(composer.refusal(question, nearest, _other_language(analysis, nearest)), backend)
+            return _Drafted(composer.refusal(question, nearest, other_language_hint(analysis, nearest)), backend)
         if result.period:  # a period question names no subject
             return None
         sources = [f"{p.title} {p.text}" for p in nearest] + self._leads(nearest)
@@ -364,6 +364,8 @@ class Engine:
                                                      threshold=self.settings.answerability_threshold)
             else:
                 answer = self.composer.from_generation(analysis, draft, context, judge=judge)
+                if answer.refused and not self.composer.declines(draft) and written_across_languages(lang, context):
+                    return self._extract(analysis, passages, model=model, notice=UNSUPPORTED_NOTICE)
             return _Drafted(answer, backend, model, composed=True, generated=True)
         except BusyError:
             raise
@@ -430,17 +432,8 @@ def fallback_reserve(deadline_seconds: float) -> float:
     return min(5.0, 0.25 * deadline_seconds)
 
 
-OTHER_LANGUAGE_HINT = "The closest articles are in Vietnamese: ask in Vietnamese to have them read as written."
-
-
-def _other_language(analysis: QuestionAnalysis, nearest: Sequence[Passage]) -> str | None:
-    """What a refusal adds when an English question's closest passage is written in Vietnamese: nothing reads an
-    English question against Vietnamese text (the cross-encoder and the verifier read one language at a time), so
-    the user is told how to have it read."""
-    if analysis.foreign or not nearest or not written_in_vietnamese(nearest[0].text):
-        return None
-    return OTHER_LANGUAGE_HINT
-
+UNSUPPORTED_NOTICE = ("Nothing the language model wrote is supported by the articles; this answer quotes them "
+                      "instead.")
 
 @dataclass
 class _Drafted:

@@ -208,13 +208,18 @@ class Composer:
         return answers_question(self.relevance, analysis, sentences, self.evidence_relevance_threshold,
                                 self.crosslingual_relevance_threshold)
 
+    @staticmethod
+    def declines(generated: str) -> bool:
+        """Does a generated reply decline to answer (nothing, or the refusal text with at most a short reason)?"""
+        return not generated.strip() or (is_refusal_text(generated) and len(generated) < 200)
+
     def from_generation(self, analysis: Question, generated: str, passages: Sequence[Passage], *,
                         judge: Callable[[str, str], bool | None] | None = None) -> Answer:
         """Verify a generated answer against ``passages`` and renumber its citations (``judge``: the optional
         language-model check of a sentence against its cited spans, which can only take support away). The answer
         checks run afterwards, in :meth:`checked`."""
         question = analysed(analysis).question
-        if not generated.strip() or (is_refusal_text(generated) and len(generated) < 200):
+        if self.declines(generated):
             return self.refusal(question, passages)
         parsed = parse_cited_sentences(generated, len(passages))
         verified = [verify_sentence(self.verifier, self.support_threshold, s.text, [c - 1 for c in s.cited],

@@ -32,6 +32,8 @@ _NOTICES_VI: list[tuple[re.Pattern[str], str]] = [
      r"Mô hình ngôn ngữ gặp lỗi (\1); câu trả lời này được trích nguyên văn từ các bài báo."),
     (re.compile(r"The language model only restated the question; this answer was built extractively\."),
      "Mô hình ngôn ngữ chỉ nhắc lại câu hỏi; câu trả lời này được trích nguyên văn từ các bài báo."),
+    (re.compile(r"Nothing the language model wrote is supported by the articles; this answer quotes them instead\."),
+     "Không điều gì mô hình ngôn ngữ viết ra có căn cứ trong các bài báo; câu trả lời này trích nguyên văn các bài báo."),
     (re.compile(r"(\d+) of (\d+) sentences are not supported by the articles and are marked as such\."),
      r"\1 trên \2 câu không có căn cứ trong các bài báo và được đánh dấu như vậy."),
     (re.compile(r"Add articles first: (.*) or the upload panel of the web app\."),

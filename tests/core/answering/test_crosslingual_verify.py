@@ -89,3 +89,43 @@ def test_a_sentence_asking_the_question_back_is_left_out_of_the_answer(seed_inde
     assert not answer.refused and answer.backend == "openai-compatible", answer.text
     assert [s.text for s in answer.sentences] == ["Tổng Bí thư Tô Lâm đã gặp Tổng Thư ký LHQ António Guterres."]
     assert "ai ở Hà Nội" not in answer.text and not answer.notice
+
+
+def _generative_over_seeds(seed_index, server):
+    return Engine(core_settings(seed_index[0], backend="openai-compatible", llm_base_url=server.base_url,
+                                llm_model="fake-model", llm_max_retries=0, llm_timeout=10))
+
+
+def test_a_vietnamese_reply_with_nothing_supported_gives_way_to_quotes_of_the_english_passages(seed_index):
+    """Writing Vietnamese from English passages, a small model garbles the right sentence into another claim; the
+    passages passed the relevance decision, so their best sentences are quoted instead of refusing (never the
+    invented claim)."""
+    with FakeOpenAIServer() as server:
+        server.responder = lambda body: "Tổng Bí thư Tô Lâm đã gặp Tổng thống Donald Trump ngày 30/11 [1]."
+        answer = _generative_over_seeds(seed_index, server).ask("Tổng Bí thư Tô Lâm đã gặp ai?")
+    assert not answer.refused and answer.backend == "extractive" and answer.model == "fake-model"
+    assert answer.notice == ("Không điều gì mô hình ngôn ngữ viết ra có căn cứ trong các bài báo; câu trả lời này "
+                             "trích nguyên văn các bài báo.")
+    assert answer.text.startswith("Theo bài báo:") and "Trump" not in answer.text and "30/11" not in answer.text
+    assert any("Guterres" in c.quote for c in answer.citations)
+
+
+def test_a_vietnamese_reply_that_declines_stays_a_refusal(seed_index):
+    with FakeOpenAIServer() as server:
+        server.responder = lambda body: "Các bài báo không đề cập."
+        answer = _generative_over_seeds(seed_index, server).ask("Tổng Bí thư Tô Lâm đã gặp ai?")
+    assert answer.refused and answer.text.startswith("Các bài báo không đề cập") and answer.citations == []
+
+
+def test_an_english_reply_with_nothing_supported_is_refused_but_one_asked_in_vietnamese_is_quoted(seed_index):
+    """In the articles' own language an unsupported reply marks a near miss (measured): the refusal stands. Asked
+    to answer in Vietnamese, the same English question gets the quotes."""
+    question = "Who did General Secretary To Lam meet?"
+    with FakeOpenAIServer() as server:
+        server.responder = lambda body: "General Secretary To Lam met President Donald Trump on November 30 [1]."
+        engine = _generative_over_seeds(seed_index, server)
+        in_english = engine.ask(question)
+        in_vietnamese = engine.ask(question, language="Vietnamese")
+    assert in_english.refused and in_english.citations == [] and in_english.backend == "openai-compatible"
+    assert not in_vietnamese.refused and in_vietnamese.backend == "extractive"
+    assert "Trump" not in in_vietnamese.text and any("Guterres" in c.quote for c in in_vietnamese.citations)

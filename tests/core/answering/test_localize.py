@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answering.localize import localize_answer, notice_in_vietnamese
+from rag.engine import UNSUPPORTED_NOTICE
 from rag.models import Answer
 
 
@@ -14,6 +15,9 @@ from rag.models import Answer
      "trích nguyên văn từ các bài báo."),
     ("The language model only restated the question; this answer was built extractively.",
      "Mô hình ngôn ngữ chỉ nhắc lại câu hỏi; câu trả lời này được trích nguyên văn từ các bài báo."),
+    (UNSUPPORTED_NOTICE,
+     "Không điều gì mô hình ngôn ngữ viết ra có căn cứ trong các bài báo; câu trả lời này trích nguyên văn các bài "
+     "báo."),
     ("1 of 3 sentences are not supported by the articles and are marked as such.",
      "1 trên 3 câu không có căn cứ trong các bài báo và được đánh dấu như vậy."),
     ("Add articles first: `rag ingest <folder>`, `POST /api/documents`, or the upload panel of the web app.",

@@ -132,14 +132,14 @@ def test_english_question_about_a_vietnamese_article_is_refused_with_a_way_forwa
 
 
 def test_the_way_forward_is_only_given_when_the_closest_passage_is_vietnamese():
-    from rag.engine import _other_language
+    from rag.answering.languages_apart import other_language_hint
     from rag.retrieval.analysis import analyse
 
     english, vietnamese = one_passage(ENGLISH_PARAGRAPH), one_passage(VIETNAMESE_PARAGRAPH)
-    assert _other_language(analyse("How long is the bridge?"), [vietnamese, english])
-    assert _other_language(analyse("How long is the bridge?"), [english, vietnamese]) is None
-    assert _other_language(analyse("Cầu dài bao nhiêu?"), [vietnamese]) is None  # read as asked already
-    assert _other_language(analyse("How long is the bridge?"), []) is None
+    assert other_language_hint(analyse("How long is the bridge?"), [vietnamese, english])
+    assert other_language_hint(analyse("How long is the bridge?"), [english, vietnamese]) is None
+    assert other_language_hint(analyse("Cầu dài bao nhiêu?"), [vietnamese]) is None  # read as asked already
+    assert other_language_hint(analyse("How long is the bridge?"), []) is None
 
 
 def test_a_question_typed_with_combining_marks_reads_like_the_composed_one(mixed_index):
