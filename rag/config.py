@@ -172,6 +172,12 @@ class Settings(BaseSettings):
     max_failed_logins: int = Field(10, ge=1, le=100_000, description="Refused API keys or web-app passwords one "
                                    "client address may send within failed_login_window; then it is answered 429.")
     failed_login_window: float = Field(300.0, gt=0, le=86_400, description="Seconds over which refused logins count.")
+    trusted_proxies: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1"],
+        description="Addresses or networks of reverse proxies in front of `rag serve`: a request from one of them "
+                    "counts as the client its X-Forwarded-For header names (refused logins are bounded per client); "
+                    "from any other address the header is ignored, so a client cannot pick its own address. [] "
+                    "ignores the header altogether.")
     cors_origins: list[str] = Field(default_factory=list)
     max_upload_bytes: int = 5_000_000
     feedback_file: Path | None = None

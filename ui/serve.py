@@ -79,6 +79,12 @@ def _quiet_server(uvicorn: Any) -> type:
     return QuietServer
 
 
+def proxy_options(settings: rag.Settings) -> dict[str, Any]:
+    """uvicorn's options for the reverse proxies ``settings.trusted_proxies`` names (none: headers ignored)."""
+    proxies = list(settings.trusted_proxies)
+    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies or None}
+
+
 def create_server(settings: rag.Settings, *, api_only: bool = False, ingest_seeds: bool = True,
                   say: Any = print) -> tuple[Any, str, rag.Engine]:
     """(uvicorn.Server, URL, engine) for ``rag serve``; indexes ``seeds/`` first when the index is empty."""
@@ -105,7 +111,7 @@ def create_server(settings: rag.Settings, *, api_only: bool = False, ingest_seed
         demo = build_app(engine)
         app = mount(app, demo, settings)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning",
-                            timeout_graceful_shutdown=3)
+                            timeout_graceful_shutdown=3, **proxy_options(settings))
     server = _quiet_server(uvicorn)(config)
     host = settings.host if settings.host not in ("0.0.0.0", "::") else "127.0.0.1"
     url = f"http://{host}:{settings.port}/"

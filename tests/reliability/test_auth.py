@@ -268,3 +268,24 @@ def test_refused_logins_over_the_bound_lock_out_the_api_and_the_web_app(strict):
         time.sleep(2.1)  # the failures leave the window
         assert http.get("/api/documents", headers={"Authorization": f"Bearer {KEY}"}).status_code == 200
     login(strict).close()
+
+
+@pytest.mark.parametrize("trusted, separate", [(["127.0.0.1"], True), ([], False)])
+def test_behind_a_trusted_proxy_each_forwarded_client_is_bounded_on_its_own(seed_index, tmp_path, trusted, separate):
+    """The proxy (here: the test, connecting from 127.0.0.1) names each client in X-Forwarded-For: one client's
+    refused keys lock that client out, not the others behind the same proxy. When the connecting address is not a
+    trusted proxy, the header is ignored: a client cannot dodge the bound by naming another address."""
+    from ui.app import create_server
+    from ui.serve import proxy_options
+
+    copy_index(seed_index, tmp_path)
+    settings = settings_for(tmp_path, api_key=KEY, max_failed_logins=2, failed_login_window=30.0,
+                            trusted_proxies=trusted)
+    server, _, engine = create_server(settings, ingest_seeds=False, say=lambda _: None)
+    wrong = {"Authorization": "Bearer not-the-key"}
+    with LiveServer(server.config.app, lifespan="on", **proxy_options(settings)) as live, live.client() as http:
+        guesser = {**wrong, "X-Forwarded-For": "203.0.113.7"}
+        assert [http.get("/api/documents", headers=guesser).status_code for _ in range(3)] == [401, 401, 429]
+        other = {"Authorization": f"Bearer {KEY}", "X-Forwarded-For": "198.51.100.20"}
+        assert http.get("/api/documents", headers=other).status_code == (200 if separate else 429)
+    engine.close()
