@@ -125,7 +125,8 @@ class Verifier:
         same = iter(self._same_language_checks(sentence, [p for p, v in zip(passages, vietnamese) if v], question,
                                                ignored=VIETNAMESE_FUNCTION_WORDS) if any(vietnamese) else [])
         english = [p for p, v in zip(passages, vietnamese) if not v]
-        other = iter(_drawn_from_instructions([_crosslingual_check(sentence, p) for p in english], sentence, english))
+        other = iter(_drawn_from_instructions([_crosslingual_check(sentence, p, question) for p in english], sentence,
+                                              english))
         return [next(same) if v else next(other) for v in vietnamese]
 
     def _same_language_checks(self, sentence: str, passages: Sequence[Passage], question: str,
@@ -181,7 +182,7 @@ class Verifier:
         return results
 
 
-def _crosslingual_check(sentence: str, passage: Passage) -> SupportCheck:
+def _crosslingual_check(sentence: str, passage: Passage, question: str = "") -> SupportCheck:
     """Support of a Vietnamese sentence by an English passage (:mod:`.crosslingual_support`); a supported one is
     exact, as no English span can stand in for it in a Vietnamese answer."""
     from .crosslingual_support import crosslingual_support
@@ -189,7 +190,7 @@ def _crosslingual_check(sentence: str, passage: Passage) -> SupportCheck:
     view = evidence(passage)  # instruction-like sentences are never evidence, in any language
     if view is None:
         return SupportCheck(0.0, passage.start, passage.start, INSTRUCTIONS_ONLY)
-    score, (start, end), problem = crosslingual_support(sentence, view)
+    score, (start, end), problem = crosslingual_support(sentence, view, question)
     return SupportCheck(round(score, 4), start, end, problem, exact=problem is None)
 
 

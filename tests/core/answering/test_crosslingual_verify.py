@@ -49,6 +49,26 @@ def test_vietnamese_statement_with_nothing_to_check_is_never_supported(verifier,
     assert check.score < 0.5 and "no number, date or name" in (check.problem or ""), check
 
 
+@pytest.mark.parametrize("sentence, question, supported", [
+    # every name is the question's own: the premise is checked, the answer ("sức khỏe", health) is not
+    ("Chủ tịch nước Lương Cường gặp Tổng Thư ký LHQ António Guterres để bàn về sức khỏe.",
+     "Chủ tịch nước Lương Cường gặp Tổng Thư ký LHQ António Guterres để bàn về điều gì?", False),
+    ("Guterres nói Việt Nam là thành viên tích cực của các tổ chức quốc tế.",
+     "Guterres nói Việt Nam là thành viên tích cực của bao nhiêu tổ chức quốc tế?", False),
+    # the answer states what the question does not: a number, a date, a name
+    ("Guterres nói Việt Nam là thành viên tích cực của hơn 70 tổ chức quốc tế.",
+     "Guterres nói Việt Nam là thành viên tích cực của bao nhiêu tổ chức quốc tế?", True),
+    ("Chủ tịch nước Lương Cường gặp ông Guterres tại New York ngày 22/9.",
+     "Chủ tịch nước Lương Cường gặp ông Guterres tại New York vào ngày nào?", True),
+    ("Chủ tịch nước Lương Cường gặp Tổng Thư ký LHQ António Guterres.", "Chủ tịch nước Lương Cường gặp ai?", True),
+])
+def test_a_vietnamese_sentence_must_state_something_beyond_the_question(verifier, sentence, question, supported):
+    check = verifier.check(sentence, PASSAGE, question)
+    assert (check.problem is None) is supported, check
+    if not supported:
+        assert check.score < 0.5 and "beyond the question" in check.problem
+
+
 def test_generated_vietnamese_answer_is_verified_and_flagged_like_an_english_one(seed_index):
     with FakeOpenAIServer() as server:
         server.responder = lambda body: ("Tổng Bí thư Tô Lâm đã gặp Tổng Thư ký LHQ António Guterres [1]. "
