@@ -326,8 +326,9 @@ class Engine:
                   language: str | None, clock: "_Clock",
                   deadline: Deadline | None = None) -> Generator[StreamEvent, None, "_Drafted"]:
         """The language model's answer, streamed as ``token`` events and then verified (evidence first when
-        :meth:`evidence_first`); the extractive answer when the model fails, runs out of time or only restates the
-        question (a busy model raises :class:`BusyError`)."""
+        :meth:`evidence_first`); the extractive answer when the model fails or runs out of time, and, when it wrote
+        in another language than its passages (:func:`.answering.languages_apart.written_across_languages`), when it
+        only restates the question or nothing it wrote is supported (a busy model raises :class:`BusyError`)."""
         self._stage("generate")
         model = ""
         try:
@@ -355,7 +356,10 @@ class Engine:
                     pieces = client.stream(build_messages(analysis.standalone, context, lang, **excerpts),
                                            deadline=deadline)
                     draft = without_loop("".join((yield from _token_events(until_loop(pieces), collect=True))))
+            across = written_across_languages(lang, context)
             if draft and self.composer.only_restates(analysis, draft):
+                if not across:  # in the articles' own language a restatement marks a near miss
+                    return _Drafted(self.composer.refusal(analysis.question, passages), backend, model)
                 return self._extract(analysis, passages, model=model, notice=(
                     "The language model only restated the question; this answer was built extractively."))
             judge = support_judge(client, deadline) if self.settings.llm_check else None
@@ -364,7 +368,7 @@ class Engine:
                                                      threshold=self.settings.answerability_threshold)
             else:
                 answer = self.composer.from_generation(analysis, draft, context, judge=judge)
-                if answer.refused and not self.composer.declines(draft) and written_across_languages(lang, context):
+                if answer.refused and not self.composer.declines(draft) and across:
                     return self._extract(analysis, passages, model=model, notice=UNSUPPORTED_NOTICE)
             return _Drafted(answer, backend, model, composed=True, generated=True)
         except BusyError:

@@ -17,12 +17,15 @@ OTHER_LANGUAGE_HINT = "The closest articles are in Vietnamese: ask in Vietnamese
 
 def written_across_languages(language: str | None, passages: Sequence["Passage"]) -> bool:
     """Was the model asked to write in another language (``language``, None: the question's, English) than its
-    best passage's? Then a reply of which no sentence is supported is more often a failed rendering of the right
-    sentence than a claim the articles do not make, and the passages, which passed the relevance decision, are
-    quoted instead. Measured with the local 1.5B model on the dev halves (2026-12-07): Vietnamese questions over the
-    English seeds (vi:dev), 8 such replies, 6 of the quotes right and 1 a confident error; English questions over
-    English articles (lee_abc:dev, newspaper4k:dev), 11 such replies, 2 of the quotes right and 9 confident errors:
-    in its own language the model's unsupported reply marks a near miss, and the refusal stands."""
+    best passage's? Then a failed reply (one that only restates the question, or of which no sentence is supported)
+    is more often a failed rendering of the right sentence than a sign that the articles do not hold the answer, and
+    the passages, which passed the relevance decision, are quoted instead. In the articles' own language the same
+    failure marks a near miss, and the answer is a refusal.
+
+    Measured with the local 1.5B model (2026-12-07), quotes right / wrong. Across languages (vi:dev, Vietnamese
+    questions over the English seeds): unsupported replies 6 / 1, restatements 4 / 0. In the same language:
+    unsupported replies 2 / 9 (lee_abc:dev, newspaper4k:dev, vi_news:dev), restatements 3 / 6 (those and the
+    seeds)."""
     target = language or "English"
     source = "Vietnamese" if passages and written_in_vietnamese(passages[0].text) else "English"
     return bool(passages) and target != source

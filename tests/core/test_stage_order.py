@@ -41,7 +41,10 @@ def test_a_generated_answer_visits_each_stage_once_in_order(seed_index):
                                    llm_model="fake-model", llm_max_retries=0, llm_timeout=10))
         assert _stages(gen, QUESTION) == ["analyse", "retrieve", "decide", "generate", "verify", "finish"]
         server.responder = lambda body: "Luong Cuong did meet Guterres in New York. [1]"  # only the question again
-        assert _stages(gen, QUESTION) == ["analyse", "retrieve", "decide", "generate", "extract", "verify", "finish"]
+        assert _stages(gen, QUESTION) == ["analyse", "retrieve", "decide", "generate", "verify", "finish"]  # refused
+        # asked to answer in another language than the articles', the restatement gives way to quotes
+        assert _stages(gen, QUESTION, language="Vietnamese") == ["analyse", "retrieve", "decide", "generate",
+                                                                 "extract", "verify", "finish"]
 
 
 def test_the_question_is_analysed_once(engine, monkeypatch):

@@ -509,14 +509,19 @@ def test_a_restated_question_filled_from_a_related_passage_is_refused(gen, serve
     assert "September 22" in answer.text
 
 
-def test_a_reply_that_only_restates_the_question_is_answered_extractively(gen, server):
+def test_a_reply_that_only_restates_the_question_is_refused_or_quoted_across_languages(gen, server):
+    """In the articles' own language a model that only restates the question did not find the answer (a near miss,
+    measured): refused. Asked to write in another language, it more often failed to render the right sentence:
+    the passages are quoted instead."""
     question = ("Besides stronger climate commitments, what UN efforts did Guterres hope Vietnam would join when he met "
                 "the Prime Minister?")
     server.responder = lambda body: ("Besides stronger climate commitments, Guterres hoped Vietnam would join when he "
                                      "met the Prime Minister. [1]")
     answer = gen.ask(question)
+    assert answer.refused and answer.citations == [] and answer.backend == "openai-compatible"
+    answer = gen.ask(question, language="Vietnamese")
     assert not answer.refused and answer.backend == "extractive"
-    assert "only restated the question" in answer.notice
+    assert answer.notice.startswith("Mô hình ngôn ngữ chỉ nhắc lại câu hỏi")
     assert "preventive diplomacy" in answer.text and any("preventive diplomacy" in c.quote for c in answer.citations)
     assert_citations_consistent(gen, answer)
     # a reply with a word of its own is verified as usual, not replaced

@@ -83,10 +83,10 @@ def test_a_failing_model_falls_back_to_a_quoted_answer(fake, chat):
     assert answer.citations and not answer.refused
 
 
-def test_a_reply_that_restates_the_question_is_replaced_by_quotes(fake, chat):
+def test_a_reply_that_restates_the_question_is_a_refusal(fake, chat):
     chat.push(QUESTION)
     answer = fake.ask(QUESTION)
-    assert answer.backend == "extractive" and "only restated the question" in answer.notice
+    assert answer.refused and answer.citations == [] and answer.backend == "openai-compatible"
 
 
 def test_the_model_says_it_does_not_know(fake, chat):
