@@ -22,6 +22,7 @@ from .answering.llm_check import support_judge
 from .answering.limits import capped as _capped, clean_question as _clean_question, valid_text as _valid_text
 from .answering.languages_apart import other_language_hint, written_across_languages
 from .answering.localize import answer_language, localize_answer
+from .answering.notices import BUILT_EXTRACTIVELY, NONE_QUOTED, NOTHING_SUPPORTED, QUOTED_INSTEAD, RESTATED, model_failed
 from .models import Answer, Citation, DocumentInfo, Passage
 from .retrieval.analysis import QuestionAnalysis, analyse
 from .retrieval.retrieve import RetrievalResult, Retriever
@@ -316,11 +317,13 @@ class Engine:
             return _Drafted(composer.refusal(question, nearest, reason), backend)
         return None
 
-    def _extract(self, analysis: QuestionAnalysis, passages: Sequence[Passage], notice: str | None = None,
-                 model: str = "") -> "_Drafted":
-        """The extractive answer: the passages' best sentences, quoted."""
+    def _extract(self, analysis: QuestionAnalysis, passages: Sequence[Passage], cause: str | None = None,
+                 quoted: str = BUILT_EXTRACTIVELY, model: str = "") -> "_Drafted":
+        """The extractive answer: the passages' best sentences, quoted. With ``cause`` (why not the model's words)
+        the notice says so, then what the answer is: ``quoted``, or :data:`NONE_QUOTED` when it is refused too."""
         self._stage("extract")
-        return _Drafted(self.composer.extractive(analysis, passages), "extractive", model, notice, composed=True)
+        notices = (f"{cause}; {quoted}", f"{cause}; {NONE_QUOTED}") if cause else (None, None)
+        return _Drafted(self.composer.extractive(analysis, passages), "extractive", model, *notices, composed=True)
 
     def _generate(self, analysis: QuestionAnalysis, passages: Sequence[Passage], backend: str, top_k: int | None,
                   language: str | None, clock: "_Clock",
@@ -360,8 +363,7 @@ class Engine:
             if draft and self.composer.only_restates(analysis, draft):
                 if not across:  # in the articles' own language a restatement marks a near miss
                     return _Drafted(self.composer.refusal(analysis.question, passages), backend, model)
-                return self._extract(analysis, passages, model=model, notice=(
-                    "The language model only restated the question; this answer was built extractively."))
+                return self._extract(analysis, passages, RESTATED, model=model)
             judge = support_judge(client, deadline) if self.settings.llm_check else None
             if reply is not None:
                 answer = self.composer.from_evidence(analysis, reply, prompt, context, judge=judge,
@@ -369,13 +371,12 @@ class Engine:
             else:
                 answer = self.composer.from_generation(analysis, draft, context, judge=judge)
                 if answer.refused and not self.composer.declines(draft) and across:
-                    return self._extract(analysis, passages, model=model, notice=UNSUPPORTED_NOTICE)
+                    return self._extract(analysis, passages, NOTHING_SUPPORTED, QUOTED_INSTEAD, model)
             return _Drafted(answer, backend, model, composed=True, generated=True)
         except BusyError:
             raise
         except (BackendError, RagError) as exc:
-            notice = f"The language model failed ({exc.message}); this answer was built extractively."
-            return self._extract(analysis, passages, notice=notice, model=model)
+            return self._extract(analysis, passages, model_failed(exc.message), model=model)
 
     def evidence_first(self, backend: str) -> bool:
         """Does the model choose its evidence sentences before writing (setting ``evidence_first``; auto: the local
@@ -405,8 +406,9 @@ class Engine:
         answer.standalone_question = analysis.standalone
         answer.backend = drafted.used
         answer.model = drafted.model
-        if drafted.notice:
-            answer.notice = drafted.notice if not answer.notice else f"{drafted.notice} {answer.notice}"
+        notice = drafted.notice_if_refused if answer.refused and drafted.notice_if_refused else drafted.notice
+        if notice:
+            answer.notice = notice if not answer.notice else f"{notice} {answer.notice}"
         if not answer.passages:
             answer.passages = result.passages
         if answer.refused and not answer.related:
@@ -436,9 +438,6 @@ def fallback_reserve(deadline_seconds: float) -> float:
     return min(5.0, 0.25 * deadline_seconds)
 
 
-UNSUPPORTED_NOTICE = ("Nothing the language model wrote is supported by the articles; this answer quotes them "
-                      "instead.")
-
 @dataclass
 class _Drafted:
     """An answer before the verify stage: who made it (``used``: backend name), with which model, the notice to
@@ -449,6 +448,7 @@ class _Drafted:
     used: str = ""
     model: str = ""
     notice: str | None = None
+    notice_if_refused: str | None = None  # the notice when the answer ends refused
     composed: bool = False
     generated: bool = False
 

@@ -9,6 +9,7 @@ from ..models import Answer
 from .answer import REFUSAL_TEXT, REFUSAL_TEXT_VI
 from .generated import UNSUPPORTED_MARK, UNSUPPORTED_MARK_VI
 from .language import VI, detect_language
+from .notices import BUILT_EXTRACTIVELY, NONE_QUOTED, NOTHING_SUPPORTED, QUOTED_INSTEAD, RESTATED, model_failed
 
 __all__ = ["QUOTE_LEAD_IN_VI", "answer_language", "localize_answer", "notice_in_vietnamese", "refusal_in_vietnamese"]
 
@@ -26,14 +27,15 @@ _REASONS_VI: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^No articles are indexed yet\.$"), "Chưa có bài báo nào được lập chỉ mục."),
     (re.compile(r"^None of them was published in that period\.$"), "Không có bài nào được đăng trong khoảng thời gian đó."),
 ]
-# the engine's notices (the part in brackets, a library or server message, is kept as written)
+# the engine's notices (the part in brackets, a library or server message, is kept as written): a fallback's cause
+# and what the answer is (see .notices), and the count of unsupported sentences
 _NOTICES_VI: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"The language model failed \((.*)\); this answer was built extractively\.", re.S),
-     r"Mô hình ngôn ngữ gặp lỗi (\1); câu trả lời này được trích nguyên văn từ các bài báo."),
-    (re.compile(r"The language model only restated the question; this answer was built extractively\."),
-     "Mô hình ngôn ngữ chỉ nhắc lại câu hỏi; câu trả lời này được trích nguyên văn từ các bài báo."),
-    (re.compile(r"Nothing the language model wrote is supported by the articles; this answer quotes them instead\."),
-     "Không điều gì mô hình ngôn ngữ viết ra có căn cứ trong các bài báo; câu trả lời này trích nguyên văn các bài báo."),
+    (re.compile(re.escape(model_failed("@")).replace("@", "(.*)") + "(?=; )", re.S), r"Mô hình ngôn ngữ gặp lỗi (\1)"),
+    (re.compile(re.escape(RESTATED)), "Mô hình ngôn ngữ chỉ nhắc lại câu hỏi"),
+    (re.compile(re.escape(NOTHING_SUPPORTED)), "Không điều gì mô hình ngôn ngữ viết ra có căn cứ trong các bài báo"),
+    (re.compile(re.escape(f"; {BUILT_EXTRACTIVELY}")), "; câu trả lời này được trích nguyên văn từ các bài báo."),
+    (re.compile(re.escape(f"; {QUOTED_INSTEAD}")), "; câu trả lời này trích nguyên văn các bài báo."),
+    (re.compile(re.escape(f"; {NONE_QUOTED}")), "; cũng không câu nào trong các bài báo trả lời câu hỏi."),
     (re.compile(r"(\d+) of (\d+) sentences are not supported by the articles and are marked as such\."),
      r"\1 trên \2 câu không có căn cứ trong các bài báo và được đánh dấu như vậy."),
     (re.compile(r"Add articles first: (.*) or the upload panel of the web app\."),

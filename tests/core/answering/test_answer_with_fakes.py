@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rag import REFUSAL_TEXT, BackendError
+from rag.answering.notices import NONE_QUOTED
 from rag.testing import FakeChatModel, InMemoryStore, engine_with_fakes
 
 from ..helpers import (MET, QUESTION, SEED_IDS, SEEDS, assert_citations_consistent, cite_the_wrong_passage, number_of,
@@ -81,6 +82,13 @@ def test_a_failing_model_falls_back_to_a_quoted_answer(fake, chat):
     answer = fake.ask(QUESTION)
     assert answer.backend == "extractive" and answer.notice.startswith("The language model failed")
     assert answer.citations and not answer.refused
+
+
+def test_a_failing_model_whose_quotes_are_refused_too_says_so_not_that_it_quoted(fake, chat):
+    chat.push(BackendError("The language model broke.", hint="Try again."))
+    answer = fake.ask("How many delegates from Hanoi attended?")  # no sentence gives a figure for it
+    assert answer.refused and answer.backend == "extractive" and answer.citations == []
+    assert answer.notice == f"The language model failed (The language model broke.); {NONE_QUOTED}"
 
 
 def test_a_reply_that_restates_the_question_is_a_refusal(fake, chat):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answering.localize import localize_answer, notice_in_vietnamese
-from rag.engine import UNSUPPORTED_NOTICE
+from rag.answering.notices import NONE_QUOTED, NOTHING_SUPPORTED, QUOTED_INSTEAD, RESTATED
 from rag.models import Answer
 
 
@@ -15,9 +15,13 @@ from rag.models import Answer
      "trích nguyên văn từ các bài báo."),
     ("The language model only restated the question; this answer was built extractively.",
      "Mô hình ngôn ngữ chỉ nhắc lại câu hỏi; câu trả lời này được trích nguyên văn từ các bài báo."),
-    (UNSUPPORTED_NOTICE,
+    (f"{NOTHING_SUPPORTED}; {QUOTED_INSTEAD}",
      "Không điều gì mô hình ngôn ngữ viết ra có căn cứ trong các bài báo; câu trả lời này trích nguyên văn các bài "
      "báo."),
+    (f"{RESTATED}; {NONE_QUOTED}",
+     "Mô hình ngôn ngữ chỉ nhắc lại câu hỏi; cũng không câu nào trong các bài báo trả lời câu hỏi."),
+    ("The language model failed (timed out; retry (later)); no sentence of the articles answers the question either.",
+     "Mô hình ngôn ngữ gặp lỗi (timed out; retry (later)); cũng không câu nào trong các bài báo trả lời câu hỏi."),
     ("1 of 3 sentences are not supported by the articles and are marked as such.",
      "1 trên 3 câu không có căn cứ trong các bài báo và được đánh dấu như vậy."),
     ("Add articles first: `rag ingest <folder>`, `POST /api/documents`, or the upload panel of the web app.",
