@@ -107,10 +107,35 @@ def test_index_built_without_vectors_is_filled_in_at_its_next_write(fresh_engine
     assert engine.index.tokens.chunk_ids() == set(engine.index.store.chunk_ids())
 
 
+def _scored(chunk_id: str, **scores: float):
+    from rag.models import Passage
+
+    return Passage(chunk_id=chunk_id, doc_id=chunk_id.split("#")[0], text="", start=0, end=0, title="", date=None,
+                   source_url=None, agency=None, scores=scores)
+
+
+def test_late_scores_are_fused_with_the_first_stage_rank():
+    from rag.retrieval.retrieve import fused_with_first_stage
+
+    def order(late_and_fused: dict[str, tuple[float, float]]) -> list[str]:
+        candidates = [_scored(cid, late=late, fused=fused) for cid, (late, fused) in late_and_fused.items()]
+        fused_with_first_stage(candidates, "late")
+        return [p.chunk_id for p in candidates]
+
+    # two passages the two orders swap keep the first stage's order (a near tie between two articles)
+    assert order({"b#0": (9.0, 0.02), "a#0": (8.0, 0.03)}) == ["a#0", "b#0"]
+    # a passage late interaction puts first passes one it ranks far below
+    assert order({"a#0": (1.0, 0.05), "b#0": (9.0, 0.04), "c#0": (8.0, 0.03), "d#0": (7.0, 0.02),
+                  "e#0": (6.0, 0.01)}) == ["b#0", "c#0", "a#0", "d#0", "e#0"]
+    # where both agree nothing moves
+    assert order({"a#0": (9.0, 0.05), "b#0": (8.0, 0.04), "c#0": (7.0, 0.03)}) == ["a#0", "b#0", "c#0"]
+
+
 def test_late_interaction_orders_candidates_and_keeps_the_refusal_signal(late_engine):
     result = late_engine.retrieve("What did Tô Lâm tell Guterres?")
-    late = [p.scores["late"] for p in result.candidates]
-    assert len(late) == len(result.candidates) and late == sorted(late, reverse=True)
+    assert all("late" in p.scores for p in result.candidates)
+    scores = [p.score for p in result.candidates]
+    assert scores == sorted(scores, reverse=True)  # the fused order
     assert result.passages[0].doc_id == D004
     assert "rerank" in result.passages[0].scores  # the cross-encoder's logit for the refusal threshold
     off_topic = late_engine.ask("What is the boiling point of mercury?")
