@@ -166,18 +166,23 @@ def question_parts(text: str) -> tuple[str, ...]:
 
 
 # ------------------------------------------------------------------ answer type
-_TYPE_WORDS = {
-    "when": "date", "what date": "date", "what day": "date", "what year": "date", "how many": "number",
-    "how much": "number", "what percentage": "number", "who": "name", "whom": "name", "where": "place",
+# question words (regular expressions) and the kind of answer each asks for; those asking for no particular kind
+# count too, so that "What did she say when …?" is not read as a "when" question
+_TYPE_WORDS: dict[str, str | None] = {
+    "when": "date", r"(?:what|which) (?:date|day|month|year)s?": "date", "how many": "number", "how much": "number",
+    "what percentage": "number", "who": "name", "whom": "name", "where": "place",
+    "what": None, "which": None, "why": None, "how": None,
 }
 
 
 def _answer_type(question: str) -> str | None:
-    """The kind of answer the question asks for, by its first question word ("When did …" → "date"): "How many
-    soldiers were wounded when militants attacked?" asks for a number, its "when" opens a clause."""
+    """The kind of answer the question asks for, by its first question word, the longer of two starting at the same
+    word ("When did …" and "In which year …" → "date"): "How many soldiers were wounded when militants attacked?"
+    asks for a number and "What did she say when she spoke?" for no particular kind; their "when" opens a clause."""
     q = question.lower()
-    found = [(m.start(), kind) for words, kind in _TYPE_WORDS.items() for m in [re.search(rf"\b{words}\b", q)] if m]
-    return min(found)[1] if found else None
+    found = [(m.start(), -len(m.group()), kind) for words, kind in _TYPE_WORDS.items()
+             for m in [re.search(rf"\b{words}\b", q)] if m]
+    return min(found, key=lambda f: f[:2])[2] if found else None
 
 
 # ------------------------------------------------------------------------ names
