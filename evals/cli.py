@@ -125,7 +125,7 @@ def summary(report: dict[str, Any]) -> str:
 
     names = ["confident_error", f"hit@{k}", f"recall@{k}", mrr_name(report), f"ndcg@{k}", "fact_recall", "token_f1",
              "answer_similarity", "citation_precision", "citation_recall", "groundedness", "refusal_accuracy",
-             "false_refusal_rate", "answer_language_match",
+             "false_refusal_rate", "answer_language_match", "citations_across_languages",
              "judge_faithfulness", "judge_correctness", "latency_total_p50", "latency_total_p95"]
     parts = []
     for n in names:

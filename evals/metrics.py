@@ -319,7 +319,7 @@ def supports(sentence: str, evidence: str, threshold: float = 0.6) -> bool:
 
 
 def citation_scores(answer: str, quotes: Mapping[int, str], passages: Sequence[str] = (),
-                    threshold: float = 0.6) -> dict[str, float | None]:
+                    threshold: float = 0.6, detect: Callable[[str], str] | None = None) -> dict[str, float | None]:
     """Citation precision and recall (ALCE style) and groundedness of an answer, with the offline support check.
 
     * ``citation_recall``: share of answer sentences whose citations, quotes joined, support them (a sentence
@@ -331,11 +331,25 @@ def citation_scores(answer: str, quotes: Mapping[int, str], passages: Sequence[s
 
     ``quotes`` maps citation number -> quoted span; ``passages`` are the texts the answer was built from. Values
     are None when the answer has no sentences (precision: no citations).
+
+    With ``detect`` (text -> language code), a cited sentence written in another language than a quote it cites (a
+    Vietnamese sentence citing an English article) is left out of all three: a word check cannot read across
+    languages. ``across_languages`` is the share of sentences left out, and the three are None when all are.
     """
     sentences = split_cited_sentences(answer)
     if not sentences:
         return {"citation_precision": None, "citation_recall": None, "groundedness": None,
-                "sentences": 0, "citations": 0}
+                "across_languages": None, "sentences": 0, "citations": 0}
+    if detect is not None:
+        scored = [(s, ns) for s, ns in sentences
+                  if not any(n in quotes and detect(quotes[n]) != detect(s) for n in ns)]
+    else:
+        scored = sentences
+    across = 1 - len(scored) / len(sentences)
+    if not scored:
+        return {"citation_precision": None, "citation_recall": None, "groundedness": None,
+                "across_languages": across, "sentences": len(sentences), "citations": 0}
+    sentences = scored
     cited_total = 0
     precise = 0
     recalled = 0
@@ -362,6 +376,7 @@ def citation_scores(answer: str, quotes: Mapping[int, str], passages: Sequence[s
         "citation_precision": precise / cited_total if cited_total else None,
         "citation_recall": recalled / n_sent,
         "groundedness": grounded / n_sent,
+        "across_languages": across,
         "sentences": n_sent,
         "citations": cited_total,
     }

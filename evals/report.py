@@ -131,7 +131,7 @@ def _kind_columns(report: Mapping[str, Any]) -> list[str]:
     k = _main_k(report["run"]["k"])
     cols = ["confident_error", f"hit@{k}", f"recall@{k}", f"ndcg@{k}", mrr_name(report), "fact_recall", "token_f1",
             "answer_similarity", "citation_precision", "citation_recall", "groundedness", "refusal_accuracy",
-            "false_refusal_rate", "answer_language_match"]
+            "false_refusal_rate", "answer_language_match", "citations_across_languages"]
     if report["run"].get("judge", {}).get("enabled"):
         cols += ["judge_faithfulness", "judge_correctness"]
     return cols

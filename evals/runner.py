@@ -33,7 +33,8 @@ MRR_K = 10
 LATENCY_STAGES = ("retrieval", "generation", "total")
 LATENCY_STATS = ("p50", "p90", "p95", "max")
 ANSWER_METRICS = ("confident_error", "fact_recall", "token_f1", "answer_similarity", "citation_precision", "citation_recall",
-                  "groundedness", "refusal_accuracy", "false_refusal_rate", "answer_language_match")
+                  "groundedness", "refusal_accuracy", "false_refusal_rate", "answer_language_match",
+                  "citations_across_languages")
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -180,11 +181,12 @@ def _row_metrics(item: EvalItem, answer: Answer, ranked: list[str], ks: Sequence
         out["refusal_accuracy"] = 1.0 if answer.refused else 0.0
         out["false_refusal_rate"] = None
     if answer.refused:
-        out.update(citation_precision=None, citation_recall=None, groundedness=None)
+        out.update(citation_precision=None, citation_recall=None, groundedness=None, citations_across_languages=None)
     else:
         quotes = {c.number: c.quote for c in answer.citations}
-        scores = M.citation_scores(answer.text, quotes, [p.text for p in answer.passages])
+        scores = M.citation_scores(answer.text, quotes, [p.text for p in answer.passages], detect=detect_language)
         out.update({k: scores[k] for k in ("citation_precision", "citation_recall", "groundedness")})
+        out["citations_across_languages"] = scores["across_languages"]
     out["answer_similarity"] = None  # filled in one batch after the run
     return out
 

@@ -144,6 +144,21 @@ def test_citation_precision_group_and_unknown_numbers():
     assert M.citation_scores("No citations here at all.", {})["citation_precision"] is None
 
 
+def test_sentences_cited_across_languages_are_not_scored_by_the_word_check():
+    def detect(text: str) -> str:
+        return "vi" if any(ch in text for ch in "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ") else "en"
+
+    vietnamese = "Triển lãm có 1.250 đơn vị tham gia [1]."
+    mixed = f"{vietnamese} The expo opened on Friday with 1,250 exhibitors [1]."
+    got = M.citation_scores(mixed, QUOTES, detect=detect)
+    assert got["across_languages"] == 0.5  # one of two sentences left out, the English one scored
+    assert got["citation_precision"] == 1.0 and got["citation_recall"] == 1.0 and got["groundedness"] == 1.0
+    only = M.citation_scores(vietnamese, QUOTES, detect=detect)
+    assert only["across_languages"] == 1.0 and only["citation_precision"] is None and only["groundedness"] is None
+    # without a detector every sentence is scored (the Vietnamese one fails the word check)
+    assert M.citation_scores(mixed, QUOTES)["citation_precision"] == 0.5
+
+
 def test_groundedness_counts_context_passages():
     got = M.citation_scores("Exports rose by 15 percent.", {}, ["Exports to Manila rose by 15 percent."])
     assert got["groundedness"] == 1.0 and got["citation_recall"] == 0.0
