@@ -8,7 +8,7 @@ import pytest
 
 from rag import REFUSAL_TEXT, Answer, InputError
 
-from ..helpers import D000, D002, QUESTION, assert_citations_consistent, one_passage
+from ..helpers import D000, D002, QUESTION, ROOT, assert_citations_consistent, one_passage
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +89,19 @@ def test_citations_are_numbered_in_order_of_first_use(engine, question):
 def test_representatives_question_quotes_the_number(engine):
     answer = engine.ask("How many representatives attended the signing opening in New York?")
     assert any("120 representatives" in c.quote and c.doc_id == D002 for c in answer.citations)
+
+
+def test_counted_nouns_are_the_same_kind_only_when_near_synonyms(engine):
+    """"How many soldiers …?" is not answered by a count of militants: things of one domain are not synonyms. The
+    bar's calibration (rag/answering/answer.py, SAME_KIND_SIMILARITY) on the general pair list holds."""
+    same = engine.composer._same_kind
+    rows = [line.split("\t") for line in (ROOT / "tests" / "data" / "same_kind_pairs.tsv").read_text().splitlines()
+            if not line.startswith("#")]
+    synonyms = [same(a, b) for a, b, kind in rows if kind == "1"]
+    different = [same(a, b) for a, b, kind in rows if kind == "0"]
+    assert (len(synonyms), len(different)) == (50, 40)
+    assert sum(synonyms) >= 40 and sum(different) <= 5, (sum(synonyms), sum(different))
+    assert same("countries", "nations") and not same("soldiers", "militants")
 
 
 @pytest.mark.parametrize("question", ["", "   ", "\x00\x01", "x" * 2001])
