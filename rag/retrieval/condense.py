@@ -50,19 +50,37 @@ def needs_context(question: str) -> bool:
 
 
 def _entities(text: str) -> list[str]:
-    """Capitalised word runs (names of people, places, organisations), in order of appearance."""
+    """Names of people, places and organisations in ``text``, in order of appearance: runs of capitalised words, and
+    the alias table's capitalised terms whole (a Vietnamese title capitalises only its first syllable: "Thủ
+    tướng", "Tổng Thư ký", not "Thủ", "Tổng Thư"). A first word that only opens the sentence is not one: a question
+    opener, or a glossary word before a word that is not capitalised ("Tháng 9/2025 …", the month)."""
+    from .crosslingual import alias_spans
+    from .gloss import glossary
+
+    words = re.findall(r"\w+", text)
+    if len(words) > 1 and words[0].lower() in glossary()[0] and not words[1][:1].isupper():
+        text = text.replace(words[0], words[0].lower(), 1)
+    terms = [(start, end) for start, end, _ in alias_spans(text) if text[start:start + 1].isupper()]
     runs: list[str] = []
     current: list[str] = []
-    words = tokens(text)
-    for i, w in enumerate(words):
-        if w[:1].isupper() and not (i == 0 and w.lower() in _QUESTION_OPENERS):
+
+    def close() -> None:
+        if current:
+            runs.append(" ".join(current))
+            current.clear()
+
+    for i, m in enumerate(re.finditer(r"\w+(?:['’]\w+)*", text)):
+        w = m.group()
+        term = next(((s, e) for s, e in terms if s <= m.start() < e), None)
+        if term is not None:
+            close()
+            if m.start() == term[0]:
+                runs.append(text[term[0]:term[1]])
+        elif w[:1].isupper() and not (i == 0 and w.lower() in _QUESTION_OPENERS):
             current.append(w)
         else:
-            if current:
-                runs.append(" ".join(current))
-            current = []
-    if current:
-        runs.append(" ".join(current))
+            close()
+    close()
     return list(dict.fromkeys(runs))
 
 

@@ -36,6 +36,23 @@ def test_the_previous_questions_names_are_carried_not_its_question_word():
     assert "about: Ai" not in rewritten  # "Ai" (who) opens the question; it is not a name
 
 
+@pytest.mark.parametrize("previous, carried, not_carried", [
+    # a title capitalises only its first syllable: the alias table's term is carried whole
+    ("Thủ tướng Phạm Minh Chính đề nghị LHQ hỗ trợ gì về khí hậu?", ["Thủ tướng", "Phạm Minh Chính", "LHQ"],
+     ["about: Thủ,"]),
+    # a sentence-case month opening the question is no name
+    ("Tháng 9/2025 Chủ tịch nước Lương Cường gặp Tổng Thư ký LHQ ở đâu?",
+     ["Chủ tịch nước", "Lương Cường", "Tổng Thư ký", "LHQ"], ["Tháng,", "Tổng Thư,", "Chủ,"]),
+    # English names as before
+    ("Who did Guterres meet in Hanoi on Saturday?", ["Guterres", "Hanoi", "Saturday"], ["Who"]),
+])
+def test_names_carried_are_whole_terms_not_sentence_case_fragments(previous, carried, not_carried):
+    rewritten = condense_deterministic("Ông ấy nói gì?", [{"role": "user", "content": previous}])
+    about = rewritten.split("(about: ", 1)[1].split("; previous question:")[0]
+    assert about.split(", ") == carried, rewritten
+    assert not any(fragment in f"about: {about}," for fragment in not_carried)
+
+
 def test_a_vietnamese_follow_up_retrieves_the_article_of_the_conversation(engine):
     history = [{"role": "user", "content": "Thủ tướng Phạm Minh Chính tiếp ông Guterres ở đâu?"},
                {"role": "assistant", "content": "Tại Hà Nội [1]."}]
