@@ -130,7 +130,7 @@ class Composer:
 
     def missing_names(self, question: Question, passages: Sequence[Passage]) -> list[str]:
         """The names (and numbered names) the question asks about that none of ``passages`` mentions."""
-        return missing_names(analysed(question).asked, [f"{p.title} {p.text}" for p in passages])
+        return missing_names(analysed(question).asked, [f"{p.title} {p.text}" for p in passages], self._same_kind)
 
     def checked(self, analysis: Question, answer: Answer, *, generated: bool = False) -> Answer:
         """``answer``, or the refusal the first failing answer check gives (:data:`~.checks.ANSWER_CHECKS`)."""

@@ -13,7 +13,7 @@ from ..retrieval.analysis import CountedNoun, DATE_PART, QuestionAnalysis, Quest
 from ..text import NAME_SKIP, fold, model_text, stem, tokens
 
 __all__ = ["Evidence", "Check", "first_refusal", "ANSWER_CHECKS", "answers_question", "names_unmentioned",
-           "cited_names_unmentioned", "missing_names", "counts", "ties_role"]
+           "cited_names_unmentioned", "missing_names", "written_in_part", "counts", "ties_role"]
 
 
 def _same_word(a: str, b: str) -> bool:
@@ -164,12 +164,67 @@ def acronyms(text: str) -> set[str]:
     return found
 
 
-def _written_other_way(shape: QuestionShape, missing: list[str], sources: Sequence[str]) -> list[str]:
+def _without_possessive(word: str) -> str:
+    """``word`` without a final "'s" ("UN's" → "UN")."""
+    return re.sub(r"['’]s$", "", word)
+
+
+def _is_acronym(word: str) -> bool:
+    """Two to eight capital letters ("UN", "NSW", "UNODC")."""
+    return 2 <= len(word) <= 8 and word.isalpha() and word.isupper()
+
+
+def _in_order(short: str, acronym: str) -> bool:
+    """Is ``short`` the acronym's first letter followed by others of its letters, in order ("SC" in SCOTUS)?"""
+    if not short or short[0] != acronym[0]:
+        return False
+    rest = iter(acronym[1:])
+    return all(letter in rest for letter in short[1:])
+
+
+_MOST_TRIED = 120  # phrases compared by the embedder per acronym: a bound on the time of one check
+
+
+def written_in_part(acronym: str, text: str, same_kind: Callable[[str, str], bool]) -> bool:
+    """Is ``acronym`` written another way in ``text``, as news writes the names it abbreviates: partly out
+    ("Supreme Court" for SCOTUS, "New York Police" for NYPD) or as one word ("American" for US, "British" for UK)?
+    A run of two or more capitalised words must have initials that are the acronym's first letter and then others
+    of its letters in order, and the embedder must put it near the acronym (``same_kind``): the letters alone would
+    take "Senate Committee" for SCOTUS, the embedder alone "Hanoi City" for HCMC. One capitalised word needs the
+    embedder alone (US / Canadian stays apart). Calibrated on a general list (tests/data/acronym_pairs.tsv)."""
+    tried: set[str] = set()
+    for run in _CAPITALISED_RUN.finditer(text):
+        words = run.group(0).split()
+        for i in range(len(words)):
+            for j in range(i + 1, min(len(words), i + 6) + 1):
+                part = words[i:j]
+                if part[0].lower() in _ACRONYM_LINKS or part[-1].lower() in _ACRONYM_LINKS:
+                    continue
+                phrase, short = " ".join(part), _initials(part)
+                if phrase in tried or short == acronym:
+                    continue
+                if len(part) == 1:
+                    if len(phrase) < 3 or phrase.isupper():
+                        continue
+                elif not _in_order(short, acronym):
+                    continue
+                tried.add(phrase)
+                if same_kind(acronym, phrase):
+                    return True
+                if len(tried) >= _MOST_TRIED:
+                    return False
+    return False
+
+
+def _written_other_way(shape: QuestionShape, missing: list[str], sources: Sequence[str],
+                       same_kind: Callable[[str, str], bool] = _same_word) -> list[str]:
     """``missing`` without the names the sources write the other way: an acronym of the question spelled out in
-    the articles ("NSW" / "New South Wales"), or a name of the question the articles only abbreviate."""
+    the articles ("NSW" / "New South Wales") or written partly out (:func:`written_in_part`), or a name of the
+    question the articles only abbreviate."""
     text = " ".join(sources)
     spelled = acronyms(text)
-    kept = [m for m in missing if not (m.isupper() and 2 <= len(m) <= 8 and m in spelled)]
+    kept = [m for m in missing if not (_is_acronym(bare := _without_possessive(m))
+                                       and (bare in spelled or written_in_part(bare, text, same_kind)))]
     for run in _CAPITALISED_RUN.finditer(shape.text):
         words = run.group(0).split()
         short = _initials(words)
@@ -190,14 +245,23 @@ def _inflected_bases(key: str) -> set[str]:
     return _demonym_bases(stem(key)) - _demonym_bases(key) if key.isalpha() else set()
 
 
-def missing_names(shape: QuestionShape, sources: Sequence[str]) -> list[str]:
+def missing_names(shape: QuestionShape, sources: Sequence[str],
+                  same_kind: Callable[[str, str], bool] = _same_word) -> list[str]:
     """Names (and numbered names) ``shape`` asks about that none of ``sources`` mention, as the question wrote
-    them. A name the sources write the other way (acronym / spelled out) is mentioned."""
+    them. A name the sources write the other way (acronym / spelled out, in full or in part by ``same_kind``: the
+    embedder's near-synonyms) is mentioned."""
     haystack = fold(" ".join(sources))
     joined = re.sub(r"[\W_]+", "", haystack)  # "Hà Nội" and "Hanoi" meet once spaces are gone
     missing = []
     for word in shape.names:
-        key = re.sub(r"['’]s$", "", fold(word))
+        key = _without_possessive(fold(word))
+        if _is_acronym(_without_possessive(word)):
+            # an acronym is a word of its own ("CIA" is not in "officials", nor "IRA" in "Iranian"), dotted or
+            # not ("U.S."), in the plural too ("NGOs")
+            dotted = r"\.?".join(re.escape(letter) for letter in key)
+            if not re.search(rf"\b{dotted}\.?(?:['’]?s)?(?!\w)", haystack):
+                missing.append(word)
+            continue
         forms = _demonym_bases(key)
         # an inflected name ("Argentines", "Australians") is mentioned where a word starts with its stem or the
         # stem's demonym base ("Argentina", "Australia"); a word start, as a stem is shorter than the name
@@ -206,7 +270,7 @@ def missing_names(shape: QuestionShape, sources: Sequence[str]) -> list[str]:
                         or any(re.search(rf"\b{re.escape(f)}", haystack) for f in stemmed if len(f) >= 4)):
             missing.append(word)
     if missing:
-        missing = _written_other_way(shape, missing, sources)
+        missing = _written_other_way(shape, missing, sources, same_kind)
     for ident in shape.identifiers:
         # "Storm No. 2" when the sources only report Storm No. 1; "Highway 14" when they speak of Highway 37
         if not any(re.search(rf"(?<![\w.]){re.escape(f)}(?!\d)", haystack) for f in ident.forms):
@@ -228,14 +292,14 @@ def names_unmentioned(analysis: QuestionAnalysis, evidence: Evidence) -> str | N
     """A name the question asks about that no retrieved passage mentions ("When did Guterres visit Gotham?"): the
     passages are about something else. ``evidence.sources``: the passages' titles and texts and the opening lines
     of their articles (a dateline "NEW YORK –" places every passage of its story)."""
-    missing = missing_names(analysis.asked, evidence.sources)
+    missing = missing_names(analysis.asked, evidence.sources, evidence.same_kind)
     return _unmentioned(analysis.asked, missing, "They do not mention") if missing else None
 
 
 def cited_names_unmentioned(analysis: QuestionAnalysis, evidence: Evidence) -> str | None:
     """An answer whose cited articles (``evidence.sources``: their whole texts) never mention a name the question
     asks about is about something else ("his speech to the General Assembly" answered from his talks in Hanoi)."""
-    missing = missing_names(analysis.asked, evidence.sources)
+    missing = missing_names(analysis.asked, evidence.sources, evidence.same_kind)
     said = "The only answer found comes from articles that do not mention"
     return _unmentioned(analysis.asked, missing, said) if missing else None
 

@@ -72,9 +72,9 @@ RULES: dict[str, tuple[str, Callable[[], ContextManager[Any]]]] = {
     "inflected names": ("a plural or inflected name is mentioned by an article that writes its stem "
                         "('Argentines' / 'Argentina')",
                         _patched("rag.answering.checks", "_inflected_bases", lambda: lambda key: set())),
-    "acronyms": ("a question's acronym the articles spell out (or the reverse) is mentioned",
+    "acronyms": ("a question's acronym the articles spell out, in full or in part (or the reverse), is mentioned",
                  _patched("rag.answering.checks", "_written_other_way",
-                          lambda: lambda shape, missing, sources: missing)),
+                          lambda: lambda shape, missing, sources, same_kind=None: missing)),
     "numbered names": ("'Storm No. 2' is not mentioned by an article that only reports Storm No. 1",
                        _shape_without(identifiers=())),
     "compound questions": ("'Who …, and where …?' is retrieved part by part, each part's best passage in the context",
