@@ -75,6 +75,25 @@ def test_party_chief_question_is_answered_from_his_meeting(engine):
     assert "guterres" in answer.text.lower()
 
 
+@pytest.mark.parametrize("question, said", [
+    ("Công ước nào được ký tại Hà Nội?", "convention"),
+    ("Việt Nam gia nhập Liên Hợp Quốc năm nào?", "1977"),
+])
+def test_short_vietnamese_questions_are_judged_by_the_cross_encoder_not_by_closeness(engine, question, said):
+    """A short question sits far from any passage by the multilingual model (cosine 0.76-0.77 here, as far as
+    questions about gold prices or the World Cup), so closeness does not decide: the cross-encoder reading its
+    English rendering finds the passage that answers it."""
+    answer = engine.ask(question)
+    assert not answer.refused, answer.text
+    assert said in answer.text.lower() and answer.citations
+
+
+@pytest.mark.parametrize("question", ["Giá vàng hôm nay bao nhiêu?", "Ai vô địch World Cup 2022?"])
+def test_unrelated_vietnamese_questions_close_by_the_multilingual_model_are_refused(engine, question):
+    answer = engine.ask(question)
+    assert answer.refused and not answer.citations
+
+
 @pytest.mark.parametrize("question", [
     # near misses: the articles cover the visit, the ceremony and peacekeeping, not what is asked
     "Ngoài Hà Nội, ông Guterres còn đến thăm tỉnh thành nào trong chuyến thăm tháng 10/2025?",
@@ -132,3 +151,18 @@ def test_requested_language_wins_over_the_question_language(seed_index, server):
     _generative(seed_index, server).ask("Tổng Bí thư Tô Lâm đã gặp ai?", language="English")
     prompt = user_prompt(server.requests[-1])
     assert "Answer in English." in prompt and "Vietnamese" not in prompt
+
+
+@pytest.mark.parametrize("scores, answered", [
+    ({"crosslingual": 0.77, "rerank": 6.9}, True),    # far by closeness, relevant by the cross-encoder
+    ({"crosslingual": 0.80, "rerank": 1.0}, False),   # close, but the cross-encoder finds no answer
+    ({"crosslingual": 0.77}, False),                  # reranking off: closeness decides
+    ({"crosslingual": 0.80}, True),
+    ({"crosslingual": 0.70, "rerank": 0.0, "own_words": 0.8}, True),   # own language: its own bar and coverage
+    ({"crosslingual": 0.90, "rerank": 9.0, "own_words": 0.5}, False),
+])
+def test_a_question_in_another_language_is_judged_by_the_cross_encoder_where_it_ran(composer, scores, answered):
+    from rag.models import Passage
+
+    passage = Passage("c", "d.txt", "text", 0, 4, "title", None, None, None, scores=scores)
+    assert composer.has_evidence([passage]) is answered
