@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from ..retrieval.analysis import CountedNoun, DATE_PART, QuestionAnalysis, QuestionShape, figures, is_lesser, \
     is_plural, phrases_holding
@@ -154,14 +154,22 @@ def acronyms(text: str) -> set[str]:
     and, as some acronyms keep their linking words, "Students for Fair Admissions" gives SFFA as well as SFA and
     "Department of Defense" DOD as well as DD."""
     found: set[str] = set()
+    for part in _sub_runs(text, 8):
+        if len(part) >= 2:
+            found.add(_initials(part))
+            found.add(_initials(part, keep_links=True))
+    return found
+
+
+def _sub_runs(text: str, longest: int) -> Iterator[list[str]]:
+    """The words of every run of capitalised words in ``text`` and of each of its sub-runs of at most ``longest``
+    words, in order; none starts or ends with a linking word."""
     for run in _CAPITALISED_RUN.finditer(text):
         words = run.group(0).split()
         for i in range(len(words)):
-            for j in range(i + 2, min(len(words), i + 8) + 1):
+            for j in range(i + 1, min(len(words), i + longest) + 1):
                 if words[i].lower() not in _ACRONYM_LINKS and words[j - 1].lower() not in _ACRONYM_LINKS:
-                    found.add(_initials(words[i:j]))
-                    found.add(_initials(words[i:j], keep_links=True))
-    return found
+                    yield words[i:j]
 
 
 def _without_possessive(word: str) -> str:
@@ -193,26 +201,20 @@ def written_in_part(acronym: str, text: str, same_kind: Callable[[str, str], boo
     take "Senate Committee" for SCOTUS, the embedder alone "Hanoi City" for HCMC. One capitalised word needs the
     embedder alone (US / Canadian stays apart). Calibrated on a general list (tests/data/acronym_pairs.tsv)."""
     tried: set[str] = set()
-    for run in _CAPITALISED_RUN.finditer(text):
-        words = run.group(0).split()
-        for i in range(len(words)):
-            for j in range(i + 1, min(len(words), i + 6) + 1):
-                part = words[i:j]
-                if part[0].lower() in _ACRONYM_LINKS or part[-1].lower() in _ACRONYM_LINKS:
-                    continue
-                phrase, short = " ".join(part), _initials(part)
-                if phrase in tried or short == acronym:
-                    continue
-                if len(part) == 1:
-                    if len(phrase) < 3 or phrase.isupper():
-                        continue
-                elif not _in_order(short, acronym):
-                    continue
-                tried.add(phrase)
-                if same_kind(acronym, phrase):
-                    return True
-                if len(tried) >= _MOST_TRIED:
-                    return False
+    for part in _sub_runs(text, 6):
+        phrase, short = " ".join(part), _initials(part)
+        if phrase in tried or short == acronym:
+            continue
+        if len(part) == 1:
+            if len(phrase) < 3 or phrase.isupper():
+                continue
+        elif not _in_order(short, acronym):
+            continue
+        tried.add(phrase)
+        if same_kind(acronym, phrase):
+            return True
+        if len(tried) >= _MOST_TRIED:
+            return False
     return False
 
 
