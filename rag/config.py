@@ -88,10 +88,11 @@ class Settings(BaseSettings):
     max_per_doc: int = Field(3, ge=1, description="Cap on passages from one article in the final context.")
     relevance_threshold: float = Field(-2.0, description="Refuse when no passage scores above this (reranker logit).")
     crosslingual_threshold: float = Field(
-        0.78, description="With reranking off, refuse a question in another language than the articles' when no "
-                          "passage reaches this multilingual-e5 cosine. With reranking on, the cross-encoder's bar on "
-                          "the question's rendering decides instead: the cosine does not tell short answerable "
-                          "questions (0.76-0.77 on the seeds) from unrelated ones (0.70-0.79).")
+        0.78, description="Refuse a question in another language than the articles' when its best passage has no "
+                          "cross-encoder logit and does not reach this multilingual-e5 cosine. Retrieval scores the "
+                          "best passage of every such question, so the cross-encoder's bar on the question's "
+                          "rendering decides: the cosine does not tell short answerable questions (0.76-0.77 on the "
+                          "seeds) from unrelated ones (0.70-0.79).")
     crosslingual_rank: bool = Field(
         False, description="Order the candidates of a question in another language by multilingual-e5 closeness "
                            "alone; off: the cross-encoder orders them by the question's English rendering.")

@@ -82,10 +82,11 @@ class Composer:
         """A question in another language: its best passage must be relevant by the English cross-encoder reading
         the question's English rendering. The rendering is a word-by-word gloss in the question's word order (words
         the glossary does not know stay as written), so the cross-encoder's logit is held to a stricter bar than an
-        English question's (``crosslingual_relevance_threshold``). Only where the cross-encoder did not read the
-        pair (reranking off) does the multilingual model's closeness decide (``crosslingual_threshold``): it ranks
-        well but does not tell an answer from unrelated news (short answerable questions score 0.76–0.77 on the
-        seeds, questions about gold prices or the World Cup 0.76–0.79).
+        English question's (``crosslingual_relevance_threshold``). The multilingual model's closeness decides
+        (``crosslingual_threshold``) only for a passage the cross-encoder did not score, which retrieval never hands
+        over (it scores the best passage of every question in another language): the closeness ranks well but does
+        not tell an answer from unrelated news (short answerable questions score 0.76–0.77 on the seeds, questions
+        about gold prices or the World Cup 0.76–0.79).
 
         A passage written in the question's own language was read against the question as asked, and is held to
         the bar of an English question against an English passage (``relevance_threshold``). The English

@@ -177,7 +177,7 @@ class Retriever:
             self._score_relevance(analysis, query, [top_passage])
             timings["rerank"] += time.perf_counter() - t3
         elif do_rerank and candidates:
-            if foreign:  # the multilingual closeness decides with the cross-encoder whether to answer
+            if foreign:  # the multilingual closeness, shown beside the cross-encoder's logit (which decides)
                 timings["crosslingual"] = score_similarity(analysis.standalone, candidates)
             # when both retrievers already rank the same article first, the cross-encoder rarely moves it: only the
             # top passage is scored, for the relevance threshold that feeds the refusal decision, and not even

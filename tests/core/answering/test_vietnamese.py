@@ -156,7 +156,7 @@ def test_requested_language_wins_over_the_question_language(seed_index, server):
 @pytest.mark.parametrize("scores, answered", [
     ({"crosslingual": 0.77, "rerank": 6.9}, True),    # far by closeness, relevant by the cross-encoder
     ({"crosslingual": 0.80, "rerank": 1.0}, False),   # close, but the cross-encoder finds no answer
-    ({"crosslingual": 0.77}, False),                  # reranking off: closeness decides
+    ({"crosslingual": 0.77}, False),                  # no cross-encoder logit: closeness decides
     ({"crosslingual": 0.80}, True),
     ({"crosslingual": 0.70, "rerank": 0.0, "own_words": 0.8}, True),   # own language: its own bar and coverage
     ({"crosslingual": 0.90, "rerank": 9.0, "own_words": 0.5}, False),
