@@ -65,12 +65,17 @@ def no_figure(analysis: QuestionAnalysis, evidence: Evidence) -> str | None:
 
 def wrong_count(analysis: QuestionAnalysis, evidence: Evidence) -> str | None:
     """A figure of something else than the question counts: "How many countries signed?" answered by "120
-    representatives from UN member countries"."""
+    representatives from UN member countries". A model-written answer is held to it twice: its own sentences, and
+    the spans it cites, since a small model binds a figure of the span to the noun asked about ("There are 21 CCTV
+    cameras" cited to "at least 21 manned checkpoints … plus a vast array of CCTV cameras": every word is there,
+    the count is of checkpoints)."""
     shape = _answered(analysis, evidence)
     counted = shape.counted
     if shape.answer_type != "number" or counted is None:
         return None
-    if any(counts(s, counted, set(shape.figures), evidence.same_kind) for s in evidence.sentences):
+    asked = set(shape.figures)
+    texts = [evidence.sentences] + ([evidence.cited] if evidence.generated and evidence.cited else [])
+    if all(any(counts(s, counted, asked, evidence.same_kind) for s in group) for group in texts):
         return None
     return f"They give no number of {counted.words}."
 

@@ -330,6 +330,23 @@ def test_what_a_figure_counts(composer, sentence, counts):
         assert answer.text == f"{REFUSAL_TEXT} They give no number of countries."
 
 
+@pytest.mark.parametrize("source,reply,answered", [
+    # the figure the model binds to the asked noun counts something else in the span it cites
+    ("The coast guard runs 40 patrol boats, backed by a few helicopters.", "The coast guard runs 40 helicopters",
+     False),
+    ("The coast guard runs 40 patrol boats, backed by six helicopters.", "The coast guard runs 6 helicopters", True),
+    ("The coast guard's helicopters number 12.", "The coast guard runs 12 helicopters", True),  # no noun after it
+])
+def test_a_model_written_count_must_count_the_asked_noun_in_its_cited_span(composer, source, reply, answered):
+    question = "How many helicopters does the coast guard run?"
+    drafted = composer.from_generation(question, f"{reply} [1].", [one_passage(source)])
+    assert not drafted.refused  # every word of the reply is in the span: the verifier alone lets it through
+    answer = composer.checked(question, drafted, generated=True)
+    assert answer.refused is not answered
+    if not answered:
+        assert answer.text == f"{REFUSAL_TEXT} They give no number of helicopters."
+
+
 def test_a_title_the_sources_never_give_the_person_is_refused(gen, server):
     """Asked who presides over the 80th session, the model names President Cường, who attended it: every word of
     the answer is in the source, but the source never ties the title to the session."""
