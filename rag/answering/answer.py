@@ -14,6 +14,7 @@ from typing import Callable, Sequence
 from ..models import Answer, Passage
 from ..text import content_terms
 from ..retrieval.analysis import QuestionAnalysis, analyse, name_phrases, shape_of
+from ..retrieval.condense import carried_note
 from .checks import ANSWER_CHECKS, Evidence, answers_question, first_refusal, missing_names
 from .citations import cited_by_article, cited_text, parse_cited_sentences
 from .evidence import EvidencePrompt, EvidenceReply, passage_marked
@@ -225,9 +226,14 @@ class Composer:
     def from_generation(self, analysis: Question, generated: str, passages: Sequence[Passage], *,
                         judge: Callable[[str, str], bool | None] | None = None) -> Answer:
         """Verify a generated answer against ``passages`` and renumber its citations (``judge``: the optional
-        language-model check of a sentence against its cited spans, which can only take support away). The answer
-        checks run afterwards, in :meth:`checked`."""
-        question = analysed(analysis).question
+        language-model check of a sentence against its cited spans, which can only take support away). The note a
+        follow-up carries over from the previous question ("(about: …; previous question: …)") is part of the
+        question the prompt states; a small model sometimes repeats it first in its reply, and it is dropped. The
+        answer checks run afterwards, in :meth:`checked`."""
+        analysis = analysed(analysis)
+        question = analysis.question
+        if note := carried_note(analysis.standalone):  # repeated from the prompt's question: no claim of the model's
+            generated = generated.replace(note, " ")
         if self.declines(generated):
             return self.refusal(question, passages)
         parsed = parse_cited_sentences(generated, len(passages))

@@ -11,7 +11,7 @@ from typing import Sequence
 
 from ..text import content_terms, tokens
 
-__all__ = ["asks_the_same", "condense_deterministic", "condense_messages", "needs_context"]
+__all__ = ["asks_the_same", "condense_deterministic", "condense_messages", "needs_context", "carried_note"]
 
 _REFERRING = re.compile(
     r"\b(he|she|him|her|his|hers|they|them|their|it|its|this|that|these|those|there|then|the same|the latter|"
@@ -98,6 +98,15 @@ def condense_deterministic(question: str, history: Sequence[dict[str, str]]) -> 
     if not additions:
         return question
     return f"{question.strip()} (about: {', '.join(additions)}; previous question: {previous.strip()})"
+
+
+_CARRIED = re.compile(r" (\(about: [^;]*; previous question: .*\))$", re.S)
+
+
+def carried_note(standalone: str) -> str | None:
+    """The note :func:`condense_deterministic` adds to a follow-up ("(about: …; previous question: …)"), or None."""
+    m = _CARRIED.search(standalone.strip())
+    return m.group(1) if m else None
 
 
 def condense_messages(question: str, history: Sequence[dict[str, str]]) -> list[dict[str, str]]:

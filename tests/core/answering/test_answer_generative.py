@@ -452,6 +452,26 @@ def test_a_rewrite_that_answers_instead_of_asking_is_not_used(gen, server):
     assert answer.standalone_question.startswith("What did Luong Cuong say about UN reform when he met Guterres?")
 
 
+def test_a_reply_that_repeats_the_carried_over_note_keeps_only_its_answer(gen, server):
+    """A follow-up read with the previous question carried over states it in the prompt's question; a small model
+    sometimes repeats that note before its answer. The note is no claim: the answer is the rest, and nothing is
+    flagged."""
+    history = [{"role": "user", "content": "When did Luong Cuong meet Guterres in New York?"},
+               {"role": "assistant", "content": "On September 22 [1]."}]
+
+    def reply(body):
+        if "Rewrite the user's last question" in body["messages"][0]["content"]:
+            return "Luong Cuong talked about UN reform."  # not a question: the carried-over rewrite is used
+        note = re.search(r"\(about: [^\n]*\)", user_prompt(body)).group()
+        return f"{note}\n\n{MET} [{number_of(body, 'September 22')}]."
+
+    server.responder = reply
+    answer = gen.ask("When was that?", history=history)
+    assert "(about: " in answer.standalone_question and "(about: " in user_prompt(server.requests[-1])
+    assert not answer.refused and answer.text == f"{MET} [1]." and answer.notice is None
+    assert [s.supported for s in answer.sentences] == [True]
+
+
 def test_a_rewrite_that_asks_another_question_is_not_used(gen, server):
     """A rewrite that drops the question's own question word ("how" → "who") asks something else; the deterministic
     rewrite is used instead."""

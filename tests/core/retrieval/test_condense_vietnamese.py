@@ -58,3 +58,15 @@ def test_a_vietnamese_follow_up_retrieves_the_article_of_the_conversation(engine
                {"role": "assistant", "content": "Tại Hà Nội [1]."}]
     result = engine.retrieve("Ông ấy đề nghị LHQ hỗ trợ Việt Nam những gì?", history=history)
     assert result.passages[0].doc_id == D003
+
+
+def test_the_note_carried_over_to_a_follow_up_is_found_again():
+    from rag.retrieval.condense import carried_note
+
+    previous = "Tổng Bí thư Tô Lâm tiếp ông Guterres ở đâu?"
+    rewritten = condense_deterministic("Ông ấy cảm ơn LHQ vì những điều gì?", [{"role": "user", "content": previous}])
+    assert carried_note(rewritten) == f"(about: Tổng Bí thư, Tô Lâm, Guterres; previous question: {previous})"
+    assert rewritten == f"Ông ấy cảm ơn LHQ vì những điều gì? {carried_note(rewritten)}"
+    # any other question, parentheses and all, carries none
+    for text in ("What did the UN say (in New York) about it?", "Who met Guterres?"):
+        assert carried_note(text) is None
