@@ -69,14 +69,16 @@ class Composer:
 
     # --------------------------------------------------------------- refusal
     def has_evidence(self, passages: Sequence[Passage]) -> bool:
-        """Is the best passage above the relevance threshold (cross-encoder logit when reranked)?"""
+        """Is the best passage above the relevance threshold (cross-encoder logit when reranked), read whole or, when
+        retrieval read the context's passages sentence by sentence, by its best sentence?"""
         if not passages:
             return False
         top = passages[0]
         if "crosslingual" in top.scores:  # a question in another language, ranked by the multilingual model
             return self._crosslingual_evidence(top)
         if "rerank" in top.scores:
-            return top.scores["rerank"] >= self.relevance_threshold
+            return top.scores["rerank"] >= self.relevance_threshold or any(
+                p.scores.get("sentence_rerank", float("-inf")) >= self.relevance_threshold for p in passages)
         return True
 
     def _crosslingual_evidence(self, top: Passage) -> bool:

@@ -211,6 +211,11 @@ class Retriever:
         if period is not None:  # "what happened then": each article's opening first, newest article first
             openings_first(candidates)
         final = diversify(candidates, k, s.max_per_doc)
+        if (do_rerank and not foreign and topic is None and final
+                and final[0].scores.get("rerank", float("inf")) < s.relevance_threshold):
+            t4 = time.perf_counter()  # below the bar read whole: the context's passages read sentence by sentence
+            self._score_sentences(relevance_query, final[:s.llm_context_k])
+            timings["rerank"] = timings.get("rerank", 0.0) + time.perf_counter() - t4
         timings["retrieval"] = time.perf_counter() - t0
         return RetrievalResult(passages=final, candidates=candidates, timings=timings, date_hint=date_hint,
                                reranked=do_rerank and bool(candidates) and not agreed,
@@ -247,6 +252,22 @@ class Retriever:
         for p, text, o in zip(passages, texts, own):
             if o:
                 p.scores["own_words"] = words_held(analysis.standalone, text)
+
+    def _score_sentences(self, query: str, passages: Sequence[Passage]) -> None:
+        """The best cross-encoder logit of each passage's sentences (each read on its own) against
+        ``query`` (``scores["sentence_rerank"]``), in place. The cross-encoder was trained on short passages; read
+        whole, a long passage holding one answering sentence among others on the story can score far below it
+        ("memphis gun passenger bail?": −7.4 for the passage, −0.5 for "… was released on $5,000 bail.")."""
+        texts, owners = [], []
+        for i, p in enumerate(passages):
+            for start, end in p.sentences or [(p.start, p.end)]:
+                texts.append(p.text[start - p.start:end - p.start])
+                owners.append(i)
+        if not texts:
+            return
+        for i, logit in zip(owners, self._reranker().score(query, texts)):
+            scores = passages[i].scores
+            scores["sentence_rerank"] = max(float(logit), scores.get("sentence_rerank", float("-inf")))
 
     def _late_rerank(self, query: str, candidates: list[Passage]) -> None:
         """Score ``candidates`` by late-interaction MaxSim (``scores["late"]``) and order them by

@@ -196,3 +196,51 @@ def test_more_results_than_the_store_holds_and_an_emptied_store(fresh_engine):
     assert eng.index.latest_year() is None
     result = eng.retrieve("When did Guterres visit Hanoi?")
     assert result.passages == [] and eng.ask("When did Guterres visit Hanoi?").refused
+
+
+GUN_ARTICLE = """Title: Gun found on passenger after two flights
+Date: 2001-12-28
+
+Travellers' worries about airport screening grew again this week, after a man flew on two separate flights with a \
+loaded pistol in his carry-on bag before he was stopped in Memphis. The man had flown from Florida to Atlanta, and \
+then from Atlanta to Memphis. He was about to board his flight home when security staff picked him for a random \
+search and found the weapon in his hand luggage. The man said the gun was his, and was released on $5,000 bail. \
+Police said there was no sign he planned an attack, but the case has again raised questions about how airports \
+check luggage."""
+
+
+class _SentenceReader:
+    """A cross-encoder that, like the real one on some long passages, scores a passage holding the answer low read
+    whole and its answering sentence high read alone; it records what it was asked to read."""
+
+    def __init__(self) -> None:
+        self.read: list[str] = []
+
+    def score(self, query: str, passages):
+        self.read += passages
+        return [3.0 if "bail" in query and "bail" in p and p.count(". ") < 1 else -6.0 for p in passages]
+
+
+def test_a_passage_below_the_bar_read_whole_is_read_sentence_by_sentence(fresh_engine):
+    """A terse question whose answer is one sentence of a long passage on the story can score low against the
+    whole passage (lee_abc:dev, "memphis gun passenger bail?": −7.4 whole, −0.5 for the sentence). Before refusing,
+    the context's passages are read sentence by sentence; a question no sentence answers stays refused, and a
+    passage above the bar read whole is not read again."""
+    from rag import Engine
+
+    base = fresh_engine(rerank_skip="never")
+    base.ingest(texts=[("gun.txt", GUN_ARTICLE)])
+    reader = _SentenceReader()
+    eng = Engine(base.settings, reranker=reader)
+    result = eng.retrieve("memphis gun passenger bail?")
+    top = result.passages[0]
+    assert top.doc_id == "gun.txt" and top.scores["rerank"] < eng.settings.relevance_threshold
+    assert top.scores["sentence_rerank"] >= eng.settings.relevance_threshold
+    assert "The man said the gun was his, and was released on $5,000 bail." in reader.read
+    answer = eng.ask("memphis gun passenger bail?")
+    assert not answer.refused and "$5,000 bail" in answer.text
+    off_topic = eng.retrieve("What is the capital of Australia?")
+    assert all(p.scores["sentence_rerank"] < eng.settings.relevance_threshold for p in off_topic.passages[:3])
+    assert eng.ask("What is the capital of Australia?").refused
+    whole = Engine(base.settings, reranker=type("Whole", (), {"score": lambda self, q, ps: [5.0] * len(ps)})())
+    assert all("sentence_rerank" not in p.scores for p in whole.retrieve("memphis gun passenger bail?").passages)
