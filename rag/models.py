@@ -64,6 +64,14 @@ class Passage:
     sentences: list[tuple[int, int]] = field(default_factory=list)
     flags: list[tuple[int, int]] = field(default_factory=list)  # sentences that read as instructions (article offsets)
 
+    def sentence_spans(self) -> list[tuple[int, int]]:
+        """Article offsets of the passage's sentences; the whole passage when it was not split."""
+        return list(self.sentences) or [(self.start, self.end)]
+
+    def text_at(self, start: int, end: int) -> str:
+        """The passage's text between two article offsets."""
+        return self.text[start - self.start:end - self.start]
+
 
 @dataclass
 class Citation:

@@ -200,9 +200,7 @@ class Composer:
                       else not reply.evidence)
         if chose_none or not reply.evidence and not reply.answer:
             return self.refusal(question, passages)
-        chosen = [Candidate(1.0, n.passage, (n.start, n.end),
-                            passages[n.passage].text[n.start - passages[n.passage].start:
-                                                     n.end - passages[n.passage].start])
+        chosen = [Candidate(1.0, n.passage, (n.start, n.end), passages[n.passage].text_at(n.start, n.end))
                   for n in sorted((prompt.sentences[i - 1] for i in reply.evidence),
                                   key=lambda n: (n.passage, n.start))]
         if not self._evidence_answers(analysis, [c.text for c in chosen]):

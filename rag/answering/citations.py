@@ -102,7 +102,7 @@ def number_for(citations: list[Citation], p: Passage, start: int, end: int) -> i
         if c.chunk_id == p.chunk_id and c.start == start and c.end == end:
             return c.number
     number = len(citations) + 1
-    quote = p.text[start - p.start:end - p.start]
+    quote = p.text_at(start, end)
     citations.append(Citation(number=number, doc_id=p.doc_id, title=p.title, date=p.date, source_url=p.source_url,
                               agency=p.agency, chunk_id=p.chunk_id, start=start, end=end, quote=quote,
                               flags=list(p.flags)))

@@ -135,7 +135,7 @@ def crosslingual_support(sentence: str, passage: Passage,
 
     spans = [(s, e) for s, e in passage.sentences if not overlaps(s, e, passage.flags)]
     spans = spans or [(passage.start, passage.end)]
-    texts = [passage.text[s - passage.start:e - passage.start] for s, e in spans]
+    texts = [passage.text_at(s, e) for s, e in spans]
     scorer = get_scorer()
     cosines = scorer.passage_vectors(texts) @ scorer.passage_vectors([sentence])[0]
     best = int(cosines.argmax())

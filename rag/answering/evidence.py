@@ -87,7 +87,7 @@ def evidence_prompt(question: str, passages: Sequence[Passage], language: str | 
                 lines.append(WITHHELD)
                 continue
             numbered.append(NumberedSentence(i, s, e))
-            text = " ".join(p.text[s - p.start:e - p.start].split()).replace("[", "(").replace("]", ")")
+            text = " ".join(p.text_at(s, e).split()).replace("[", "(").replace("]", ")")
             lines.append(f"[{len(numbered)}] {text}")
         lines.append("")
     lang = f" Write the answer in {language}." if language else ""

@@ -60,10 +60,10 @@ def _scored(shape: QuestionShape, passages: Sequence[Passage], closeness: Mappin
         terms = own_terms if own_terms is not None and written_in_vietnamese(p.text) else shape.terms
         prior = 1.0 / (1 + pi)
         headline = " ".join(p.title.split()).casefold()
-        for s, e in p.sentences or [(p.start, p.end)]:
+        for s, e in p.sentence_spans():
             if overlaps(s, e, p.flags):  # reads as instructions: never quoted as an answer
                 continue
-            sent = p.text[s - p.start:e - p.start]
+            sent = p.text_at(s, e)
             have = content_terms(sent)
             folded = fold(sent)
             cover = sum(1 for t in terms if t in have or (len(t) > 4 and t[:5] in folded)) / max(1, len(terms))
@@ -100,7 +100,7 @@ def with_enumerations(chosen: Sequence[tuple], passages: Sequence[Passage], most
     sentences: dict[tuple[str, int], tuple[int, tuple[int, int], str]] = {}
     for pi, p in enumerate(passages):
         for s, e in p.sentences:
-            sentences.setdefault((p.doc_id, s), (pi, (s, e), p.text[s - p.start:e - p.start]))
+            sentences.setdefault((p.doc_id, s), (pi, (s, e), p.text_at(s, e)))
     starts: dict[str, list[int]] = {}
     for doc_id, s in sorted(sentences):
         starts.setdefault(doc_id, []).append(s)
@@ -143,7 +143,7 @@ def with_antecedents(chosen: Sequence[Candidate], passages: Sequence[Passage]) -
             before = [(s, e) for s, e in p.sentences if e <= c.span[0]]
             if before and (c.index, before[-1][0]) not in taken and not overlaps(*before[-1], p.flags):
                 s, e = before[-1]
-                out.append(Candidate(c.score, c.index, (s, e), p.text[s - p.start:e - p.start]))
+                out.append(Candidate(c.score, c.index, (s, e), p.text_at(s, e)))
                 taken.add((c.index, s))
         out.append(c)
     return out

@@ -114,7 +114,7 @@ def judged(v: Verified, passages: Sequence[Passage], judge: Callable[[str, str],
     unclear check leaves the offline verdict."""
     if not v.supported:
         return v
-    spans = " … ".join(passages[pi].text[c.start - passages[pi].start:c.end - passages[pi].start]
+    spans = " … ".join(passages[pi].text_at(c.start, c.end)
                        for pi, c in zip(v.passages, v.checks))
     if judge(v.text, spans) is False:
         return Verified(v.text, [], [], False, v.score, "; ".join(x for x in (v.note, _JUDGED_UNSUPPORTED) if x))
@@ -138,7 +138,7 @@ def verified_answer(question: str, verified: Sequence[Verified], passages: Seque
                 if (p.chunk_id, s) in quoted:
                     continue
                 quoted.add((p.chunk_id, s))
-                sent = p.text[s - p.start:e - p.start]
+                sent = p.text_at(s, e)
                 number = number_for(citations, p, s, e)
                 parts.append(with_marks(sent, f"[{number}]"))
                 sentences.append(SentenceSupport(sent, [number], v.score, True, "; ".join(

@@ -53,7 +53,7 @@ def excerpt_spans(passage: Passage, question: str, max_chars: int = 480,
     are left out unless nothing else would remain. Prompt size is latency on a CPU: time to first token grows
     ~1 s per 100 prompt tokens here.
     """
-    spans = list(passage.sentences) or [(passage.start, passage.end)]
+    spans = passage.sentence_spans()
     spans = [sp for sp in spans if (passage.doc_id, sp[0]) not in shown] or spans
     if sum(e - s for s, e in spans) <= max_chars:
         return spans
@@ -62,7 +62,7 @@ def excerpt_spans(passage: Passage, question: str, max_chars: int = 480,
     def score(span: tuple[int, int]) -> float:
         if overlaps(*span, passage.flags):  # shown only as a placeholder: the last to take room
             return float("-inf")
-        text = passage.text[span[0] - passage.start:span[1] - passage.start]
+        text = passage.text_at(*span)
         return len(terms & content_terms(text)) + (closeness or {}).get(text, 0.0) - 0.001 * span[0]
 
     chosen: list[tuple[int, int]] = []

@@ -198,14 +198,14 @@ def _best_span(p: Passage, terms: set[str], names: set[str], numbers: set[str]) 
     """``(start, end, text, exact, coverage)`` of the run of consecutive sentences of ``p`` that best carries a
     sentence with these content ``terms``, ``names`` and ``numbers``: exact runs first, then the most names and
     numbers, then coverage, then the shortest."""
-    spans = p.sentences or [(p.start, p.end)]
+    spans = p.sentence_spans()
     best: tuple | None = None
     for i in range(len(spans)):
         for j in range(i, min(i + MAX_SPAN_SENTENCES, len(spans))):
             s, e = spans[i][0], spans[j][1]
             if overlaps(s, e, p.flags):
                 break
-            text = p.text[s - p.start:e - p.start]
+            text = p.text_at(s, e)
             folded = fold(text)
             joined = _joined(folded)
             found = sum(1 for n in names if _mentioned(n, folded, joined))
@@ -222,7 +222,7 @@ def _best_span(p: Passage, terms: set[str], names: set[str], numbers: set[str]) 
 
 def _instruction_texts(passages: Sequence[Passage]) -> list[str]:
     """The passages' instruction-like sentences."""
-    return [p.text[max(s, p.start) - p.start:min(e, p.end) - p.start] for p in passages for s, e in p.flags]
+    return [p.text_at(max(s, p.start), min(e, p.end)) for p in passages for s, e in p.flags]
 
 
 def _instructed_terms(passages: Sequence[Passage]) -> set[str]:
@@ -247,7 +247,7 @@ def _drawn_from_instructions(checks: list[SupportCheck], sentence: str, passages
     closest_instruction = float(np.max(scorer.passage_vectors(instructed) @ target))
     out = []
     for check, p in zip(checks, passages):
-        span = p.text[check.start - p.start:check.end - p.start]
+        span = p.text_at(check.start, check.end)
         if check.problem is None and closest_instruction >= float(scorer.passage_vectors([span])[0] @ target):
             check = SupportCheck(min(check.score, 0.2), check.start, check.end,
                                  "closest to text that reads as instructions")

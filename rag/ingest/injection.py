@@ -200,7 +200,7 @@ def evidence(passage: Passage) -> Passage | None:
     offsets kept; None when nothing else is left. A passage without flags is returned as it is."""
     if not passage.flags:
         return passage
-    sentences = passage.sentences or [(passage.start, passage.end)]
+    sentences = passage.sentence_spans()
     if all(overlaps(s, e, passage.flags) for s, e in sentences):
         return None
     chars = list(passage.text)

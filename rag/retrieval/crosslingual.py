@@ -195,8 +195,7 @@ def sentence_closeness(question: str) -> Callable[[Sequence[Passage]], dict[str,
     :data:`SENTENCE_SIMILARITY_SPAN`): what the extractive answer ranks sentences by when the question's own words
     cannot be found in them."""
     def closeness(passages: Sequence[Passage]) -> dict[str, float]:
-        sentences = list(dict.fromkeys(p.text[s - p.start:e - p.start] for p in passages
-                                       for s, e in p.sentences or [(p.start, p.end)]))
+        sentences = list(dict.fromkeys(p.text_at(s, e) for p in passages for s, e in p.sentence_spans()))
         if not sentences:
             return {}
         scorer = get_scorer()

@@ -260,8 +260,8 @@ class Retriever:
         ("memphis gun passenger bail?": −7.4 for the passage, −0.5 for "… was released on $5,000 bail.")."""
         texts, owners = [], []
         for i, p in enumerate(passages):
-            for start, end in p.sentences or [(p.start, p.end)]:
-                texts.append(p.text[start - p.start:end - p.start])
+            for start, end in p.sentence_spans():
+                texts.append(p.text_at(start, end))
                 owners.append(i)
         if not texts:
             return
