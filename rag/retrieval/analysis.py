@@ -186,9 +186,14 @@ def _answer_type(question: str) -> str | None:
 
 
 # ------------------------------------------------------------------------ names
+_TIME_WORDS = frozenset(MONTH_NUMBERS) | frozenset(WEEKDAY_NAMES)  # "november", "nov", "sept", "thursday"
+
+
 def _question_names(words: Sequence[str]) -> list[str]:
-    """Capitalised words of a question that are not its first word (names, places, organisations)."""
-    return list(dict.fromkeys(capitalised_words(words, NAME_SKIP)))
+    """Capitalised words of a question that are not its first word (names, places, organisations). Month and
+    weekday words are the question's time, not names: news writes a date in many forms ("Nov. 27", "27/11", "last
+    Thursday"), and the time is judged by the period the question names (:meth:`QuestionShape.period`)."""
+    return list(dict.fromkeys(w for w in capitalised_words(words, NAME_SKIP) if fold(w) not in _TIME_WORDS))
 
 
 def phrases_holding(runs: Sequence[Sequence[str]], words: Sequence[str]) -> list[str]:
@@ -204,7 +209,7 @@ def name_phrases(question: str, words: Sequence[str]) -> list[str]:
 
 
 _IDENTIFIER = re.compile(r"\b(?:([A-Z][\w-]*)\s+)?(?:(No\.|Number|#)\s?(\d+)|(?<=[a-z] )(\d{1,3})(?![\d,./:-]))")
-_NOT_AN_IDENTIFIER_WORD = frozenset(MONTH_NUMBERS) | frozenset(WEEKDAY_NAMES)
+_NOT_AN_IDENTIFIER_WORD = _TIME_WORDS
 
 
 def _identifiers(question: str) -> list[Identifier]:
