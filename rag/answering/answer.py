@@ -19,7 +19,7 @@ from .checks import ANSWER_CHECKS, Evidence, answers_question, first_refusal, mi
 from .citations import cited_by_article, cited_text, parse_cited_sentences
 from .evidence import EvidencePrompt, EvidenceReply, passage_marked
 from .extractive import Candidate, choose_sentences, quoted_answer, with_antecedents
-from .generated import ASKS_BACK, QUOTED, judged, only_asks_back, only_restates, verified_answer, verify_sentence
+from .generated import ASKS_BACK, QUOTED, judged, only_asks_back, only_restates, verified_answer, verify_by_clause
 from .language import FUNCTION_WORDS
 from .prompt import SYSTEM_PROMPT, build_messages, is_refusal_text, prompt_hash
 from .verify import Verifier
@@ -237,8 +237,8 @@ class Composer:
         if self.declines(generated):
             return self.refusal(question, passages)
         parsed = parse_cited_sentences(generated, len(passages))
-        verified = [verify_sentence(self.verifier, self.support_threshold, s.text, [c - 1 for c in s.cited],
-                                    passages, s.invalid, question) for s in parsed]
+        verified = [v for s in parsed for v in verify_by_clause(self.verifier, self.support_threshold, s.text,
+                                                                 [c - 1 for c in s.cited], passages, s.invalid, question)]
         verified = [v for v in verified if v.text and ASKS_BACK not in (v.note or "")]  # asked back: no claim
         if judge is not None:
             verified = [judged(v, passages, judge) for v in verified]

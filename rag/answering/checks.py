@@ -106,7 +106,10 @@ def answers_question(relevance: Callable[[str, Sequence[str]], Sequence[float]] 
         question, threshold = analysis.standalone, bar
     else:
         question, threshold = shape.topic_with_time or shape.text, crosslingual_bar if analysis.foreign else bar
-    return float(relevance(question, [text])[0]) >= threshold
+    # a compound question ("Who …, and where …?") is answered in part by sentences that answer one of its parts,
+    # as retrieval and the relevance gate read it part by part
+    readings = [question] + ([] if analysis.foreign else list(shape.parts))
+    return max(float(relevance(q, [text])[0]) for q in readings) >= threshold
 
 
 def sources_off_question(analysis: QuestionAnalysis, evidence: Evidence) -> str | None:

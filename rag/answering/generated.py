@@ -13,7 +13,8 @@ from .citations import parse_cited_sentences, number_for, sentences_within, with
 from .verify import SupportCheck, Verifier
 
 __all__ = ["Verified", "QUOTED", "UNSUPPORTED_MARK", "UNSUPPORTED_MARK_VI", "UNSUPPORTED_MARKS",
-           "only_restates", "asks_back", "only_asks_back", "ASKS_BACK", "verify_sentence", "judged", "verified_answer"]
+           "only_restates", "asks_back", "only_asks_back", "ASKS_BACK", "clauses", "verify_sentence",
+           "verify_by_clause", "judged", "verified_answer"]
 
 QUOTED = "quoted from the source instead of: "
 UNSUPPORTED_MARK = "*(unsupported)*"  # ends an answer sentence no passage supports
@@ -107,6 +108,37 @@ def verify_sentence(verifier: Verifier, support_threshold: float, sentence: str,
     reason = problems[0] if problems else "no passage supports this sentence"
     score = max((c.score for c in checks), default=0.0)
     return Verified(sentence, [], [], False, score, "; ".join(x for x in (note, reason) if x))
+
+
+# where one independent clause of a sentence ends and the next begins: "; " or ", and / but / while / whereas"
+# (", và / nhưng / còn" in Vietnamese)
+_CLAUSE_JOIN = re.compile(r"\s*;\s+|,\s+(?:and|but|while|whereas|và|nhưng|còn)\s+", re.IGNORECASE)
+
+
+def clauses(sentence: str) -> list[str]:
+    """The independent clauses of ``sentence``, each written as a sentence of its own ("The wage will be $8, and
+    James Hall decides" → "The wage will be $8.", "James Hall decides."); ``[sentence]`` when it joins none, or
+    when a part has fewer than two content words (", and so on")."""
+    parts = [p.strip(" ,;") for p in _CLAUSE_JOIN.split(sentence)]
+    if len(parts) < 2 or any(len(content_terms(p)) < 2 for p in parts):
+        return [sentence]
+    return [p[:1].upper() + p[1:] + ("" if p[-1:] in ".!?" else ".") for p in parts]
+
+
+def verify_by_clause(verifier: Verifier, support_threshold: float, sentence: str, cited: list[int],
+                     passages: Sequence[Passage], invalid: list[int], question: str = "") -> list[Verified]:
+    """``sentence`` verified whole (:func:`verify_sentence`), or, when no passage supports it whole, clause by
+    clause (:func:`clauses`), each clause kept on the passage that supports it. A small model joins two facts from
+    two passages in one sentence with one citation ("The minimum wage will be $8 in 2014, and Patrol Chief James
+    Hall decides whether the balloons fly [2]"); no single passage states both, each states one. The split stands
+    only when a clause is supported; the others are flagged as any unsupported sentence."""
+    whole = verify_sentence(verifier, support_threshold, sentence, cited, passages, invalid, question)
+    parts = clauses(sentence)
+    if whole.supported or len(parts) == 1 or ASKS_BACK in (whole.note or ""):
+        return [whole]
+    split = [verify_sentence(verifier, support_threshold, part, cited, passages, invalid if i == 0 else [], question)
+             for i, part in enumerate(parts)]
+    return split if any(v.supported for v in split) else [whole]
 
 
 def judged(v: Verified, passages: Sequence[Passage], judge: Callable[[str, str], bool | None]) -> Verified:
