@@ -133,8 +133,10 @@ def verify_by_clause(verifier: Verifier, support_threshold: float, sentence: str
     Hall decides whether the balloons fly [2]"); no single passage states both, each states one. The split stands
     only when a clause is supported; the others are flagged as any unsupported sentence."""
     whole = verify_sentence(verifier, support_threshold, sentence, cited, passages, invalid, question)
+    if whole.supported or ASKS_BACK in (whole.note or ""):
+        return [whole]
     parts = clauses(sentence)
-    if whole.supported or len(parts) == 1 or ASKS_BACK in (whole.note or ""):
+    if len(parts) == 1:
         return [whole]
     split = [verify_sentence(verifier, support_threshold, part, cited, passages, invalid if i == 0 else [], question)
              for i, part in enumerate(parts)]

@@ -209,7 +209,6 @@ def name_phrases(question: str, words: Sequence[str]) -> list[str]:
 
 
 _IDENTIFIER = re.compile(r"\b(?:([A-Z][\w-]*)\s+)?(?:(No\.|Number|#)\s?(\d+)|(?<=[a-z] )(\d{1,3})(?![\d,./:-]))")
-_NOT_AN_IDENTIFIER_WORD = _TIME_WORDS
 
 
 def _identifiers(question: str) -> list[Identifier]:
@@ -220,7 +219,7 @@ def _identifiers(question: str) -> list[Identifier]:
         word, mark, number = m.group(1), m.group(2), m.group(3) or m.group(4)
         if mark:
             forms = [f"no. {number}", f"no {number}", f"no.{number}", f"number {number}", f"#{number}"]
-        elif word and m.start() > 0 and fold(word) not in NAME_SKIP | _NOT_AN_IDENTIFIER_WORD:
+        elif word and m.start() > 0 and fold(word) not in NAME_SKIP | _TIME_WORDS:
             forms = [f"{fold(word)} {number}"]
         else:
             continue
