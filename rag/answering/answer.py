@@ -35,6 +35,13 @@ REFUSAL_TEXT_VI = "Các bài báo không đề cập."  # the refusal to a Vietn
 # (0.70–0.82). A different pair that passes lets a count of other things answer "how many"; a synonym that fails
 # refuses a right count.
 SAME_KIND_SIMILARITY = 0.78
+# The cosine at which two capitalised words that begin with the same four letters are one name in two forms
+# ("Peruvian" / "Peru", "Norwegian" / "Norway"; :func:`~.checks.missing_names`). Calibrated on a general list
+# (tests/data/name_form_pairs.tsv) of 40 such forms and 43 different names sharing their first letters ("Austria" /
+# "Australia", "Johnson" / "Johnston", "Darwin" / "Darwinian" 0.883): at 0.88, 28 forms and 2 different names pass;
+# at 0.89, 24 and none. A different name that passes lets an answer about someone else through; a form that fails
+# leaves the question refused, as it was before this check.
+NAME_FORM_SIMILARITY = 0.89
 
 
 Question = QuestionAnalysis | str
@@ -65,7 +72,7 @@ class Composer:
         self.relevance = relevance  # (question, texts) -> cross-encoder logits
         self.quote_relevance_threshold = quote_relevance_threshold
         self.extractive_relevance_threshold = extractive_relevance_threshold
-        self._kinds: dict[tuple[str, str], bool] = {}
+        self._kinds: dict[tuple[str, str], float] = {}
 
     # --------------------------------------------------------------- refusal
     def has_evidence(self, passages: Sequence[Passage]) -> bool:
@@ -113,16 +120,25 @@ class Composer:
         text = REFUSAL_TEXT if reason is None else f"{REFUSAL_TEXT} {reason}"
         return Answer(question=question, text=text, refused=True, related=list(passages[:3]))
 
+    def _similarity(self, a: str, b: str) -> float:
+        """The packaged embedder's cosine of two words (cached); without an embedder 1.0 for the same word, else 0."""
+        embedder = self.verifier.embedder
+        if embedder is None:
+            return 1.0 if a == b else 0.0
+        if (a, b) not in self._kinds:
+            va, vb = embedder.embed_passages([a, b])  # plain words: no query instruction in front of either
+            self._kinds[(a, b)] = float(va @ vb)
+        return self._kinds[(a, b)]
+
     def _same_kind(self, a: str, b: str) -> bool:
         """Are two words near-synonyms by the packaged embedder (counted nouns: "countries" / "nations", "delegates" /
         "representatives"; titles: "CEO" / "executive")? Without an embedder, only the same word is."""
-        embedder = self.verifier.embedder
-        if embedder is None:
-            return a == b
-        if (a, b) not in self._kinds:
-            va, vb = embedder.embed_passages([a, b])  # plain words: no query instruction in front of either
-            self._kinds[(a, b)] = float(va @ vb) >= SAME_KIND_SIMILARITY
-        return self._kinds[(a, b)]
+        return self._similarity(a, b) >= SAME_KIND_SIMILARITY
+
+    def _same_name(self, a: str, b: str) -> bool:
+        """Are two words forms of one name by the packaged embedder ("Peruvian" / "Peru")? See
+        :func:`~.checks.missing_names`."""
+        return self._similarity(a, b) >= NAME_FORM_SIMILARITY
 
     # ---------------------------------------------------------------- checks
     def evidence(self, sources: Sequence[str], answer: Answer | None = None, *, generated: bool = False) -> Evidence:
@@ -130,7 +146,7 @@ class Composer:
         supported = [s for s in answer.sentences if s.supported] if answer else []
         return Evidence(sentences=[s.text for s in supported], sources=list(sources), generated=generated,
                         quoted_only=bool(supported) and all(QUOTED in (s.note or "") for s in supported),
-                        same_kind=self._same_kind, relevance=self.relevance,
+                        same_kind=self._same_kind, same_name=self._same_name, relevance=self.relevance,
                         quote_relevance_threshold=self.quote_relevance_threshold,
                         extractive_relevance_threshold=self.extractive_relevance_threshold,
                         crosslingual_relevance_threshold=self.crosslingual_relevance_threshold,
@@ -138,7 +154,8 @@ class Composer:
 
     def missing_names(self, question: Question, passages: Sequence[Passage]) -> list[str]:
         """The names (and numbered names) the question asks about that none of ``passages`` mentions."""
-        return missing_names(analysed(question).asked, [f"{p.title} {p.text}" for p in passages], self._same_kind)
+        return missing_names(analysed(question).asked, [f"{p.title} {p.text}" for p in passages], self._same_kind,
+                             self._same_name)
 
     def checked(self, analysis: Question, answer: Answer, *, generated: bool = False) -> Answer:
         """``answer``, or the refusal the first failing answer check gives (:data:`~.checks.ANSWER_CHECKS`)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..retrieval.analysis import CountedNoun, DATE_PART, QuestionAnalysis, QuestionShape, figures, is_lesser, \
     is_plural, phrases_holding
@@ -29,6 +29,7 @@ class Evidence:
     generated: bool = False  # written by a language model (checked against the user's own question)
     quoted_only: bool = False  # every supported sentence is a source's words quoted in place of the model's
     same_kind: Callable[[str, str], bool] = _same_word  # near-synonyms by the embedder ("countries" / "nations")
+    same_name: Callable[[str, str], bool] = _same_word  # one name in two forms, by the embedder ("Peruvian" / "Peru")
     relevance: Callable[[str, Sequence[str]], Sequence[float]] | None = None  # cross-encoder logits
     quote_relevance_threshold: float = 0.0
     extractive_relevance_threshold: float | None = None  # the same for the sentences an extractive answer quotes
@@ -255,14 +256,47 @@ def _inflected_bases(key: str) -> set[str]:
     return _demonym_bases(stem(key)) - _demonym_bases(key) if key.isalpha() else set()
 
 
+_FORM_PREFIX = 4  # letters two forms of one name share at the start ("Peru-vian", "Norw-egian" / "Norw-ay")
+
+
+def _another_form(name: str, capitalised: Iterable[str], same_name: Callable[[str, str], bool]) -> bool:
+    """Is ``name`` written in another form among the ``capitalised`` words of the sources: one that starts with
+    the same four letters and that the embedder puts very near it (``same_name``)? "Peruvian" / "Peru", "Norwegian"
+    / "Norway", "Antarctica" / "Antarctic", "Argentina" / "Argentine": the forms no suffix list foresees. The
+    letters alone would take "Austria" for "Australia" and "Johnson" for "Johnston", the embedder alone "Chinese"
+    for "Japanese". Calibrated on a general list (tests/data/name_form_pairs.tsv)."""
+    key = fold(name)
+    if len(key) < _FORM_PREFIX or not key.isalpha():
+        return False
+    tried = 0
+    for word in capitalised:
+        other = fold(word)
+        if other[:_FORM_PREFIX] != key[:_FORM_PREFIX] or other == key:
+            continue
+        if same_name(name, word):
+            return True
+        tried += 1
+        if tried >= _MOST_TRIED:
+            return False
+    return False
+
+
+def _capitalised_words(text: str) -> list[str]:
+    """The distinct capitalised words of ``text``, possessives dropped, in order."""
+    return list(dict.fromkeys(_without_possessive(w) for w in tokens(text) if w[:1].isupper()))
+
+
 def missing_names(shape: QuestionShape, sources: Sequence[str],
-                  same_kind: Callable[[str, str], bool] = _same_word) -> list[str]:
+                  same_kind: Callable[[str, str], bool] = _same_word,
+                  same_name: Callable[[str, str], bool] = _same_word) -> list[str]:
     """Names (and numbered names) ``shape`` asks about that none of ``sources`` mention, as the question wrote
     them. A name the sources write the other way (acronym / spelled out, in full or in part by ``same_kind``: the
-    embedder's near-synonyms) is mentioned."""
+    embedder's near-synonyms; or another form of the word, by ``same_name``: :func:`_another_form`) is
+    mentioned."""
     haystack = fold(" ".join(sources))
     joined = re.sub(r"[\W_]+", "", haystack)  # "Hà Nội" and "Hanoi" meet once spaces are gone
     missing = []
+    capitalised: list[str] | None = None  # the sources' capitalised words, listed when first needed
     for word in shape.names:
         key = _without_possessive(fold(word))
         if _is_acronym(_without_possessive(word)):
@@ -278,7 +312,10 @@ def missing_names(shape: QuestionShape, sources: Sequence[str],
         stemmed = _inflected_bases(key)
         if key and not (any(f in haystack or re.sub(r"[\W_]+", "", f) in joined for f in forms)
                         or any(re.search(rf"\b{re.escape(f)}", haystack) for f in stemmed if len(f) >= 4)):
-            missing.append(word)
+            if capitalised is None:
+                capitalised = _capitalised_words(" ".join(sources))
+            if not _another_form(_without_possessive(word), capitalised, same_name):
+                missing.append(word)
     if missing:
         missing = _written_other_way(shape, missing, sources, same_kind)
     for ident in shape.identifiers:
@@ -302,14 +339,14 @@ def names_unmentioned(analysis: QuestionAnalysis, evidence: Evidence) -> str | N
     """A name the question asks about that no retrieved passage mentions ("When did Guterres visit Gotham?"): the
     passages are about something else. ``evidence.sources``: the passages' titles and texts and the opening lines
     of their articles (a dateline "NEW YORK –" places every passage of its story)."""
-    missing = missing_names(analysis.asked, evidence.sources, evidence.same_kind)
+    missing = missing_names(analysis.asked, evidence.sources, evidence.same_kind, evidence.same_name)
     return _unmentioned(analysis.asked, missing, "They do not mention") if missing else None
 
 
 def cited_names_unmentioned(analysis: QuestionAnalysis, evidence: Evidence) -> str | None:
     """An answer whose cited articles (``evidence.sources``: their whole texts) never mention a name the question
     asks about is about something else ("his speech to the General Assembly" answered from his talks in Hanoi)."""
-    missing = missing_names(analysis.asked, evidence.sources, evidence.same_kind)
+    missing = missing_names(analysis.asked, evidence.sources, evidence.same_kind, evidence.same_name)
     said = "The only answer found comes from articles that do not mention"
     return _unmentioned(analysis.asked, missing, said) if missing else None
 

@@ -78,3 +78,46 @@ def test_partial_acronym_calibration_on_a_general_list(composer):
     other = [mentioned(a, w) for a, w, kind in rows if kind == "0"]
     assert (len(same), len(other)) == (53, 53)
     assert sum(same) >= 25 and sum(other) <= 3, (sum(same), sum(other))
+
+
+def test_a_name_in_another_form_is_mentioned(composer):
+    """"Peruvian" asked, "Peru" written: a form no demonym suffix gives ("peruv…"). A capitalised word of the sources
+    that begins with the same four letters counts when the embedder puts it very near the name; the letters alone
+    (without the embedder) never do, and a different name with the same start stays missing."""
+    shape = shape_of("What did the Peruvian president say about the mine?")
+    source = ["Peru's president said the mine would reopen."]
+    assert missing_names(shape, source) == ["Peruvian"]
+    assert missing_names(shape, source, composer._same_kind, composer._same_name) == []
+    shape = shape_of("How cold did Antarctica's winter get?")
+    assert missing_names(shape, ["The Antarctic winter reached minus 80 degrees."], composer._same_kind,
+                         composer._same_name) == []
+    shape = shape_of("What did Austria's chancellor say?")
+    assert missing_names(shape, ["Australia's prime minister said the deal was done."], composer._same_kind,
+                         composer._same_name) == ["Austria's"]
+    shape = shape_of("What did Johnson say about the budget?")
+    assert missing_names(shape, ["Mr Johnston said the budget was fair."], composer._same_kind,
+                         composer._same_name) == ["Johnson"]
+
+
+def test_name_form_calibration_on_a_general_list(composer):
+    """The bar of :data:`rag.answering.answer.NAME_FORM_SIMILARITY` on a general list of names in two forms
+    (demonyms, adjectives, people of a city) and different names that begin with the same four letters. The forms
+    check adds to what the spelling rules (demonym suffixes, a name inside a longer word) already recognise: it
+    recognises forms they miss, and lets no different name through that they did not."""
+    rows = [line.split("\t") for line in (ROOT / "tests" / "data" / "name_form_pairs.tsv").read_text().splitlines()
+            if not line.startswith("#")]
+
+    def mentioned(asked: str, written: str, same_name) -> bool:
+        shape = shape_of(f"What did the {asked} officials say about the plan?")
+        return missing_names(shape, [f"Officials in {written} said on Monday they back the plan."],
+                             composer._same_kind, same_name) == []
+
+    spelling = {(a, w): mentioned(a, w, lambda x, y: False) for a, w, _ in rows}
+    forms = {(a, w): mentioned(a, w, composer._same_name) for a, w, _ in rows}
+    same = [(a, w) for a, w, kind in rows if kind == "1"]
+    other = [(a, w) for a, w, kind in rows if kind == "0"]
+    assert (len(same), len(other)) == (40, 43)
+    gained = [pair for pair in same if forms[pair] and not spelling[pair]]
+    let_through = [pair for pair in other if forms[pair] and not spelling[pair]]
+    assert ("Peruvian", "Peru") in gained and len(gained) >= 6, gained
+    assert sum(forms[pair] for pair in same) >= 30 and let_through == [], let_through
