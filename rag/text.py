@@ -53,6 +53,21 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", stripped).lower()
 
 
+
+@lru_cache(maxsize=4096)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    body = r"[\W_]{0,2}".join(re.escape(c) for c in name if c.isalnum())  # any spacing: "ha noi" / "hanoi"
+    return re.compile(rf"(?<![^\W_]){body}")
+
+
+def name_written(name: str, folded: str) -> bool:
+    """Is the folded ``name`` written in the folded text at the start of a word, in any spacing ("hanoi" in "ha
+    noi", "viet nam" in "vietnamese", "penn" in "pennsylvania": news clips names as often as it inflects them)?
+    Never inside a word: "oman" is not in "woman", "mali" not in "somalia", "rome" not in "jerome"."""
+    if not any(c.isalnum() for c in name):
+        return False
+    return _name_pattern(name).search(folded) is not None
+
 # Spelling variants of place names that news writes several ways (official UN usage, local usage, older English
 # forms), in folded form, mapped to the form English news and English models use most. Spacing variants of
 # Vietnamese names ("Ha Noi" / "Hanoi") are the common case; accents are folded before matching.

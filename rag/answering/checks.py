@@ -10,7 +10,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from ..retrieval.analysis import CountedNoun, DATE_PART, QuestionAnalysis, QuestionShape, figures, is_lesser, \
     is_plural, phrases_holding
-from ..text import NAME_SKIP, fold, model_text, stem, tokens
+from ..text import NAME_SKIP, fold, model_text, name_written, stem, tokens
 
 __all__ = ["Evidence", "Check", "first_refusal", "ANSWER_CHECKS", "answers_question", "names_unmentioned",
            "cited_names_unmentioned", "missing_names", "written_in_part", "counts", "ties_role"]
@@ -286,6 +286,20 @@ def _capitalised_words(text: str) -> list[str]:
     return list(dict.fromkeys(_without_possessive(w) for w in tokens(text) if w[:1].isupper()))
 
 
+def _written_together(shape: QuestionShape, haystack: str) -> set[str]:
+    """The question's capitalised words that a run of them names as one ("Hà Nội" written "Hanoi", "Viet Nam"
+    written "Vietnam", "Lương Cường" written "Luong Cuong"): the words of every run of two or more the folded
+    ``haystack`` writes, in any spacing."""
+    found: set[str] = set()
+    for run in shape.name_runs:
+        for i in range(len(run)):
+            for j in range(len(run), i + 1, -1):
+                if name_written(fold("".join(_without_possessive(w) for w in run[i:j])), haystack):
+                    found.update(run[i:j])
+                    break
+    return found
+
+
 def missing_names(shape: QuestionShape, sources: Sequence[str],
                   same_kind: Callable[[str, str], bool] = _same_word,
                   same_name: Callable[[str, str], bool] = _same_word) -> list[str]:
@@ -294,10 +308,12 @@ def missing_names(shape: QuestionShape, sources: Sequence[str],
     embedder's near-synonyms; or another form of the word, by ``same_name``: :func:`_another_form`) is
     mentioned."""
     haystack = fold(" ".join(sources))
-    joined = re.sub(r"[\W_]+", "", haystack)  # "Hà Nội" and "Hanoi" meet once spaces are gone
     missing = []
     capitalised: list[str] | None = None  # the sources' capitalised words, listed when first needed
+    together = _written_together(shape, haystack)
     for word in shape.names:
+        if word in together:
+            continue
         key = _without_possessive(fold(word))
         if _is_acronym(_without_possessive(word)):
             # an acronym is a word of its own ("CIA" is not in "officials", nor "IRA" in "Iranian"), dotted or
@@ -307,11 +323,11 @@ def missing_names(shape: QuestionShape, sources: Sequence[str],
                 missing.append(word)
             continue
         forms = _demonym_bases(key)
-        # an inflected name ("Argentines", "Australians") is mentioned where a word starts with its stem or the
-        # stem's demonym base ("Argentina", "Australia"); a word start, as a stem is shorter than the name
+        # an inflected name ("Argentines", "Australians") is mentioned by a word its stem or the stem's demonym base
+        # begins ("Argentina", "Australia")
         stemmed = _inflected_bases(key)
-        if key and not (any(f in haystack or re.sub(r"[\W_]+", "", f) in joined for f in forms)
-                        or any(re.search(rf"\b{re.escape(f)}", haystack) for f in stemmed if len(f) >= 4)):
+        if key and not (any(name_written(f, haystack) for f in forms)
+                        or any(name_written(f, haystack) for f in stemmed if len(f) >= 4)):
             if capitalised is None:
                 capitalised = _capitalised_words(" ".join(sources))
             if not _another_form(_without_possessive(word), capitalised, same_name):

@@ -72,6 +72,9 @@ RULES: dict[str, tuple[str, Callable[[], ContextManager[Any]]]] = {
     "inflected names": ("a plural or inflected name is mentioned by an article that writes its stem "
                         "('Argentines' / 'Argentina')",
                         _patched("rag.answering.checks", "_inflected_bases", lambda: lambda key: set())),
+    "name forms": ("a name is mentioned by another form of it that begins with the same four letters and that the "
+                   "embedder puts very near it ('Peruvian' / 'Peru')",
+                   _patched("rag.answering.checks", "_another_form", lambda: lambda name, capitalised, same_name: False)),
     "acronyms": ("a question's acronym the articles spell out, in full or in part (or the reverse), is mentioned",
                  _patched("rag.answering.checks", "_written_other_way",
                           lambda: lambda shape, missing, sources, same_kind=None: missing)),

@@ -28,6 +28,15 @@ def test_demonyms_switch():
         assert checks.missing_names(shape, sources) == ["Vietnamese"]
 
 
+def test_name_forms_switch():
+    shape = shape_of("What did the Peruvian president say?")
+    sources = ["Peru's president spoke on Monday."]
+    same_name = lambda a, b: (a, b) == ("Peruvian", "Peru")  # noqa: E731 - the embedder's verdict, scripted
+    assert checks.missing_names(shape, sources, same_name=same_name) == []
+    with RULES["name forms"][1]():
+        assert checks.missing_names(shape, sources, same_name=same_name) == ["Peruvian"]
+
+
 def test_shape_switches_blank_what_the_rule_fills():
     question = "What is the latest on Storm No. 3?"
     assert analyse(question).asked.identifiers and analyse(question).asked.asks_latest
