@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Generator, Iterator, Sequence
+from urllib.parse import urlparse
 
 from .answering.answer import Composer, build_messages
 from .answering.evidence import evidence_prompt, stream_evidence
@@ -182,12 +183,15 @@ class Engine:
     # --------------------------------------------------------------- retrieval
     def _leads(self, passages: Sequence[Passage | Citation], chars: int | None = 300) -> list[str]:
         """Opening lines (title, dateline, lead; ``chars=None``: the whole text) of the articles the passages (or
-        citations) come from."""
-        leads = []
-        for doc_id in dict.fromkeys(p.doc_id for p in passages):
-            text = self.index.article_text(doc_id)
-            if text:
-                leads.append(text[:chars])
+        citations) come from, each after the article's outlet: its agency and the host of its web address, which
+        the text itself rarely names ("What did Lao Động report about …?" of an article from laodong.vn)."""
+        leads, seen = [], set()
+        for p in passages:
+            if p.doc_id in seen or not (text := self.index.article_text(p.doc_id)):
+                continue
+            seen.add(p.doc_id)
+            outlet = " ".join(o for o in (p.agency, urlparse(p.source_url or "").hostname) if o)
+            leads.append(f"{outlet}\n{text[:chars]}" if outlet else text[:chars])
         return leads
 
     def standalone_question(self, question: str, history: Sequence[dict[str, str]] | None = None,

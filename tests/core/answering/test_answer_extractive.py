@@ -136,6 +136,16 @@ def test_a_numbered_name_the_articles_never_give_is_refused(tmp_path):
     assert answer.refused and answer.text.endswith("They do not mention Highway 38.")
 
 
+def test_the_outlet_a_question_names_is_the_articles_agency_or_web_address(engine):
+    """"What did Lao Động report …?" names the outlet of an article from laodong.vn, whose text never names it: the
+    names check reads each article's agency and web address beside its text. An outlet none of them is still
+    missing."""
+    answer = engine.ask("What did Lao Động report about President Luong Cuong's meeting with Guterres?")
+    assert not answer.refused and D000 in {c.doc_id for c in answer.citations}
+    answer = engine.ask("What did Reuters report about President Luong Cuong's meeting with Guterres?")
+    assert answer.refused and answer.text == f"{REFUSAL_TEXT} They do not mention Reuters."
+
+
 @pytest.mark.parametrize("question, identifiers", [
     ("How many people died in Storm No. 2 in Quảng Trị?", ["Storm No. 2"]),
     ("When did Storm Number 3 hit?", ["Storm Number 3"]),
