@@ -8,6 +8,7 @@ from functools import lru_cache
 __all__ = [
     "nfc",
     "fold",
+    "name_written",
     "tokens",
     "lexical_terms",
     "content_terms",
@@ -53,7 +54,6 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", stripped).lower()
 
 
-
 @lru_cache(maxsize=4096)
 def _name_pattern(name: str) -> re.Pattern[str]:
     body = r"[\W_]{0,2}".join(re.escape(c) for c in name if c.isalnum())  # any spacing: "ha noi" / "hanoi"
@@ -67,6 +67,7 @@ def name_written(name: str, folded: str) -> bool:
     if not any(c.isalnum() for c in name):
         return False
     return _name_pattern(name).search(folded) is not None
+
 
 # Spelling variants of place names that news writes several ways (official UN usage, local usage, older English
 # forms), in folded form, mapped to the form English news and English models use most. Spacing variants of
