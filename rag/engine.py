@@ -185,14 +185,9 @@ class Engine:
         """Opening lines (title, dateline, lead; ``chars=None``: the whole text) of the articles the passages (or
         citations) come from, each after the article's outlet: its agency and the host of its web address, which
         the text itself rarely names ("What did Lao Động report about …?" of an article from laodong.vn)."""
-        leads, seen = [], set()
-        for p in passages:
-            if p.doc_id in seen or not (text := self.index.article_text(p.doc_id)):
-                continue
-            seen.add(p.doc_id)
-            outlet = " ".join(o for o in (p.agency, urlparse(p.source_url or "").hostname) if o)
-            leads.append(f"{outlet}\n{text[:chars]}" if outlet else text[:chars])
-        return leads
+        articles = {p.doc_id: p for p in passages}  # every passage of an article carries its agency and address
+        texts = ((p, self.index.article_text(doc_id)) for doc_id, p in articles.items())
+        return [f"{p.agency or ''} {urlparse(p.source_url or '').hostname or ''}\n{t[:chars]}" for p, t in texts if t]
 
     def standalone_question(self, question: str, history: Sequence[dict[str, str]] | None = None,
                             backend: str | None = None, deadline: Deadline | None = None) -> str:
