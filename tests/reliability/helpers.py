@@ -10,8 +10,9 @@ import sys
 import threading
 import time
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import httpx
 from live_server import LiveServer  # noqa: F401  (re-exported for the tests)
@@ -117,6 +118,37 @@ def assert_consistent_state(state: dict) -> None:
 
 
 # ------------------------------------------------------------------------------------------------ servers
+
+
+@contextmanager
+def served_process(args: list[str], log: Path, *, port: int, what: str, timeout: float = 180,
+                   **popen: Any) -> Iterator[str]:
+    """Run ``args`` (a server listening on 127.0.0.1:``port``, its output in ``log``) until its ``/healthz``
+    answers, yield its URL, and stop it at the end (terminate, then kill). Fails the test with the log's tail when
+    the server exits or does not answer within ``timeout`` seconds."""
+    url = f"http://127.0.0.1:{port}"
+    with log.open("wb") as out:
+        process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, **popen)
+        deadline = time.monotonic() + timeout
+        try:
+            with httpx.Client(trust_env=False, timeout=5) as http:
+                while True:
+                    try:
+                        if http.get(f"{url}/healthz").status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        pass
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        pytest.fail(f"{what} did not start: {log.read_text(errors='replace')[-2000:]}")
+                    time.sleep(0.2)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
 
 
 class ChromaServer:

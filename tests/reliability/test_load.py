@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .helpers import ARTIFACTS, GUTERRES_DOC, QUESTION, child_env, copy_index, free_port
+from .helpers import ARTIFACTS, GUTERRES_DOC, QUESTION, child_env, copy_index, free_port, served_process
 
 SERVE = Path(__file__).with_name("serve_api.py")
 MAX_REQUESTS_PER_CLIENT = 1000
@@ -29,31 +28,9 @@ def server(seed_index, tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("load-index")
     copy_index(seed_index, data_dir)
     port = free_port()
-    log = (data_dir.parent / "serve.log").open("wb")
-    process = subprocess.Popen([sys.executable, str(SERVE), str(data_dir), str(port)], stdout=log,
-                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=child_env())
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    try:
-        with httpx.Client(trust_env=False, timeout=5) as http:
-            while True:
-                try:
-                    if http.get(f"{url}/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the API server did not start: {(data_dir.parent / 'serve.log').read_text()[-2000:]}")
-                time.sleep(0.2)
+    with served_process([sys.executable, str(SERVE), str(data_dir), str(port)], data_dir.parent / "serve.log",
+                        port=port, what="the API server", env=child_env()) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
-        log.close()
 
 
 def one_request(http: httpx.Client, n: int) -> str:

@@ -13,7 +13,6 @@ import json
 import logging
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -23,7 +22,7 @@ from rag import BackendError, Settings, create_http_app
 from rag.llm.client import ChatClient
 from rag.testing import FakeOpenAIServer, Reply
 
-from .helpers import QUESTION, LiveServer, child_env, copy_index, engine_for, free_port, within
+from .helpers import QUESTION, LiveServer, child_env, copy_index, engine_for, free_port, served_process, within
 
 SECRET = "sk-test-SECRET-123"
 HOSTILE = (
@@ -133,31 +132,10 @@ def test_server_binds_loopback_by_default(seed_index, tmp_path):
     data_dir = tmp_path / "index"
     copy_index(seed_index, data_dir)
     port = free_port()
-    log = (tmp_path / "serve.log").open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "rag.cli", "serve", "--api-only", "--backend", "extractive",
-                                "--data-dir", str(data_dir), "--port", str(port)], stdout=log,
-                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=clean, cwd=tmp_path)
-    try:
-        deadline = time.monotonic() + 180
-        with httpx.Client(trust_env=False, timeout=5) as http:
-            while True:
-                try:
-                    if http.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"rag serve did not start: {(tmp_path / 'serve.log').read_text()[-2000:]}")
-                time.sleep(0.2)
+    args = [sys.executable, "-m", "rag.cli", "serve", "--api-only", "--backend", "extractive", "--data-dir",
+            str(data_dir), "--port", str(port)]
+    with served_process(args, tmp_path / "serve.log", port=port, what="rag serve", env=clean, cwd=tmp_path):
         assert _listening_addresses(port) == {"127.0.0.1"}
-    finally:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
-        log.close()
 
 
 def _listening_addresses(port: int) -> set[str]:
