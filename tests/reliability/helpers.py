@@ -120,6 +120,21 @@ def assert_consistent_state(state: dict) -> None:
 # ------------------------------------------------------------------------------------------------ servers
 
 
+def answers_while_running(url: str, process: subprocess.Popen, timeout: float, every: float = 0.2) -> bool:
+    """Poll ``url`` until it answers 200 (True), or ``process`` exits or ``timeout`` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    with httpx.Client(trust_env=False, timeout=5) as http:
+        while True:
+            try:
+                if http.get(url).status_code == 200:
+                    return True
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                return False
+            time.sleep(every)
+
+
 @contextmanager
 def served_process(args: list[str], log: Path, *, port: int, what: str, timeout: float = 180,
                    **popen: Any) -> Iterator[str]:
@@ -129,18 +144,9 @@ def served_process(args: list[str], log: Path, *, port: int, what: str, timeout:
     url = f"http://127.0.0.1:{port}"
     with log.open("wb") as out:
         process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, **popen)
-        deadline = time.monotonic() + timeout
         try:
-            with httpx.Client(trust_env=False, timeout=5) as http:
-                while True:
-                    try:
-                        if http.get(f"{url}/healthz").status_code == 200:
-                            break
-                    except httpx.TransportError:
-                        pass
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail(f"{what} did not start: {log.read_text(errors='replace')[-2000:]}")
-                    time.sleep(0.2)
+            if not answers_while_running(f"{url}/healthz", process, timeout):
+                pytest.fail(f"{what} did not start: {log.read_text(errors='replace')[-2000:]}")
             yield url
         finally:
             process.terminate()
@@ -173,18 +179,11 @@ class ChromaServer:
             [self.exe, "run", "--path", str(self.path), "--port", str(self.port), "--host", "127.0.0.1"],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=child_env())
         log.close()
-        with httpx.Client(trust_env=False, timeout=2) as http:
-            while True:
-                try:
-                    if http.get(f"{self.url}/api/v2/heartbeat").status_code == 200:
-                        return time.monotonic() - started
-                except httpx.TransportError:
-                    pass
-                if self.process.poll() is not None or time.monotonic() - started > timeout:
-                    self.kill()
-                    tail = (self.path.parent / f"chroma-{self.port}.log").read_text(errors="replace")[-2000:]
-                    pytest.fail(f"chroma run did not start: {tail}")
-                time.sleep(0.1)
+        if answers_while_running(f"{self.url}/api/v2/heartbeat", self.process, timeout, every=0.1):
+            return time.monotonic() - started
+        self.kill()
+        tail = (self.path.parent / f"chroma-{self.port}.log").read_text(errors="replace")[-2000:]
+        pytest.fail(f"chroma run did not start: {tail}")
 
     def kill(self) -> None:
         """``kill -9`` the server (no graceful shutdown)."""
