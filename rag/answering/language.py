@@ -58,12 +58,15 @@ def detect_language(text: str) -> str:
     'vi'
     >>> detect_language("When did Lương Cường meet Guterres?")
     'en'
+    >>> detect_language("Lê Hoài Trung gave the opening remarks at the event.")
+    'en'
     """
     words = tokens(text)
     names = _name_words(words)
     common = [w for i, w in enumerate(words) if i not in names]
     english = sum(1 for w in common if fold(w) in STOPWORDS and fold(w) not in _SHARED)
-    marked = _vietnamese_letters(" ".join(common))
+    # a capitalised first word may be a name as well ("Lê Hoài Trung gave …"): its marks do not tell the language
+    marked = _vietnamese_letters(" ".join(w for w in common if not w[:1].isupper()))
     if marked and marked >= english:
         return VI
     folded = [fold(w) for w in common]
