@@ -72,7 +72,7 @@ class Composer:
         self.relevance = relevance  # (question, texts) -> cross-encoder logits
         self.quote_relevance_threshold = quote_relevance_threshold
         self.extractive_relevance_threshold = extractive_relevance_threshold
-        self._kinds: dict[tuple[str, str], float] = {}
+        self._cosines: dict[tuple[str, str], float] = {}  # the embedder's cosine of word pairs (_similarity)
 
     # --------------------------------------------------------------- refusal
     def has_evidence(self, passages: Sequence[Passage]) -> bool:
@@ -125,10 +125,10 @@ class Composer:
         embedder = self.verifier.embedder
         if embedder is None:
             return 1.0 if a == b else 0.0
-        if (a, b) not in self._kinds:
+        if (a, b) not in self._cosines:
             va, vb = embedder.embed_passages([a, b])  # plain words: no query instruction in front of either
-            self._kinds[(a, b)] = float(va @ vb)
-        return self._kinds[(a, b)]
+            self._cosines[(a, b)] = float(va @ vb)
+        return self._cosines[(a, b)]
 
     def _same_kind(self, a: str, b: str) -> bool:
         """Are two words near-synonyms by the packaged embedder (counted nouns: "countries" / "nations", "delegates" /

@@ -58,13 +58,12 @@ def test_vietnamese_text_whose_first_word_is_marked_stays_vietnamese(text):
 def test_an_english_answer_sentence_that_starts_with_a_vietnamese_name_is_verified_in_english(engine):
     """Checked as Vietnamese, the sentence would be held to the cross-lingual rules (every name in the cited span,
     the question's own too) and fail on "New York", which the cited passage does not repeat."""
-    eng = engine
     question = ("Who was Vietnam's acting foreign minister that gave the opening remarks at the New York event on "
                 "the cybercrime convention?")
-    passage = next(p for p in eng.retrieve(question).passages if "Lê Hoài Trung" in p.text)
-    check = eng.composer.verifier.check("Lê Hoài Trung, acting foreign minister, gave the opening remarks at the "
-                                        "New York event on the cybercrime convention.", passage, question)
-    assert check.problem is None and check.score >= eng.composer.support_threshold
+    passage = next(p for p in engine.retrieve(question).passages if "Lê Hoài Trung" in p.text)
+    check = engine.composer.verifier.check("Lê Hoài Trung, acting foreign minister, gave the opening remarks at the "
+                                           "New York event on the cybercrime convention.", passage, question)
+    assert check.problem is None and check.score >= engine.composer.support_threshold
 
 
 @pytest.mark.parametrize("question", ["Liên Hợp Quốc có trụ sở ở đâu?", "LHQ co tru so o dau?",
