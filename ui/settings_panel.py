@@ -127,10 +127,15 @@ class SettingsHandlers:
 
 
 def wire_settings(handlers: SettingsHandlers, page: SimpleNamespace, options: list[Any]) -> None:
-    """Every change of an option is saved in the browser; Reset and Re-check."""
+    """Every change of an option is saved in the browser (a text field's when typed in and when left); Reset and
+    Re-check."""
+    saving = {"fn": handlers.save_prefs, "inputs": [*options, page.ui_lang],
+              "outputs": SettingsUpdate.outputs(page, SAVE_OUT), "queue": False,
+              "trigger_mode": "always_last"}  # typed fast, the last keystroke's save is not dropped
     for control in options:
-        control.input(handlers.save_prefs, [*options, page.ui_lang], SettingsUpdate.outputs(page, SAVE_OUT),
-                      queue=False)
+        control.input(**saving)
+        if isinstance(control, gr.Textbox):  # a text field's input event misses deletions and pastes: leaving it saves
+            control.blur(**saving)
     page.backend_dd.change(lambda b, lang: gr.update(info=backend_help(b, lang)), [page.backend_dd, page.ui_lang],
                            [page.backend_dd], queue=False, show_progress="hidden")
     page.reset_btn.click(handlers.reset_prefs, [page.ui_lang], SettingsUpdate.outputs(page, RESET_OUT), queue=False)

@@ -228,6 +228,36 @@ def open_settings(page: Any) -> None:
     page.locator("#retrieval-only input").wait_for(state="visible")
 
 
+SAVED_OPTIONS = ("backend", "top_k", "since", "until")  # the order the page sends them to the server when saving
+
+
+def set_option(page: Any, elem_id: str, value: str) -> None:
+    """Type ``value`` into a settings text field as a user does, then leave the field, and wait until the page has
+    sent it to the server to be saved: the page's state holds it, and the next question is asked with it.
+    (Playwright's ``fill`` sets the field without the key events a user's typing makes, so nothing would say when
+    the page has taken the value.)"""
+    field = page.locator(f"#{elem_id} textarea, #{elem_id} input").first
+    position = SAVED_OPTIONS.index(elem_id)
+
+    def saves_value(response: Any) -> bool:
+        body = response.request.post_data or ""
+        if "/run/predict" not in response.url or '"data"' not in body:
+            return False
+        data = json.loads(body)["data"]  # a save sends every option, then the interface language
+        return len(data) > len(SAVED_OPTIONS) and isinstance(data[1], int) and data[position] == value
+
+    with page.expect_response(saves_value) as saved:
+        field.click()
+        field.press("Control+A")
+        if value:
+            field.press_sequentially(value)
+        else:
+            field.press("Backspace")
+        field.press("Tab")
+    assert saved.value.ok, saved.value.status
+    assert field.input_value() == value
+
+
 def choose(page: Any, selector: str, option: str) -> None:
     page.click(f"{selector} input")
     page.keyboard.press("Control+A")
@@ -313,10 +343,10 @@ def test_chat_cites_and_opens_the_highlighted_span(pages, app_server):
 def test_refusal_and_retrieval_only(pages):
     page = pages.open()
     open_settings(page)
-    page.fill("#since textarea, #since input", "last week")
+    set_option(page, "since", "last week")
     answer = ask(page, QUESTION)
     assert "Invalid date 'last week'" in answer.inner_text() and answer.locator(".chat-error").count() == 1
-    page.fill("#since textarea, #since input", "")
+    set_option(page, "since", "")
 
     answer = ask(page, "What is the population of Peru?")
     assert answer.locator(".refusal").count() == 1 and "don't say" in answer.inner_text()
@@ -330,12 +360,14 @@ def test_refusal_and_retrieval_only(pages):
     answer = ask(page, QUESTION)
     assert "Retrieval only" in answer.inner_text() and answer.locator("a.rel").count() >= 1
     assert "Retrieved passages" in page.inner_text("#sources")
-    # the choice persists in this browser (gr.BrowserState): a reload keeps retrieval-only on
+    # the choices persist in this browser (gr.BrowserState): a reload keeps retrieval-only on, and the date
+    # cleared with Backspace stays cleared
     page.reload()
     page.wait_for_selector("#status [data-session-ready]", state="attached")
     open_settings(page)
     page.wait_for_function("() => { const e = document.querySelector('#retrieval-only input'); "
                            "return e !== null && e.checked; }")
+    assert page.input_value("#since textarea, #since input") == ""
 
 
 def test_upload_ask_delete(pages, tmp_path):
