@@ -23,7 +23,7 @@ from ..ingest.injection import evidence, overlaps
 from ..models import Passage
 from ..retrieval.dates import MONTH_NAMES, WEEKDAY_NAMES
 from .language import FUNCTION_WORDS as VIETNAMESE_FUNCTION_WORDS, is_vietnamese, written_in_vietnamese
-from ..text import capitalised_words, content_terms, fold, model_text, numbers_in, stem, tokens
+from ..text import capitalised_words, content_terms, fold, model_text, name_written, numbers_in, stem, tokens
 
 __all__ = ["SupportCheck", "Verifier", "names_in", "figures_in", "stated_figures", "EXACT_COVERAGE", "MAX_SPAN_SENTENCES",
            "mentioned"]
@@ -141,7 +141,6 @@ class Verifier:
         views = [evidence(p) for p in passages]  # instruction-like sentences are never evidence
         instructed = _instructed_terms(passages)
         context_folded = fold(" ".join(f"{p.title} {p.text}" for p in views if p is not None))
-        context_joined = _joined(context_folded)
         all_names = {_stem(n) for n in names_in(sentence)}
         results = []
         for original, p in zip(passages, views):
@@ -151,7 +150,6 @@ class Verifier:
             best = _best_span(p, terms, all_names, numbers)
             lexical = best[4]
             passage_folded = fold(f"{p.title} {p.text}")
-            passage_joined = _joined(passage_folded)
             semantic = 0.0
             if sentence_vec is not None:
                 vec = self.embedder.embed_passages([best[2]])[0]
@@ -163,8 +161,8 @@ class Verifier:
             # the publication date is part of what the reader sees with the passage: it states a date, not a count
             stated = stated_figures(p.text) | (date_figures(p.date) & dated)
             missing_numbers = [n for n in numbers if n not in stated]
-            missing_names = [n for n in names if not _mentioned(n, passage_folded, passage_joined)]
-            invented = [n for n in missing_names if not _mentioned(n, context_folded, context_joined)]
+            missing_names = [n for n in names if not mentioned(n, passage_folded)]
+            invented = [n for n in missing_names if not mentioned(n, context_folded)]
             if missing_numbers:
                 kind = "number" if all(n[:1].isdigit() for n in missing_numbers) else "figure"
                 problem = f"{kind} {', '.join(sorted(missing_numbers))} not in the cited passage"
@@ -207,8 +205,7 @@ def _best_span(p: Passage, terms: set[str], names: set[str], numbers: set[str]) 
                 break
             text = p.text_at(s, e)
             folded = fold(text)
-            joined = _joined(folded)
-            found = sum(1 for n in names if _mentioned(n, folded, joined))
+            found = sum(1 for n in names if mentioned(n, folded))
             stated = stated_figures(text) if numbers else set()
             found += sum(1 for n in numbers if n in stated)
             cover, as_written = _coverages(terms, text)
@@ -261,19 +258,10 @@ def _drawn_from(terms: set[str], span: str, instructed: set[str]) -> set[str]:
     return {t for t in terms if stem(t) not in stated and stem(t) in instructed}
 
 
-def _joined(folded: str) -> str:
-    return re.sub(r"[\W_]+", "", folded)
-
-
-def _mentioned(name: str, folded: str, joined: str) -> bool:
-    """``name`` (folded) occurs in the text, also across spacing variants ("hanoi" in "ha noi")."""
-    stem = _stem(name)
-    return stem in folded or _joined(stem) in joined
-
-
 def mentioned(name: str, folded: str) -> bool:
-    """Does the folded text mention the folded ``name``, also across spacing variants ("viet nam" / "vietnam")?"""
-    return _mentioned(name, folded, _joined(folded))
+    """Does the folded text mention the folded ``name`` (a possessive's "'s" aside) at the start of a word, in any
+    spacing ("viet nam" / "vietnam")? Never inside a word: "us" is not in "because", "pm" not in "development"."""
+    return name_written(_stem(name), folded)
 
 
 def _stem(word: str) -> str:
