@@ -530,7 +530,11 @@ def test_llm_draft_streams_then_verified_answer_replaces_it(pages, fake_llm):
 def test_eval_tab_runs_a_short_eval(pages):
     page = pages.open()
     open_tab(page, "evals")
-    page.fill("#eval-limit input", "3")
+    limit = page.locator("#eval-limit input")
+    limit.click()
+    limit.press("Control+A")
+    limit.press_sequentially("3")  # typed and left, as a user does (the page's state takes it from key events)
+    limit.press("Tab")
     page.click("#eval-run")
     page.locator("#eval-summary").wait_for(state="visible", timeout=150_000)
     page.locator("#eval-rows").wait_for(state="visible")
