@@ -228,6 +228,17 @@ def open_settings(page: Any) -> None:
     page.locator("#retrieval-only input").wait_for(state="visible")
 
 
+def type_into(field: Any, value: str) -> None:
+    """Replace what ``field`` holds with ``value`` key by key (Backspace for nothing), then leave it, as a user does."""
+    field.click()
+    field.press("Control+A")
+    if value:
+        field.press_sequentially(value)
+    else:
+        field.press("Backspace")
+    field.press("Tab")
+
+
 SAVED_OPTIONS = ("backend", "top_k", "since", "until")  # the order the page sends them to the server when saving
 
 
@@ -247,13 +258,7 @@ def set_option(page: Any, elem_id: str, value: str) -> None:
         return len(data) > len(SAVED_OPTIONS) and isinstance(data[1], int) and data[position] == value
 
     with page.expect_response(saves_value) as saved:
-        field.click()
-        field.press("Control+A")
-        if value:
-            field.press_sequentially(value)
-        else:
-            field.press("Backspace")
-        field.press("Tab")
+        type_into(field, value)
     assert saved.value.ok, saved.value.status
     assert field.input_value() == value
 
@@ -530,11 +535,7 @@ def test_llm_draft_streams_then_verified_answer_replaces_it(pages, fake_llm):
 def test_eval_tab_runs_a_short_eval(pages):
     page = pages.open()
     open_tab(page, "evals")
-    limit = page.locator("#eval-limit input")
-    limit.click()
-    limit.press("Control+A")
-    limit.press_sequentially("3")  # typed and left, as a user does (the page's state takes it from key events)
-    limit.press("Tab")
+    type_into(page.locator("#eval-limit input"), "3")  # the page's state takes a field's value from key events
     page.click("#eval-run")
     page.locator("#eval-summary").wait_for(state="visible", timeout=150_000)
     page.locator("#eval-rows").wait_for(state="visible")
