@@ -239,23 +239,22 @@ def type_into(field: Any, value: str) -> None:
     field.press("Tab")
 
 
-SAVED_OPTIONS = ("backend", "top_k", "since", "until")  # the order the page sends them to the server when saving
-
-
 def set_option(page: Any, elem_id: str, value: str) -> None:
     """Type ``value`` into a settings text field as a user does, then leave the field, and wait until the page has
     sent it to the server to be saved: the page's state holds it, and the next question is asked with it.
     (Playwright's ``fill`` sets the field without the key events a user's typing makes, so nothing would say when
     the page has taken the value.)"""
+    from ui.settings_panel import OPTIONS  # a save sends every option in this order, then the interface language
+
     field = page.locator(f"#{elem_id} textarea, #{elem_id} input").first
-    position = SAVED_OPTIONS.index(elem_id)
+    position, top_k = OPTIONS.index(elem_id), OPTIONS.index("top_k")
 
     def saves_value(response: Any) -> bool:
         body = response.request.post_data or ""
         if "/run/predict" not in response.url or '"data"' not in body:
             return False
-        data = json.loads(body)["data"]  # a save sends every option, then the interface language
-        return len(data) > len(SAVED_OPTIONS) and isinstance(data[1], int) and data[position] == value
+        data = json.loads(body)["data"]
+        return len(data) == len(OPTIONS) + 1 and isinstance(data[top_k], int) and data[position] == value
 
     with page.expect_response(saves_value) as saved:
         type_into(field, value)
